@@ -1,0 +1,94 @@
+package org.diffusion4j.path;
+
+/**
+ * Sub-variance-preserving path (Song et al. 2021, Eq. 12 and 29): the same alpha as
+ * {@link VpLinearPath} and sigma(t) = 1 - alpha(t)^2, whose SDE has
+ * g^2(t) = beta(t) (1 - alpha(t)^4) and stays below the VP variance.
+ */
+public record SubVpPath(double betaMin, double betaMax) implements GaussianPath {
+  public SubVpPath {
+    new VpLinearPath(betaMin, betaMax); // same validation
+  }
+
+  public SubVpPath() {
+    this(VpLinearPath.DEFAULT_BETA_MIN, VpLinearPath.DEFAULT_BETA_MAX);
+  }
+
+  private VpLinearPath vp() {
+    return new VpLinearPath(betaMin, betaMax);
+  }
+
+  @Override
+  public String name() {
+    return "sub-vp";
+  }
+
+  @Override
+  public double logAlpha(double t) {
+    return -0.25 * t * t * (betaMax - betaMin) - 0.5 * t * betaMin;
+  }
+
+  @Override
+  public double alpha(double t) {
+    return Math.exp(logAlpha(t));
+  }
+
+  @Override
+  public double sigma(double t) {
+    return -Math.expm1(2 * logAlpha(t));
+  }
+
+  @Override
+  public double logSigma(double t) {
+    return Math.log(-Math.expm1(2 * logAlpha(t)));
+  }
+
+  @Override
+  public double alphaDot(double t) {
+    return -0.5 * (betaMin + t * (betaMax - betaMin)) * alpha(t);
+  }
+
+  @Override
+  public double sigmaDot(double t) {
+    double a = alpha(t);
+    return (betaMin + t * (betaMax - betaMin)) * a * a;
+  }
+
+  @Override
+  public double drift(double t) {
+    return -0.5 * (betaMin + t * (betaMax - betaMin));
+  }
+
+  @Override
+  public double diffusionSquared(double t) {
+    double a2 = Math.exp(2 * logAlpha(t));
+    return (betaMin + t * (betaMax - betaMin)) * (1 - a2 * a2);
+  }
+
+  @Override
+  public double tMin() {
+    return 0;
+  }
+
+  @Override
+  public double tMax() {
+    return 1;
+  }
+
+  /** alpha / (1 - alpha^2) = e^lambda is a quadratic in alpha; take its positive root. */
+  @Override
+  public double tOfLambda(double lambda) {
+    if (Double.isNaN(lambda)) {
+      throw new IllegalArgumentException("lambda is NaN");
+    }
+    double logAlpha;
+    if (lambda <= 0) {
+      double e = Math.exp(lambda);
+      logAlpha = Math.log(2) + lambda - Math.log1p(Math.sqrt(1 + 4 * e * e));
+    } else {
+      double e = Math.exp(-lambda);
+      logAlpha = Math.log(2) - Math.log(e + Math.sqrt(e * e + 4));
+    }
+    return vp().tOfLogAlpha(logAlpha);
+  }
+}

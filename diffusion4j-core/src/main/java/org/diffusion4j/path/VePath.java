@@ -1,0 +1,98 @@
+package org.diffusion4j.path;
+
+/**
+ * Variance-exploding path (Song &amp; Ermon 2019; Song et al. 2021, Eq. 9, 30):
+ * alpha = 1, sigma(t) = sigma_min (sigma_max / sigma_min)^t on [0, 1];
+ * g^2 = 2 sigma^2 log(sigma_max / sigma_min). Prior N(0, sigma_max^2 I).
+ */
+public record VePath(double sigmaMin, double sigmaMax) implements GaussianPath {
+  public static final double DEFAULT_SIGMA_MIN = 0.01;
+  public static final double DEFAULT_SIGMA_MAX = 50;
+
+  public VePath {
+    if (!(sigmaMin > 0 && sigmaMax > sigmaMin && Double.isFinite(sigmaMax))) {
+      throw new IllegalArgumentException(
+          "ve needs 0 < sigma-min < sigma-max < inf, got sigma-min=" + sigmaMin + ", sigma-max=" + sigmaMax);
+    }
+  }
+
+  public VePath() {
+    this(DEFAULT_SIGMA_MIN, DEFAULT_SIGMA_MAX);
+  }
+
+  private double logRatio() {
+    return Math.log(sigmaMax / sigmaMin);
+  }
+
+  @Override
+  public String name() {
+    return "ve";
+  }
+
+  @Override
+  public double alpha(double t) {
+    return 1;
+  }
+
+  @Override
+  public double logAlpha(double t) {
+    return 0;
+  }
+
+  @Override
+  public double sigma(double t) {
+    return Math.exp(logSigma(t));
+  }
+
+  @Override
+  public double logSigma(double t) {
+    return Math.log(sigmaMin) + t * logRatio();
+  }
+
+  @Override
+  public double alphaDot(double t) {
+    return 0;
+  }
+
+  @Override
+  public double sigmaDot(double t) {
+    return sigma(t) * logRatio();
+  }
+
+  @Override
+  public double drift(double t) {
+    return 0;
+  }
+
+  @Override
+  public double diffusionSquared(double t) {
+    double s = sigma(t);
+    return 2 * s * s * logRatio();
+  }
+
+  @Override
+  public double tMin() {
+    return 0;
+  }
+
+  @Override
+  public double tMax() {
+    return 1;
+  }
+
+  @Override
+  public double tOfLambda(double lambda) {
+    checkLambda(this, lambda);
+    return (-lambda - Math.log(sigmaMin)) / logRatio();
+  }
+
+  static void checkLambda(GaussianPath p, double lambda) {
+    double lo = p.lambda(p.tMax());
+    double hi = p.lambda(p.tMin());
+    double slack = 1e-9 * Math.max(1, Math.max(Math.abs(lo), Math.abs(hi)));
+    if (!(lambda >= lo - slack && lambda <= hi + slack)) {
+      throw new IllegalArgumentException(
+          "lambda " + lambda + " is outside the range [" + lo + ", " + hi + "] of path " + p.name());
+    }
+  }
+}

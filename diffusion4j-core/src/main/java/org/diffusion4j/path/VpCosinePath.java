@@ -1,0 +1,88 @@
+package org.diffusion4j.path;
+
+/**
+ * Cosine variance-preserving path (Nichol &amp; Dhariwal 2021, "Improved DDPM", Eq. 17):
+ * alpha(t) = cos(pi/2 (t + s)/(1 + s)) / cos(pi/2 s/(1 + s)), sigma = sqrt(1 - alpha^2),
+ * on [0, 0.9946] as in DPM-Solver (which clips T so that lambda stays finite).
+ */
+public record VpCosinePath(double s) implements GaussianPath {
+  public static final double DEFAULT_S = 0.008;
+  public static final double T_MAX = 0.9946;
+
+  public VpCosinePath {
+    if (!(s >= 0 && s < 1)) {
+      throw new IllegalArgumentException("vp-cosine needs 0 <= s < 1, got s=" + s);
+    }
+  }
+
+  public VpCosinePath() {
+    this(DEFAULT_S);
+  }
+
+  @Override
+  public String name() {
+    return "vp-cosine";
+  }
+
+  private double angle(double t) {
+    return (t + s) / (1 + s) * Math.PI / 2;
+  }
+
+  @Override
+  public double logAlpha(double t) {
+    return Math.log(Math.cos(angle(t))) - Math.log(Math.cos(angle(0)));
+  }
+
+  @Override
+  public double alpha(double t) {
+    return Math.exp(logAlpha(t));
+  }
+
+  @Override
+  public double sigma(double t) {
+    return Math.sqrt(-Math.expm1(2 * logAlpha(t)));
+  }
+
+  @Override
+  public double logSigma(double t) {
+    return 0.5 * Math.log(-Math.expm1(2 * logAlpha(t)));
+  }
+
+  @Override
+  public double drift(double t) {
+    return -Math.tan(angle(t)) * Math.PI / (2 * (1 + s));
+  }
+
+  @Override
+  public double alphaDot(double t) {
+    return drift(t) * alpha(t);
+  }
+
+  @Override
+  public double sigmaDot(double t) {
+    double a = alpha(t);
+    return -a * a * drift(t) / sigma(t);
+  }
+
+  @Override
+  public double diffusionSquared(double t) {
+    return -2 * drift(t);
+  }
+
+  @Override
+  public double tMin() {
+    return 0;
+  }
+
+  @Override
+  public double tMax() {
+    return T_MAX;
+  }
+
+  @Override
+  public double tOfLambda(double lambda) {
+    double logAlpha = -0.5 * PathMath.softplus(-2 * lambda);
+    double t = 2 * (1 + s) / Math.PI * Math.acos(Math.exp(logAlpha + Math.log(Math.cos(angle(0))))) - s;
+    return Math.max(0, t);
+  }
+}
