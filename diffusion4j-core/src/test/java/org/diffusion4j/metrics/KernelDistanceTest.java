@@ -161,8 +161,9 @@ class KernelDistanceTest {
 
   @Test
   void invariantToRowOrderAndThreadCount() throws Exception {
-    Batch a = gaussian(1, 1200, new double[] {0, 1}, 1);
-    Batch b = gaussian(2, 900, new double[] {0.3, 1}, 1.2);
+    // 1100 pooled rows: more than Mmd.MEDIAN_SUBSET, so the hashed subset is exercised.
+    Batch a = gaussian(1, 600, new double[] {0, 1}, 1);
+    Batch b = gaussian(2, 500, new double[] {0.3, 1}, 1.2);
     Batch as = MetricSupport.shuffled(a, 5);
     Batch bs = MetricSupport.shuffled(b, 6);
     for (SampleDistance m : new SampleDistance[] {Mmd.medianHeuristic(), Mmd.medianHeuristic(0.5, 1, 2),
