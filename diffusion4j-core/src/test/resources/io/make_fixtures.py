@@ -63,6 +63,14 @@ npy("fortran_f8_2d.npy", np.asfortranarray(np.arange(12, dtype="<f8").reshape(3,
 npy("fortran_i4_3d.npy", np.asfortranarray(np.arange(24, dtype="<i4").reshape(2, 3, 4)))
 npy("fortran_be_f4_2d.npy", np.asfortranarray(np.arange(6, dtype=">f4").reshape(2, 3)))
 
+# NPZ archives: numpy.savez (stored entries) and savez_compressed (deflated entries).
+os.makedirs(os.path.join(HERE, "npz"), exist_ok=True)
+npz_arrays = {"x": rng.standard_normal((3, 2)), "labels": np.array([1, 2, 250], dtype="|u1"), "t": np.array(0.5)}
+np.savez(os.path.join(HERE, "npz/stored.npz"), **npz_arrays)
+np.savez_compressed(os.path.join(HERE, "npz/compressed.npz"), **npz_arrays)
+for key, arr in npz_arrays.items():
+    record("npz/*.npz:" + key, arr)
+
 # IDX (MNIST layout): magic 0 0 type ndim, big-endian int32 dims, big-endian data.
 IDX_TYPES = {"u1": (0x08, ">u1"), "i1": (0x09, ">i1"), "i2": (0x0B, ">i2"), "i4": (0x0C, ">i4"),
              "f4": (0x0D, ">f4"), "f8": (0x0E, ">f8")}

@@ -343,6 +343,18 @@ class NpyTest {
   }
 
   @Test
+  void numpyNpzArchivesReadExactly() throws IOException {
+    Map<String, Fixtures.Expected> manifest = Fixtures.manifest();
+    for (String archive : new String[] {"npz/stored.npz", "npz/compressed.npz"}) {
+      Map<String, NdArray> arrays = Npz.read(Fixtures.dir().resolve(archive));
+      assertEquals(3, arrays.size(), archive);
+      for (String key : new String[] {"x", "labels", "t"}) {
+        Fixtures.assertMatches(manifest.get("npz/*.npz:" + key), arrays.get(key), archive + ":" + key);
+      }
+    }
+  }
+
+  @Test
   void npzRoundTripAndNumpyCompatibleEntries() throws IOException {
     Path f = tmp.resolve("a.npz");
     NdArray x = new NdArray(new long[] {2, 3}, new double[] {1, 2, 3, 4, 5, 6});
