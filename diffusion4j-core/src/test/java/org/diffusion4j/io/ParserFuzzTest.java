@@ -289,7 +289,7 @@ class ParserFuzzTest {
     List<byte[]> seeds = List.of(Files.readAllBytes(seedFile),
         Files.readAllBytes(Fixtures.dir().resolve("npz/stored.npz")));
     Path f = tmp.resolve("fuzz.npz");
-    fuzz("NPZ", 6, 500, seeds, ParserFuzzTest::mutateBytes, b -> {
+    fuzz("NPZ", 6, 300, seeds, ParserFuzzTest::mutateBytes, b -> {
       try {
         Files.write(f, b);
         Npz.read(f);
@@ -307,7 +307,7 @@ class ParserFuzzTest {
         Csv.Options.defaults().delimiter(';').missing(Csv.MissingValues.DROP_ROW),
         Csv.Options.defaults().columns("y"), Csv.Options.defaults().columnIndices(1, 0)};
     int[] which = {0};
-    fuzz("CSV", 5, seeds, ParserFuzzTest::mutateBytes,
+    fuzz("CSV", 5, 5_000, seeds, ParserFuzzTest::mutateBytes,
         b -> Csv.parse(new String(b, StandardCharsets.UTF_8), "fuzz.csv", options[which[0]++ % options.length]),
         FormatException.class);
   }
