@@ -1,6 +1,8 @@
 package org.diffusion4j.interpolant;
 
 import org.diffusion4j.array.Batch;
+import org.diffusion4j.path.FunctionPath;
+import org.diffusion4j.path.GaussianPath;
 
 /**
  * A spatially linear stochastic interpolant x_t = alpha(t) x0 + beta(t) x1 + gamma(t) z between
@@ -165,5 +167,21 @@ public record Interpolant(String name, Kind kind, Gamma gamma) {
     if (target != null) {
       target.setLinear(alphaDot(t), x0, betaDot(t), x1, gamma.gammaDot(t), z);
     }
+  }
+
+  /**
+   * A one-sided interpolant as the equivalent {@link GaussianPath} in this library's time
+   * (t' = 1 - t: data at 0, noise at 1): alpha_path(t') = beta(1 - t'), sigma_path(t') =
+   * alpha(1 - t') (paper Sec. 3.3: one-sided interpolants are the Gaussian paths of score-based
+   * diffusion and flow matching). One-sided linear is cond-OT, one-sided trigonometric is trig;
+   * every sampler then runs on it.
+   *
+   * @throws IllegalStateException if this interpolant is not one-sided
+   */
+  public GaussianPath toGaussianPath() {
+    if (!gaussianSource()) {
+      throw new IllegalStateException("interpolant " + name + " is not one-sided; only those are Gaussian paths");
+    }
+    return FunctionPath.of(name, u -> beta(1 - u), u -> alpha(1 - u), u -> -betaDot(1 - u), u -> -alphaDot(1 - u), 0, 1);
   }
 }
