@@ -62,8 +62,8 @@ public final class DpmSolverMultistep extends MultistepSampler {
     double c1 = kt * phi2;
     double c2 = dataPrediction() ? -kt * phi3 : kt * phi3;
     // D1 = (1 + r0/(r0+r1)) D1_0 - r0/(r0+r1) D1_1 ; D2 = (D1_0 - D1_1)/(r0+r1)
-    double w0 = c1 * (1 + r0 / (r0 + r1)) + c2 / (r0 + r1); // weight of D1_0
-    double w1 = -c1 * r0 / (r0 + r1) - c2 / (r0 + r1);      // weight of D1_1
+    double w0 = c1 * (1 + r0 / (r0 + r1)) + 2 * c2 / (r0 + r1); // weight of D1_0
+    double w1 = -c1 * r0 / (r0 + r1) - 2 * c2 / (r0 + r1);      // weight of D1_1
     // D1_0 = (m0 - m1)/r0 ; D1_1 = (m1 - m2)/r1
     double cm0 = ab[1] + w0 / r0;
     double cm1 = -w0 / r0 + w1 / r1;

@@ -97,8 +97,8 @@ public final class DpmSolverSde extends BaseSampler {
         double at = p.alpha(t);
         double c1 = at * phi2;
         double c2 = -at * phi3;
-        double w0 = c1 * (1 + r0 / (r0 + r1)) + c2 / (r0 + r1);
-        double w1 = -c1 * r0 / (r0 + r1) - c2 / (r0 + r1);
+        double w0 = c1 * (1 + r0 / (r0 + r1)) + 2 * c2 / (r0 + r1);
+        double w1 = -c1 * r0 / (r0 + r1) - 2 * c2 / (r0 + r1);
         coef = new double[] {a, b + w0 / r0, -w0 / r0 + w1 / r1, -w1 / r1};
         terms = new Batch[] {x, m[0], m[1], m[2]};
       }
