@@ -15,10 +15,10 @@ import org.diffusion4j.path.GaussianPath;
  *   (for VP this is Song's (2 - sqrt(1 - beta)) x + beta score + sqrt(beta) z);
  *   or Euler-Maruyama on the reverse SDE ({@link EulerMaruyama} with eta = 1);</li>
  *   <li>corrector: M steps of Langevin MCMC at t_{i+1} (Alg. 4) with step
- *   eps = 2 (r ||z|| / ||score||)^2 per row, x = x + eps score + sqrt(2 eps) z, where r is the
+ *   eps = 2 (r ||z|| / ||score||)^2 (norms averaged over rows), x = x + eps score + sqrt(2 eps) z, where r is the
  *   signal-to-noise ratio.</li>
  * </ul>
- * NFE = N (1 + M). Norms are per row (each chain its own step), so rows are independent.
+ * NFE = N (1 + M).
  */
 public final class PredictorCorrector extends BaseSampler {
   /** The predictor of a PC step. */
@@ -93,29 +93,47 @@ public final class PredictorCorrector extends BaseSampler {
     return x;
   }
 
-  /** One Langevin step per row with step 2 (r ||z|| / ||score||)^2 (Song et al. 2021, Alg. 4). */
+  /**
+   * One Langevin step (Song et al. 2021, Alg. 4) with step eps = 2 (r mean||z|| / mean||score||)^2,
+   * the norms averaged over the rows as in the reference implementation. A per-row step would
+   * depend on the row's own state and bias the stationary law when d is small. The row norms are
+   * summed in row order, so the result does not depend on the thread count.
+   */
   static void langevin(Batch x, Batch score, Batch z, double snr) {
     int d = x.d();
+    int n = x.n();
     double[] xs = x.data();
     double[] g = score.data();
     double[] zs = z.data();
-    Parallel.forRows(x.n(), (from, to) -> {
+    double[] gNorm = new double[n];
+    double[] zNorm = new double[n];
+    Parallel.forRows(n, (from, to) -> {
       for (int r = from; r < to; r++) {
-        int off = r * d;
         double gn = 0;
         double zn = 0;
-        for (int j = off; j < off + d; j++) {
+        for (int j = r * d; j < (r + 1) * d; j++) {
           gn += g[j] * g[j];
           zn += zs[j] * zs[j];
         }
-        if (gn == 0) {
-          continue;
-        }
-        double eps = 2 * snr * snr * zn / gn;
-        double sq = Math.sqrt(2 * eps);
-        for (int j = off; j < off + d; j++) {
-          xs[j] += eps * g[j] + sq * zs[j];
-        }
+        gNorm[r] = Math.sqrt(gn);
+        zNorm[r] = Math.sqrt(zn);
+      }
+    });
+    double gMean = 0;
+    double zMean = 0;
+    for (int r = 0; r < n; r++) {
+      gMean += gNorm[r] / n;
+      zMean += zNorm[r] / n;
+    }
+    if (!(gMean > 0)) {
+      return;
+    }
+    double ratio = snr * zMean / gMean;
+    double eps = 2 * ratio * ratio;
+    double sq = Math.sqrt(2 * eps);
+    Parallel.forRows(n, (from, to) -> {
+      for (int j = from * d; j < to * d; j++) {
+        xs[j] += eps * g[j] + sq * zs[j];
       }
     });
   }
