@@ -47,6 +47,60 @@ abstract class BaseSampler implements Sampler {
     });
   }
 
+  /**
+   * out = sum_k coef[k] * terms[k], fused into one pass and split over rows on the fork-join
+   * pool (the samplers' only heavy work besides the model; keeping it parallel keeps the sampler
+   * overhead small next to a parallel model). {@code out} may be one of the terms.
+   */
+  static void combine(Batch out, double[] coef, Batch... terms) {
+    for (Batch t : terms) {
+      out.requireSameShape(t);
+    }
+    int d = out.d();
+    double[] o = out.data();
+    int k = terms.length;
+    double[][] ts = new double[k][];
+    for (int j = 0; j < k; j++) {
+      ts[j] = terms[j].data();
+    }
+    Parallel.forRows(out.n(), 256, (from, to) -> {
+      int lo = from * d;
+      int hi = to * d;
+      switch (k) {
+        case 2 -> {
+          double c0 = coef[0], c1 = coef[1];
+          double[] a = ts[0], b = ts[1];
+          for (int i = lo; i < hi; i++) {
+            o[i] = c0 * a[i] + c1 * b[i];
+          }
+        }
+        case 3 -> {
+          double c0 = coef[0], c1 = coef[1], c2 = coef[2];
+          double[] a = ts[0], b = ts[1], c = ts[2];
+          for (int i = lo; i < hi; i++) {
+            o[i] = c0 * a[i] + c1 * b[i] + c2 * c[i];
+          }
+        }
+        case 4 -> {
+          double c0 = coef[0], c1 = coef[1], c2 = coef[2], c3 = coef[3];
+          double[] a = ts[0], b = ts[1], c = ts[2], e = ts[3];
+          for (int i = lo; i < hi; i++) {
+            o[i] = c0 * a[i] + c1 * b[i] + c2 * c[i] + c3 * e[i];
+          }
+        }
+        default -> {
+          for (int i = lo; i < hi; i++) {
+            double acc = 0;
+            for (int j = 0; j < k; j++) {
+              acc += coef[j] * ts[j][i];
+            }
+            o[i] = acc;
+          }
+        }
+      }
+    });
+  }
+
   /** Noise stream index for sub-draw {@code k} (0..15) of step {@code step}. */
   static long stream(int step, int k) {
     return 16L * step + k;

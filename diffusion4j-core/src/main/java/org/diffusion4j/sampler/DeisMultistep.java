@@ -50,7 +50,7 @@ public final class DeisMultistep extends MultistepSampler {
       terms[j + 1] = hist.m(j);
       coef[j + 1] = scale * c[j];
     }
-    out.setLinear(coef, terms);
+    combine(out, coef, terms);
   }
 
   /** The j-th Lagrange basis polynomial through {@code nodes}, at x. */

@@ -29,7 +29,7 @@ public final class DpmSolverMultistep extends MultistepSampler {
     double h = lambda(p, t) - l0;
     double[] ab = firstOrder(p, s, t, h);
     if (k == 1) {
-      out.setLinear(ab[0], x, ab[1], hist.m(0));
+      combine(out, new double[] {ab[0], ab[1]}, x, hist.m(0));
       return;
     }
     double h0 = l0 - hist.lambda(1);
@@ -37,7 +37,7 @@ public final class DpmSolverMultistep extends MultistepSampler {
     if (k == 2) {
       // b m0 + (b/2)(m0 - m1)/r0
       double c = 0.5 * ab[1] / r0;
-      out.setLinear(ab[0], x, ab[1] + c, hist.m(0), -c, hist.m(1));
+      combine(out, new double[] {ab[0], ab[1] + c, -c}, x, hist.m(0), hist.m(1));
       return;
     }
     double h1 = hist.lambda(1) - hist.lambda(2);
@@ -68,6 +68,6 @@ public final class DpmSolverMultistep extends MultistepSampler {
     double cm0 = ab[1] + w0 / r0;
     double cm1 = -w0 / r0 + w1 / r1;
     double cm2 = -w1 / r1;
-    out.setLinear(new double[] {ab[0], cm0, cm1, cm2}, new Batch[] {x, hist.m(0), hist.m(1), hist.m(2)});
+    combine(out, new double[] {ab[0], cm0, cm1, cm2}, x, hist.m(0), hist.m(1), hist.m(2));
   }
 }

@@ -110,7 +110,7 @@ public final class DpmSolverSde extends BaseSampler {
         coef[coef.length - 1] = noise;
         terms[terms.length - 1] = z;
       }
-      spare.setLinear(coef, terms);
+      combine(spare, coef, terms);
       Batch tmp = x;
       x = spare;
       spare = tmp;

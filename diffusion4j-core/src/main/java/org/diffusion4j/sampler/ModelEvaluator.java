@@ -109,7 +109,7 @@ public final class ModelEvaluator {
     model.predict(x, t, out);
     modelNanos += System.nanoTime() - start;
     nfe++;
-    int bad = out.firstNonFinite();
+    int bad = firstNonFinite(out);
     if (bad >= 0) {
       double v = out.data()[bad];
       throw new NonFiniteModelOutputException(String.format(
@@ -123,6 +123,24 @@ public final class ModelEvaluator {
     }
     listener.onProgress(nfe, budget, String.format("step=%d%s t=%.4g nfe=%d", step,
         steps > 0 ? "/" + steps : "", t, nfe));
+  }
+
+  /** Index of the first NaN/Inf element, or -1; a parallel scan (the result is the same at any thread count). */
+  static int firstNonFinite(Batch b) {
+    int d = b.d();
+    double[] a = b.data();
+    java.util.concurrent.atomic.AtomicInteger first = new java.util.concurrent.atomic.AtomicInteger(Integer.MAX_VALUE);
+    Parallel.forRows(b.n(), 256, (from, to) -> {
+      for (int i = from * d, end = to * d; i < end; i++) {
+        // x - x is 0 for finite x and NaN for NaN or Inf: one branch-free test per element.
+        if (a[i] - a[i] != 0) {
+          first.accumulateAndGet(i, Math::min);
+          return;
+        }
+      }
+    });
+    int i = first.get();
+    return i == Integer.MAX_VALUE ? -1 : i;
   }
 
   /** Convenience: a fresh batch holding the prediction of kind {@code kind} at (x, t). */

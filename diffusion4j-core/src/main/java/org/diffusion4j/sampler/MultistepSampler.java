@@ -216,7 +216,7 @@ public abstract class MultistepSampler extends BaseSampler {
     terms[k + 1] = mt;
     coef[k + 1] = scale * rhos[k - 1];
     coef[1] -= coef[k + 1];
-    xt.setLinear(coef, terms);
+    combine(xt, coef, terms);
   }
 
   /** B(h) in the solver's sign convention (hh = -h for data prediction). */

@@ -26,7 +26,7 @@ public final class UniPc extends MultistepSampler {
     double h0 = lambda(p, t) - l0;
     double[] ab = firstOrder(p, s, t, h0);
     if (k == 1) {
-      out.setLinear(ab[0], x, ab[1], hist.m(0));
+      combine(out, new double[] {ab[0], ab[1]}, x, hist.m(0));
       return;
     }
     double[] rks = new double[k];
@@ -61,6 +61,6 @@ public final class UniPc extends MultistepSampler {
       terms[j + 1] = hist.m(j);
       coef[1] -= c;
     }
-    out.setLinear(coef, terms);
+    combine(out, coef, terms);
   }
 }
