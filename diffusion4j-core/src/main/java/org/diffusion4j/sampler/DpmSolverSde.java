@@ -15,7 +15,8 @@ import org.diffusion4j.path.GaussianPath;
  * </pre>
  * where the corrections use D1_0 = (m_0 - m_1)/r0 (2M, midpoint form: alpha_t (1 - e^{-h_eta})/2 D1_0)
  * or, for 3M, alpha_t (phi_2 D1 - phi_3 D2) with phi_2 = (e^{-h_eta} - 1)/h_eta + 1,
- * phi_3 = phi_2/h_eta - 1/2 and D1, D2 as in the ODE 3M solver. eta = 0 is the ODE.
+ * phi_3 = phi_2/h_eta - 1/2 and D1, D2 as in the ODE 3M solver (with the same factor 2 on D2,
+ * see {@link DpmSolverMultistep}). eta = 0 is the ODE solver exactly.
  */
 public final class DpmSolverSde extends BaseSampler {
   private final int order;

@@ -49,6 +49,34 @@ class SamplerIdentitiesTest {
   }
 
   @Test
+  void uniCAfterDpmSolverPlusPlus2mIsUniPcBh2() {
+    // UniP-2 with B(h) = e^-h - 1 is the DPM-Solver++(2M) step, so adding UniC-bh2 gives UniPC-bh2-2.
+    Batch unipc = run("unipc-bh2-2", 10);
+    Batch corrected = run("dpm-solver++-2m", SamplerOptions.builder().uniC(MultistepSampler.Bh.BH2).build(),
+        Prediction.EPSILON, 10);
+    assertTrue(unipc.maxAbsDistance(corrected) < 1e-12, "differ by " + unipc.maxAbsDistance(corrected));
+    assertTrue(run("dpm-solver++-2m", 10).maxAbsDistance(corrected) > 1e-6, "the corrector changed nothing");
+  }
+
+  @Test
+  void uniCRaisesTheOrderOfDeis() {
+    // UniC-k after a k-th order predictor gives order k + 1 (Zhao et al. 2023, Theorem 3.3).
+    GaussianCase c = new GaussianCase("vp-linear", 1, 1e-3);
+    Batch x = c.start(4, 2);
+    Batch exact = GaussianCase.exact(c.path, x, c.tStart, c.tEnd);
+    Sampler s = Samplers.create("deis-2", SamplerOptions.builder().lowerOrderFinal(false)
+        .uniC(MultistepSampler.Bh.BH1).build());
+    double[] e = new double[2];
+    for (int k = 0; k < 2; k++) {
+      int n = 80 << k;
+      e[k] = s.sample(new ModelEvaluator(GaussianCase.GAUSSIAN.denoiser(c.path, Prediction.EPSILON), c.path),
+          ConvergenceOrderTest.grid(c, n, true), s.planForSteps(n), x, 0).maxAbsDistance(exact);
+    }
+    double slope = Math.log(e[0] / e[1]) / Math.log(2);
+    assertTrue(Math.abs(slope - 3) <= 0.2, "slope " + slope);
+  }
+
+  @Test
   void sdeMultistepWithZeroEtaIsTheOdeSolver() {
     SamplerOptions o = SamplerOptions.builder().eta(0).build();
     assertTrue(run("dpm-solver++-2m", 10).maxAbsDistance(run("dpm-solver++-2m-sde", o, Prediction.EPSILON, 10)) < 1e-12);
