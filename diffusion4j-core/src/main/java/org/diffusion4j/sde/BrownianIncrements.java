@@ -35,9 +35,14 @@ public final class BrownianIncrements implements BrownianSource {
     return false;
   }
 
+  /** The generator path {@code index} draws from (for drivers that fill increments in bulk). */
+  public Rng rng(long index) {
+    return Rng.of(seed).stream(index);
+  }
+
   @Override
   public BrownianPath path(long index) {
-    return new Path(Rng.of(seed).stream(index), dim);
+    return new Path(rng(index), dim);
   }
 
   private static final class Path implements BrownianPath {

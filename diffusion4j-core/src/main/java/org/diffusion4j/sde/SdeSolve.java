@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import org.diffusion4j.array.Parallel;
 import org.diffusion4j.progress.ProgressListener;
+import org.diffusion4j.random.Rng;
 
 /**
  * Monte Carlo solve of an SDE over many paths, diffrax style: a term ({@link SdeTerm}), a solver
@@ -17,6 +18,7 @@ import org.diffusion4j.progress.ProgressListener;
  * </pre>
  */
 public final class SdeSolve {
+  private static final double INV_SQRT12 = 1.0 / Math.sqrt(12.0);
   private final SdeTerm term;
   private Solver solver;
   private double t0 = 0.0;
@@ -275,8 +277,13 @@ public final class SdeSolve {
     double[] dw = new double[n * m];
     double[] iw = s.needsTimeIntegral() ? new double[n * m] : null;
     BrownianPath[] bp = new BrownianPath[n];
+    Rng[] rngs = source instanceof BrownianIncrements ? new Rng[n] : null;
     for (int r = 0; r < n; r++) {
-      bp[r] = source.path(first + r);
+      if (rngs != null) {
+        rngs[r] = ((BrownianIncrements) source).rng(first + r);
+      } else {
+        bp[r] = source.path(first + r);
+      }
     }
     initRows(y, first, n, d);
     stepper.start(grid[0], y, n);
@@ -286,7 +293,31 @@ public final class SdeSolve {
     for (int k = 0; k + 1 < grid.length; k++) {
       double t = grid[k];
       double tn = grid[k + 1];
-      if (iw == null) {
+      if (rngs != null) {
+        // Plain increments: one sqrt per step for the block, draws straight from each path's stream
+        // (the same numbers, in the same order, as BrownianIncrements.Path would give).
+        double h = tn - t;
+        double sq = Math.sqrt(h);
+        if (iw == null) {
+          for (int r = 0; r < n; r++) {
+            Rng rng = rngs[r];
+            for (int j = r * m, e = j + m; j < e; j++) {
+              dw[j] = sq * rng.nextGaussian();
+            }
+          }
+        } else {
+          double sa = sq * INV_SQRT12;
+          for (int r = 0; r < n; r++) {
+            Rng rng = rngs[r];
+            for (int j = r * m, e = j + m; j < e; j++) {
+              double w = sq * rng.nextGaussian();
+              double area = sa * rng.nextGaussian();
+              dw[j] = w;
+              iw[j] = h * (0.5 * w + area);
+            }
+          }
+        }
+      } else if (iw == null) {
         for (int r = 0; r < n; r++) {
           bp[r].increment(t, tn, dw, r * m);
         }
