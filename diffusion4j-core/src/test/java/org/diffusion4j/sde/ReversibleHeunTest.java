@@ -98,4 +98,26 @@ class ReversibleHeunTest {
     System.out.println("reversible heun strong slope on Stratonovich GBM " + slope);
     assertTrue(slope > 0.5 - 0.15, "slope " + slope);
   }
+
+  /** Additive noise (the double well): strong order 1.0 against a fine SRA reference on the same tree. */
+  @Test
+  void hasOrderOneForAdditiveNoise() {
+    SdeTerm well = new org.diffusion4j.sde.models.DoubleWell(1.0, 1);
+    BrownianTree tree = BrownianTree.of(6, 1, 0, 1);
+    int paths = 300;
+    SdeSolution ref = SdeSolve.of(well).solver(Solver.SRA).t1(1).dt(0x1p-14).y0(0.5).paths(paths).brownian(tree).run();
+    double[] hs = {0x1p-6, 0x1p-7, 0x1p-8, 0x1p-9, 0x1p-10};
+    double[] err = new double[hs.length];
+    for (int i = 0; i < hs.length; i++) {
+      SdeSolution s = SdeSolve.of(well).solver(Solver.REVERSIBLE_HEUN).t1(1).dt(hs[i]).y0(0.5).paths(paths).brownian(tree).run();
+      for (int p = 0; p < paths; p++) {
+        err[i] += Math.abs(s.get(p, 0, 0) - ref.get(p, 0, 0)) / paths;
+      }
+    }
+    double slope = Fits.logLogSlope(hs, err);
+    System.out.println("reversible heun strong slope on additive noise " + slope + " " + java.util.Arrays.toString(err));
+    // Theory guarantees order 1.0; on this contractive drift the measured slope is about 1.2
+    // (pre-asymptotic, and the parasitic z - y mode adds noise), so require at least the theory.
+    assertTrue(slope > 1.0 - 0.15 && slope < 1.6, "slope " + slope);
+  }
 }

@@ -125,4 +125,27 @@ class WeakOrderTest {
     // Additive noise: strong order 1.
     assertEquals(1.0, Fits.logLogSlope(hs, err), 0.2);
   }
+
+  /** General (correlated 2 x 2) noise: Heston's E[S_t] = S_0 e^{mu t}, and the CIR variance factor's mean. */
+  @Test
+  void hestonWithGeneralNoiseMatchesItsMeans() {
+    org.diffusion4j.sde.models.Heston heston = new org.diffusion4j.sde.models.Heston(0.1, 2.0, 0.04, 0.3, -0.7);
+    SdeSolution s = SdeSolve.of(heston).solver(Solver.EULER).t1(1).dt(0.01).y0(1.0, 0.04).paths(N).seed(27).run();
+    double[] m = moments(s);
+    assertEquals(Math.exp(0.1), m[0], 4 * m[2]);
+    // v is CIR with v0 = theta: E[v_t] = theta (full truncation adds a bias far below the bound here).
+    double[] v = s.column(0, 1);
+    double se = Math.sqrt(Stats.variance(v) / v.length);
+    assertEquals(0.04, Stats.mean(v), 4 * se + 5e-4);
+  }
+
+  @Test
+  void coxIngersollRossMeanAndVarianceWithMilstein() {
+    org.diffusion4j.sde.models.CoxIngersollRoss cir = new org.diffusion4j.sde.models.CoxIngersollRoss(2.0, 0.1, 0.3);
+    double[] y = SdeSolve.of(cir).solver(Solver.MILSTEIN).t1(1).dt(0.005).y0(0.05).paths(N).seed(28).run().column(0, 0);
+    SdeModel.Marginal exact = cir.marginal(1, new double[] {0.05});
+    double var = Stats.variance(y);
+    assertEquals(exact.mean(), Stats.mean(y), 4 * Math.sqrt(var / y.length) + 1e-3);
+    assertEquals(exact.variance(), var, 4 * var * Math.sqrt(2.0 / y.length) + 0.05 * exact.variance());
+  }
 }
