@@ -31,7 +31,7 @@ public final class SdeSolve {
   private BrownianSource brownian;
   private double[] saveAt;
   private ProgressListener progress = ProgressListener.NONE;
-  private int blockRows = 64;
+  private int blockRows = 0; // 0: about 4096 state values per block, 4..64 paths
 
   private SdeSolve(SdeTerm term) {
     if (term == null) {
@@ -107,7 +107,7 @@ public final class SdeSolve {
     return this;
   }
 
-  /** Paths per block (cache-sized working set). */
+  /** Paths per block (default: about 4096 state values, between 4 and 64 paths, so the working set stays in cache). */
   public SdeSolve blockRows(int n) {
     if (n < 1) {
       throw new IllegalArgumentException("blockRows must be >= 1, got " + n);
@@ -184,7 +184,7 @@ public final class SdeSolve {
     final AtomicLong rejected = new AtomicLong();
     final Object progressLock = new Object();
     final int total = paths;
-    final int block = blockRows;
+    final int block = blockRows > 0 ? blockRows : Math.max(4, Math.min(64, 4096 / d));
     final double[] grid = controller == null ? grid(t0, t1, dt, saves) : null;
     final int[] slot = grid == null ? null : slots(grid, saves);
     Parallel.forRows(paths, block, (from, to) -> {
