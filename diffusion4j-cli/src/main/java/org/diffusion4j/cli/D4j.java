@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
       SolversCommand.class,
       SampleCommand.class,
       BenchCommand.class,
+      SdeCommand.class,
     })
 public final class D4j implements Runnable {
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
