@@ -26,6 +26,6 @@ public record ExactDivergence() implements DivergenceEstimator {
 
   @Override
   public String describe() {
-    return "exact (" + "d central-difference JVPs)";
+    return "exact (d central-difference JVPs)";
   }
 }
