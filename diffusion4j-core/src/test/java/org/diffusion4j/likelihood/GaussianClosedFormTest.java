@@ -116,4 +116,33 @@ class GaussianClosedFormTest {
           + err[0] + ", " + err[1]);
     }
   }
+
+  /**
+   * Adaptive Dormand-Prince: the error against the closed form falls with the tolerance (and stays
+   * within a small multiple of it), while the work grows like rtol^(-1/5) for a 5th-order method.
+   */
+  @Test
+  void adaptiveErrorFollowsTheTolerance() {
+    GaussianMixture g = GaussianMixture.gaussian(MEAN, VAR);
+    GaussianPath p = Paths.create("vp-linear", Map.of());
+    Batch x = g.sample(5, 4);
+    double previous = Double.POSITIVE_INFINITY;
+    long previousNfe = 0;
+    for (double tol : new double[] {1e-4, 1e-6, 1e-8}) {
+      Likelihood lik = Likelihood.builder(g.denoiser(p, Prediction.EPSILON), p)
+          .solver(new DormandPrince(tol, tol)).build();
+      Likelihood.Result r = lik.evaluate(x);
+      double err = 0;
+      for (int i = 0; i < x.n(); i++) {
+        err = Math.max(err, Math.abs(r.logp()[i] - closedFormLogLikelihood(p, 1e-5, 1, x.row(i))));
+      }
+      assertTrue(err < 100 * tol, "tol " + tol + ": error " + err);
+      assertTrue(err < previous, "tol " + tol + ": error " + err + " not below " + previous);
+      assertTrue(r.nfe() > previousNfe, "smaller tolerance needs more evaluations");
+      assertTrue(previousNfe == 0 || r.nfe() < previousNfe * 4, "100x tighter rtol should cost ~2.5x, not "
+          + (double) r.nfe() / previousNfe);
+      previous = err;
+      previousNfe = r.nfe();
+    }
+  }
 }
