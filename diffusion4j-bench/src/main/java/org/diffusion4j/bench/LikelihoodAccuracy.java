@@ -66,9 +66,8 @@ public final class LikelihoodAccuracy {
       worst = Math.max(worst, e);
       mean += e / n;
     }
-    int solves = (n + 127) / 128;
     return new Row(pathName + "/" + kind.cliName() + (pathPrior ? " (path prior)" : ""), d, div.describe(), worst,
-        mean, (double) r.nfe() / solves, r.modelEvaluationsPerPoint(), sec, n);
+        mean, r.nfePerSolve(), r.modelEvaluationsPerPoint(), sec, n);
   }
 
   public static void main(String[] args) {

@@ -83,9 +83,18 @@ public final class Likelihood implements LogDensity {
     return new Builder(model, path);
   }
 
-  /** What a likelihood evaluation returns, with its cost. */
+  /**
+   * What a likelihood evaluation returns, with its cost: {@code nfe}, {@code acceptedSteps} and
+   * {@code rejectedSteps} are summed over the {@code solves} batched solves; {@code modelRows} counts
+   * model evaluations (rows), including the divergence estimator's perturbed copies.
+   */
   public record Result(double[] logp, int dim, double eps, double tEnd, Convention convention, long nfe,
-      long acceptedSteps, long rejectedSteps, long modelRows, String solver, String divergence) {
+      long acceptedSteps, long rejectedSteps, long modelRows, int solves, String solver, String divergence) {
+    /** ODE right-hand-side evaluations per batched solve (one solve per chunk of rows). */
+    public double nfePerSolve() {
+      return solves == 0 ? 0 : (double) nfe / solves;
+    }
+
     /** Mean of log p over the points. */
     public double mean() {
       double s = 0;
@@ -201,7 +210,7 @@ public final class Likelihood implements LogDensity {
         logp[from + i] = val;
       }
     }
-    return new Result(logp, d, eps, tEnd, convention, nfe, accepted, rejected, flow.modelRows() - rows0,
+    return new Result(logp, d, eps, tEnd, convention, nfe, accepted, rejected, flow.modelRows() - rows0, chunks,
         solver.describe(), divergence.describe());
   }
 
