@@ -64,7 +64,7 @@ public final class ProbabilityFlow {
     if (!Double.isFinite(a) || !Double.isFinite(b)) {
       throw new IllegalArgumentException("the probability-flow velocity of a " + kind.cliName() + " model on path "
           + path.name() + " is undefined at t = " + t + " (coefficients " + a + ", " + b
-          + "); integrate to an earlier time");
+          + "); move eps or T inside the path's range, where it is finite");
     }
     return new Affine(a, b);
   }

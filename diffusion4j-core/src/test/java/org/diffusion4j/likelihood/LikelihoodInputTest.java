@@ -52,6 +52,8 @@ class LikelihoodInputTest {
     assertMessage(IllegalArgumentException.class, "beyond the end", () -> Likelihood.builder(model, path).tEnd(1.5).build());
     assertMessage(IllegalArgumentException.class, "eps = NaN", () -> Likelihood.builder(model, path).eps(Double.NaN).build());
     assertMessage(IllegalArgumentException.class, "at least 1 step", () -> FixedStepSolver.rk4(0));
+    // VP's score is singular at t = 0: eps = 0 is refused up front, naming the time.
+    assertMessage(IllegalArgumentException.class, "undefined at t = 0.0", () -> Likelihood.builder(model, path).eps(0).build());
   }
 
   @Test
