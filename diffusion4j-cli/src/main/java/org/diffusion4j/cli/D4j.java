@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
       SampleCommand.class,
       BenchCommand.class,
       SdeCommand.class,
+      LikelihoodCommand.class,
     })
 public final class D4j implements Runnable {
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
