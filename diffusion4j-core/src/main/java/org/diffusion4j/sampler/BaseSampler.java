@@ -1,0 +1,103 @@
+package org.diffusion4j.sampler;
+
+import org.diffusion4j.array.Batch;
+import org.diffusion4j.array.Parallel;
+import org.diffusion4j.path.GaussianPath;
+import org.diffusion4j.random.Rng;
+
+/** Shared plumbing of the samplers: name, argument checks, per-row noise and small math helpers. */
+abstract class BaseSampler implements Sampler {
+  private final String name;
+
+  BaseSampler(String name) {
+    this.name = name;
+  }
+
+  @Override
+  public final String name() {
+    return name;
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+
+  /** Checks that plan, grid, state and model agree, and tells the evaluator the step count. */
+  static void check(ModelEvaluator model, TimeGrid grid, Plan plan, Batch x) {
+    if (plan.steps() != grid.steps()) {
+      throw new IllegalArgumentException("plan has " + plan.steps() + " steps but the grid has " + grid.steps());
+    }
+    if (x.d() != model.dim()) {
+      throw new IllegalArgumentException("state dimension " + x.d() + " does not match the model dimension "
+          + model.dim());
+    }
+    model.steps(grid.steps());
+  }
+
+  /** Fills {@code out} with N(0, 1): row r from stream (seed, stream, r), independent of thread count. */
+  static void gaussian(long seed, long stream, Batch out) {
+    Rng base = Rng.of(seed).stream(stream);
+    int d = out.d();
+    double[] a = out.data();
+    Parallel.forRows(out.n(), (from, to) -> {
+      for (int r = from; r < to; r++) {
+        base.stream(r).fillGaussian(a, r * d, d);
+      }
+    });
+  }
+
+  /** Noise stream index for sub-draw {@code k} (0..15) of step {@code step}. */
+  static long stream(int step, int k) {
+    return 16L * step + k;
+  }
+
+  /** The half log-SNR at t, rejecting infinite values (alpha = 0 or sigma = 0). */
+  static double lambda(GaussianPath path, double t) {
+    double l = path.lambda(t);
+    if (!Double.isFinite(l)) {
+      throw new IllegalArgumentException("lambda(t) is not finite at t=" + t + " on path " + path.name()
+          + "; exponential-integrator samplers need 0 < alpha, sigma: choose t-start/t-end inside the path");
+    }
+    return l;
+  }
+
+  /** Solves the small dense system A y = b by Gaussian elimination with partial pivoting. */
+  static double[] solve(double[][] a, double[] b) {
+    int n = b.length;
+    double[][] m = new double[n][];
+    double[] y = b.clone();
+    for (int i = 0; i < n; i++) {
+      m[i] = a[i].clone();
+    }
+    for (int c = 0; c < n; c++) {
+      int p = c;
+      for (int r = c + 1; r < n; r++) {
+        if (Math.abs(m[r][c]) > Math.abs(m[p][c])) {
+          p = r;
+        }
+      }
+      double[] tmp = m[c];
+      m[c] = m[p];
+      m[p] = tmp;
+      double tb = y[c];
+      y[c] = y[p];
+      y[p] = tb;
+      for (int r = c + 1; r < n; r++) {
+        double f = m[r][c] / m[c][c];
+        for (int k = c; k < n; k++) {
+          m[r][k] -= f * m[c][k];
+        }
+        y[r] -= f * y[c];
+      }
+    }
+    for (int r = n - 1; r >= 0; r--) {
+      double s = y[r];
+      for (int k = r + 1; k < n; k++) {
+        s -= m[r][k] * y[k];
+      }
+      y[r] = s / m[r][r];
+    }
+    return y;
+  }
+}
