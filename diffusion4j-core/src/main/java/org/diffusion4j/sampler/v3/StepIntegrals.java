@@ -128,6 +128,19 @@ final class StepIntegrals {
       }
     }
     pts.add(hi);
+    // Pieces longer than 1 in lambda are split so that 8-point Gauss-Legendre stays at rounding
+    // accuracy for integrands like e^(c lambda) with |c| <= 2.
+    java.util.ArrayList<Double> fine = new java.util.ArrayList<>();
+    for (int i = 0; i + 1 < pts.size(); i++) {
+      double a = pts.get(i);
+      double c = pts.get(i + 1);
+      int m = (int) Math.ceil((c - a) / 1.0);
+      for (int q = 0; q < m; q++) {
+        fine.add(a + (c - a) * q / m);
+      }
+    }
+    fine.add(hi);
+    pts = fine;
     double[] out = new double[pts.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = pts.get(from <= to ? i : out.length - 1 - i);

@@ -93,8 +93,32 @@ class DpmSolverV3Test {
     MeanRevertingPath zero = MeanRevertingPath.of(VP, new double[2]);
     for (int order = 1; order <= 2; order++) {
       Batch ref = new MrsSolver(Prediction.X0, order, false).sample(model, zero, xT, ts, 0);
-      Batch v3 = new DpmSolverV3(order, false, DpmSolverV3.Corrector.NONE, false).sample(model, VP, ems, xT, ts);
+      Batch v3 = new DpmSolverV3(ems, order, false, DpmSolverV3.Corrector.NONE, false).sample(model, VP, xT, ts);
       assertTrue(v3.maxAbsDistance(ref) < 1e-11, "order " + order + ": " + v3.maxAbsDistance(ref));
+    }
+  }
+
+  /**
+   * Against the framework's samplers: DDIM (order 1) to rounding. (The framework's 2M/3M use the
+   * (b/2) D1 form at their order-2 steps; the schedule tests reproduce them with that estimator.)
+   */
+  @Test
+  void degenerateEmsMatchesFrameworkSamplers() {
+    GaussianMixture mix = mixture();
+    Denoiser model = mix.denoiser(VP, Prediction.EPSILON);
+    Batch xT = Noise.standardNormal(4, 40, 2);
+    org.diffusion4j.sampler.TimeGrid grid = org.diffusion4j.sampler.TimeGrid.create(
+        org.diffusion4j.sampler.TimeGrid.Spacing.LOGSNR, VP, 1.0, T_END, 10);
+    Ems ems = Ems.degenerate(lambdaGrid(7), 2);
+    String[] names = {"ddim"};
+    int[] orders = {1};
+    for (int c = 0; c < names.length; c++) {
+      org.diffusion4j.sampler.Sampler classic = org.diffusion4j.sampler.Samplers.create(names[c]);
+      Batch ref = classic.sample(new org.diffusion4j.sampler.ModelEvaluator(model, VP), grid,
+          classic.planForSteps(10), xT, 0);
+      DpmSolverV3 v3 = new DpmSolverV3(ems, orders[c], false, DpmSolverV3.Corrector.NONE, true);
+      Batch out = v3.sample(new org.diffusion4j.sampler.ModelEvaluator(model, VP), grid, v3.planForSteps(10), xT, 0);
+      assertTrue(out.maxAbsDistance(ref) < 1e-11, names[c] + ": " + out.maxAbsDistance(ref));
     }
   }
 
@@ -111,10 +135,10 @@ class DpmSolverV3Test {
     for (Ems ems : new Ems[] {degenerate, mismatched}) {
       for (int order = 1; order <= 3; order++) {
         for (boolean pseudo : new boolean[] {false, true}) {
-          DpmSolverV3 solver = new DpmSolverV3(order, pseudo, DpmSolverV3.Corrector.NONE, false);
+          DpmSolverV3 solver = new DpmSolverV3(ems, order, pseudo, DpmSolverV3.Corrector.NONE, false);
           double[] err = new double[steps.length];
           for (int k = 0; k < steps.length; k++) {
-            err[k] = solver.sample(model, VP, ems, xT, MrsSolver.logSnrTimes(VP, 1.0, T_END, (int) steps[k]))
+            err[k] = solver.sample(model, VP, xT, MrsSolver.logSnrTimes(VP, 1.0, T_END, (int) steps[k]))
                 .rmsDistance(exact);
           }
           double p = slope(steps, err);
@@ -137,9 +161,9 @@ class DpmSolverV3Test {
     Ems ems = new EmsEstimator(64, 121, 4, 2, 77, 1.0, T_END).compute(model, VP, null);
     for (int nfe : new int[] {5, 10}) {
       double[] ts = MrsSolver.logSnrTimes(VP, 1.0, T_END, nfe);
-      double v3 = new DpmSolverV3(2, false, DpmSolverV3.Corrector.NONE, false).sample(model, VP, ems, xT, ts).rmsDistance(exact);
-      double pp = new DpmSolverV3(2, false, DpmSolverV3.Corrector.NONE, false)
-          .sample(model, VP, Ems.degenerate(lambdaGrid(121), 3), xT, ts).rmsDistance(exact);
+      double v3 = new DpmSolverV3(ems, 2, false, DpmSolverV3.Corrector.NONE, false).sample(model, VP, xT, ts).rmsDistance(exact);
+      double pp = new DpmSolverV3(Ems.degenerate(lambdaGrid(121), 3), 2, false, DpmSolverV3.Corrector.NONE, false)
+          .sample(model, VP, xT, ts).rmsDistance(exact);
       // For Gaussian data eps is affine in x, so the exact l makes N independent of x and the fitted
       // b makes g constant: only EMS discretisation error is left (Zheng et al., Sec. 3.1).
       assertTrue(v3 < pp / 50, "NFE " + nfe + ": v3 " + v3 + " vs DPM-Solver++ " + pp);
@@ -154,10 +178,10 @@ class DpmSolverV3Test {
     Ems ems = smoothEms(lambdaGrid(801), 3);
     double[] steps = {20, 40, 80, 160};
     for (DpmSolverV3.Corrector c : DpmSolverV3.Corrector.values()) {
-      DpmSolverV3 solver = new DpmSolverV3(2, false, c, false);
+      DpmSolverV3 solver = new DpmSolverV3(ems, 2, false, c, false);
       double[] err = new double[steps.length];
       for (int k = 0; k < steps.length; k++) {
-        err[k] = solver.sample(model, VP, ems, xT, MrsSolver.logSnrTimes(VP, 1.0, T_END, (int) steps[k])).rmsDistance(exact);
+        err[k] = solver.sample(model, VP, xT, MrsSolver.logSnrTimes(VP, 1.0, T_END, (int) steps[k])).rmsDistance(exact);
       }
       assertTrue(slope(steps, err) > 1.75, c + ": " + Arrays.toString(err));
     }
@@ -191,14 +215,14 @@ class DpmSolverV3Test {
 
   @Test
   void nonFiniteModelOutputNamesStepAndTime() {
+    // The framework's ModelEvaluator names the step and time (NonFiniteModelOutputException).
     Denoiser bad = new Denoiser() {
       public int dim() { return 2; }
       public Prediction prediction() { return Prediction.EPSILON; }
       public void predict(Batch x, double t, Batch out) { Arrays.fill(out.data(), t < 0.3 ? Double.NaN : 0.1); }
     };
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> new DpmSolverV3(2, false,
-        DpmSolverV3.Corrector.NONE, true).sample(bad, VP, Ems.degenerate(lambdaGrid(5), 2),
-        Noise.standardNormal(1, 3, 2), MrsSolver.logSnrTimes(VP, 1.0, T_END, 8)));
+    RuntimeException e = assertThrows(RuntimeException.class, () -> new DpmSolverV3(Ems.degenerate(lambdaGrid(5), 2), 2,
+        false, DpmSolverV3.Corrector.NONE, true).sample(bad, VP, Noise.standardNormal(1, 3, 2), MrsSolver.logSnrTimes(VP, 1.0, T_END, 8)));
     assertTrue(e.getMessage().contains("step") && e.getMessage().contains("t="), e.getMessage());
   }
 }
