@@ -17,6 +17,7 @@ import org.diffusion4j.random.Rng;
  * <pre>
  *   l_lambda = sigma E[diag grad_x eps]                     (Eq. 7: minimises E||grad_x N||_F^2)
  *   s_lambda = Cov(f', f) / Var(f),  b_lambda = E f' - s E f  (Eq. 9: least squares of f' on f)
+ *   (s clipped to [-S_MAX, S_MAX] where f is nearly constant and the ratio is noise)
  * </pre>
  * per coordinate, where f = (sigma eps - l x) / alpha and f' is its total derivative along the
  * trajectory. diag grad_x eps is Hutchinson's diagonal estimator E_v[v (eps(x + dv) - eps(x - dv)) / 2d]
@@ -35,6 +36,9 @@ import org.diffusion4j.random.Rng;
  */
 public record EmsEstimator(int pilots, int gridPoints, int refine, int probes, long pilotSeed, double tStart,
     double tEnd) {
+  /** Bound on |s| (see {@link #compute}); the classic forms have s in {-1, 0}. */
+  public static final double S_MAX = 3;
+
   public EmsEstimator {
     if (pilots < 2 || gridPoints < 2 || refine < 2 || probes < 1) {
       throw new IllegalArgumentException("EMS needs pilots >= 2, grid points >= 2, refine >= 2, probes >= 1; got "
@@ -236,6 +240,10 @@ public record EmsEstimator(int pilots, int gridPoints, int refine, int probes, l
       // 1e-6 keep s = 0 and fit b alone; above it a small ridge keeps s finite.
       double scale2 = mf * mf + vf / n;
       double sj = vf / n > 1e-12 * scale2 && scale2 > 0 ? cov / (vf + 1e-9 * n * scale2) : 0;
+      // Where l already removes f's dependence on x (f nearly constant across pilots, as at high
+      // noise or for Gaussian data), cov/var is noise over noise and can reach hundreds, which
+      // makes e^S ill-conditioned; s is clipped to [-S_MAX, S_MAX] and b absorbs the mean.
+      sj = Math.max(-S_MAX, Math.min(S_MAX, sj));
       s[j] = sj;
       b[j] = md - sj * mf;
     }
