@@ -22,6 +22,8 @@ import picocli.CommandLine.Option;
       BenchCommand.class,
       SdeCommand.class,
       LikelihoodCommand.class,
+      EmsCommand.class,
+      SearchScheduleCommand.class,
     })
 public final class D4j implements Runnable {
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
