@@ -59,9 +59,7 @@ public record CondOtPath() implements GaussianPath {
 
   @Override
   public double tOfLambda(double lambda) {
-    if (Double.isNaN(lambda)) {
-      throw new IllegalArgumentException("lambda is NaN");
-    }
+    PathMath.checkLambda(this, lambda);
     return lambda >= 0 ? Math.exp(-lambda) / (1 + Math.exp(-lambda)) : 1 / (1 + Math.exp(lambda));
   }
 }

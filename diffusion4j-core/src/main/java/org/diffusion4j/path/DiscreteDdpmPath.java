@@ -43,6 +43,7 @@ public final class DiscreteDdpmPath implements GaussianPath {
   /** Ho et al. 2020: betas linear from {@code betaStart} to {@code betaEnd} over N steps. */
   public static DiscreteDdpmPath linear(int steps, double betaStart, double betaEnd) {
     checkSteps(steps);
+    checkBetas("linear", betaStart, betaEnd);
     double[] b = new double[steps];
     for (int i = 0; i < steps; i++) {
       b[i] = betaStart + (betaEnd - betaStart) * i / (steps - 1.0);
@@ -58,6 +59,7 @@ public final class DiscreteDdpmPath implements GaussianPath {
   /** Stable Diffusion's "scaled_linear": betas = linspace(sqrt(start), sqrt(end), N)^2. */
   public static DiscreteDdpmPath scaledLinear(int steps, double betaStart, double betaEnd) {
     checkSteps(steps);
+    checkBetas("scaled-linear", betaStart, betaEnd);
     double[] b = new double[steps];
     double a = Math.sqrt(betaStart);
     double z = Math.sqrt(betaEnd);
@@ -71,6 +73,13 @@ public final class DiscreteDdpmPath implements GaussianPath {
   /** Scaled-linear betas 0.00085 .. 0.012 over 1000 steps. */
   public static DiscreteDdpmPath scaledLinear() {
     return scaledLinear(1000, 0.00085, 0.012);
+  }
+
+  private static void checkBetas(String schedule, double betaStart, double betaEnd) {
+    if (!(betaStart > 0 && betaStart < 1 && betaEnd > 0 && betaEnd < 1)) {
+      throw new IllegalArgumentException("discrete " + schedule + " schedule needs beta-start and beta-end in (0, 1), got "
+          + "beta-start=" + betaStart + ", beta-end=" + betaEnd);
+    }
   }
 
   private static void checkSteps(int steps) {
@@ -160,9 +169,7 @@ public final class DiscreteDdpmPath implements GaussianPath {
   /** Piecewise-linear inverse of log alpha (monotone decreasing in t). */
   @Override
   public double tOfLambda(double lambda) {
-    if (Double.isNaN(lambda)) {
-      throw new IllegalArgumentException("lambda is NaN");
-    }
+    PathMath.checkLambda(this, lambda);
     double la = -0.5 * PathMath.softplus(-2 * lambda);
     int n = tKnots.length;
     // logAlphaKnots is decreasing; find k with knots[k] >= la >= knots[k+1].
@@ -176,6 +183,6 @@ public final class DiscreteDdpmPath implements GaussianPath {
         hi = mid;
       }
     }
-    return tKnots[lo] + (la - logAlphaKnots[lo]) / slope(lo);
+    return PathMath.clampTime(this, tKnots[lo] + (la - logAlphaKnots[lo]) / slope(lo));
   }
 }

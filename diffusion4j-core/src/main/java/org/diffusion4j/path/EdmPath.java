@@ -72,7 +72,7 @@ public record EdmPath(double sigmaMin, double sigmaMax) implements GaussianPath 
 
   @Override
   public double tOfLambda(double lambda) {
-    VePath.checkLambda(this, lambda);
-    return Math.exp(-lambda);
+    PathMath.checkLambda(this, lambda);
+    return PathMath.clampTime(this, Math.exp(-lambda));
   }
 }

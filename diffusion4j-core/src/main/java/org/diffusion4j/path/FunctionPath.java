@@ -21,6 +21,9 @@ public final class FunctionPath implements GaussianPath {
     if (!(tMin < tMax) || !Double.isFinite(tMin) || !Double.isFinite(tMax)) {
       throw new IllegalArgumentException("path range needs finite tMin < tMax, got [" + tMin + ", " + tMax + "]");
     }
+    if (name == null || alpha == null || sigma == null) {
+      throw new IllegalArgumentException("a function path needs a name and alpha and sigma functions");
+    }
     this.name = name;
     this.alpha = alpha;
     this.sigma = sigma;
@@ -42,13 +45,21 @@ public final class FunctionPath implements GaussianPath {
     return new FunctionPath(name, alpha, sigma, null, null, tMin, tMax);
   }
 
-  /** Central difference, one-sided at the ends of [lo, hi]. */
+  /**
+   * Central difference; within h of an end of [lo, hi] the second-order one-sided formula
+   * (-3 f(t) + 4 f(t + h) - f(t + 2h)) / (2h), so the error is O(h^2) everywhere and f is never
+   * evaluated outside the range.
+   */
   private static DoubleUnaryOperator derivative(DoubleUnaryOperator f, double lo, double hi) {
     return t -> {
-      double h = 6.0e-6 * Math.max(1, Math.abs(t));
-      double a = Math.max(lo, t - h);
-      double b = Math.min(hi, t + h);
-      return (f.applyAsDouble(b) - f.applyAsDouble(a)) / (b - a);
+      double h = Math.min(6.0e-6 * Math.max(1, Math.abs(t)), 0.25 * (hi - lo));
+      if (t - h < lo) {
+        return (-3 * f.applyAsDouble(t) + 4 * f.applyAsDouble(t + h) - f.applyAsDouble(t + 2 * h)) / (2 * h);
+      }
+      if (t + h > hi) {
+        return (3 * f.applyAsDouble(t) - 4 * f.applyAsDouble(t - h) + f.applyAsDouble(t - 2 * h)) / (2 * h);
+      }
+      return (f.applyAsDouble(t + h) - f.applyAsDouble(t - h)) / (2 * h);
     };
   }
 

@@ -10,6 +10,33 @@ public final class PathMath {
   }
 
   /**
+   * Throws a clear {@link IllegalArgumentException} if {@code lambda} is NaN or outside
+   * [lambda(tMax), lambda(tMin)] (with a relative slack of 1e-9 for round-off); closed-form
+   * inverses call this first and then {@link #clampTime} their result.
+   */
+  public static void checkLambda(GaussianPath path, double lambda) {
+    if (Double.isNaN(lambda)) {
+      throw new IllegalArgumentException("lambda is NaN (path " + path.name() + ")");
+    }
+    double lo = path.lambda(path.tMax());
+    double hi = path.lambda(path.tMin());
+    double slack = 1e-9 * Math.max(1, Math.max(finiteAbs(lo), finiteAbs(hi)));
+    if (!(lambda >= lo - slack && lambda <= hi + slack)) {
+      throw new IllegalArgumentException(
+          "lambda " + lambda + " is outside the range [" + lo + ", " + hi + "] of path " + path.name());
+    }
+  }
+
+  private static double finiteAbs(double x) {
+    return Double.isFinite(x) ? Math.abs(x) : 0;
+  }
+
+  /** {@code t} clamped into [tMin, tMax] (closed forms may step an ulp outside). */
+  public static double clampTime(GaussianPath path, double t) {
+    return Math.max(path.tMin(), Math.min(path.tMax(), t));
+  }
+
+  /**
    * Solves lambda(t) = target for t by safeguarded bisection/secant (Illinois regula falsi)
    * on [tMin, tMax], relying only on lambda being strictly decreasing.
    */
@@ -19,14 +46,17 @@ public final class PathMath {
     }
     double lo = path.tMin();
     double hi = path.tMax();
-    double fLo = path.lambda(lo) - target;
-    double fHi = path.lambda(hi) - target;
-    if (fLo == 0) {
+    double lambdaLo = path.lambda(lo);
+    double lambdaHi = path.lambda(hi);
+    // Equality first: with an infinite end (lambda(0) = +inf) the difference would be NaN.
+    if (lambdaLo == target) {
       return lo;
     }
-    if (fHi == 0) {
+    if (lambdaHi == target) {
       return hi;
     }
+    double fLo = lambdaLo - target;
+    double fHi = lambdaHi - target;
     if (fLo < 0 || fHi > 0) {
       throw new IllegalArgumentException("lambda " + target + " is outside the range [" + path.lambda(hi)
           + ", " + path.lambda(lo) + "] of path " + path.name());

@@ -24,6 +24,9 @@ public final class Paths {
    * @throws IllegalArgumentException for an unknown name or option, or a bad value
    */
   public static GaussianPath create(String name, Map<String, String> options) {
+    if (name == null) {
+      throw new IllegalArgumentException("path name is missing; expected one of " + String.join(", ", NAMES));
+    }
     Opts o = new Opts(name, options);
     GaussianPath p;
     switch (name) {

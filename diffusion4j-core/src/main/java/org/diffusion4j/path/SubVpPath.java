@@ -78,17 +78,17 @@ public record SubVpPath(double betaMin, double betaMax) implements GaussianPath 
   /** alpha / (1 - alpha^2) = e^lambda is a quadratic in alpha; take its positive root. */
   @Override
   public double tOfLambda(double lambda) {
-    if (Double.isNaN(lambda)) {
-      throw new IllegalArgumentException("lambda is NaN");
-    }
+    PathMath.checkLambda(this, lambda);
     double logAlpha;
     if (lambda <= 0) {
       double e = Math.exp(lambda);
       logAlpha = Math.log(2) + lambda - Math.log1p(Math.sqrt(1 + 4 * e * e));
     } else {
+      // alpha = 2 / (e + sqrt(e^2 + 4)) with e = exp(-lambda) -> 0 near t = 0; written as
+      // -log1p(...) so that log alpha keeps its relative precision when it is tiny.
       double e = Math.exp(-lambda);
-      logAlpha = Math.log(2) - Math.log(e + Math.sqrt(e * e + 4));
+      logAlpha = -Math.log1p(0.5 * (e + e * e / (Math.sqrt(e * e + 4) + 2)));
     }
-    return vp().tOfLogAlpha(logAlpha);
+    return PathMath.clampTime(this, vp().tOfLogAlpha(logAlpha));
   }
 }

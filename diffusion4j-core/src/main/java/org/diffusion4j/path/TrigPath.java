@@ -11,9 +11,13 @@ public record TrigPath() implements GaussianPath {
     return "trig";
   }
 
+  /**
+   * cos(pi t / 2), evaluated as sin(pi (1 - t) / 2) on the noise half so that alpha(1) = 0 exactly
+   * (cos(pi/2) is 6e-17 in floating point) and alpha keeps its relative precision near t = 1.
+   */
   @Override
   public double alpha(double t) {
-    return Math.cos(0.5 * Math.PI * t);
+    return t <= 0.5 ? Math.cos(0.5 * Math.PI * t) : Math.sin(0.5 * Math.PI * (1 - t));
   }
 
   @Override
@@ -23,23 +27,24 @@ public record TrigPath() implements GaussianPath {
 
   @Override
   public double alphaDot(double t) {
-    return -0.5 * Math.PI * Math.sin(0.5 * Math.PI * t);
+    return -0.5 * Math.PI * sigma(t);
   }
 
   @Override
   public double sigmaDot(double t) {
-    return 0.5 * Math.PI * Math.cos(0.5 * Math.PI * t);
+    return 0.5 * Math.PI * alpha(t);
   }
 
+  /** f = d log(alpha)/dt = -(pi/2) tan(pi t / 2). */
   @Override
   public double drift(double t) {
-    return -0.5 * Math.PI * Math.tan(0.5 * Math.PI * t);
+    return -0.5 * Math.PI * sigma(t) / alpha(t);
   }
 
   /** For a VP path g^2 = -2 f. */
   @Override
   public double diffusionSquared(double t) {
-    return Math.PI * Math.tan(0.5 * Math.PI * t);
+    return -2 * drift(t);
   }
 
   @Override
@@ -54,9 +59,7 @@ public record TrigPath() implements GaussianPath {
 
   @Override
   public double tOfLambda(double lambda) {
-    if (Double.isNaN(lambda)) {
-      throw new IllegalArgumentException("lambda is NaN");
-    }
-    return 2 / Math.PI * Math.atan(Math.exp(-lambda));
+    PathMath.checkLambda(this, lambda);
+    return PathMath.clampTime(this, 2 / Math.PI * Math.atan(Math.exp(-lambda)));
   }
 }

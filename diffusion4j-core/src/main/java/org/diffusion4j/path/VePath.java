@@ -82,17 +82,8 @@ public record VePath(double sigmaMin, double sigmaMax) implements GaussianPath {
 
   @Override
   public double tOfLambda(double lambda) {
-    checkLambda(this, lambda);
-    return (-lambda - Math.log(sigmaMin)) / logRatio();
+    PathMath.checkLambda(this, lambda);
+    return PathMath.clampTime(this, (-lambda - Math.log(sigmaMin)) / logRatio());
   }
 
-  static void checkLambda(GaussianPath p, double lambda) {
-    double lo = p.lambda(p.tMax());
-    double hi = p.lambda(p.tMin());
-    double slack = 1e-9 * Math.max(1, Math.max(Math.abs(lo), Math.abs(hi)));
-    if (!(lambda >= lo - slack && lambda <= hi + slack)) {
-      throw new IllegalArgumentException(
-          "lambda " + lambda + " is outside the range [" + lo + ", " + hi + "] of path " + p.name());
-    }
-  }
 }

@@ -81,8 +81,11 @@ public record VpCosinePath(double s) implements GaussianPath {
 
   @Override
   public double tOfLambda(double lambda) {
-    double logAlpha = -0.5 * PathMath.softplus(-2 * lambda);
-    double t = 2 * (1 + s) / Math.PI * Math.acos(Math.exp(logAlpha + Math.log(Math.cos(angle(0))))) - s;
-    return Math.max(0, t);
+    PathMath.checkLambda(this, lambda);
+    // cos(angle) = alpha cos(angle(0)) =: c; angle = atan2(sqrt(1 - c^2), c), which stays accurate
+    // near angle 0 where acos(c) would lose half the digits.
+    double logC = -0.5 * PathMath.softplus(-2 * lambda) + Math.log(Math.cos(angle(0)));
+    double angle = Math.atan2(Math.sqrt(-Math.expm1(2 * logC)), Math.exp(logC));
+    return PathMath.clampTime(this, 2 * (1 + s) / Math.PI * angle - s);
   }
 }

@@ -85,7 +85,8 @@ public record VpLinearPath(double betaMin, double betaMax) implements GaussianPa
 
   @Override
   public double tOfLambda(double lambda) {
-    return tOfLogAlpha(-0.5 * PathMath.softplus(-2 * lambda));
+    PathMath.checkLambda(this, lambda);
+    return PathMath.clampTime(this, tOfLogAlpha(-0.5 * PathMath.softplus(-2 * lambda)));
   }
 
   /** The t with log alpha(t) = {@code logAlpha} (the positive root of a quadratic). */
