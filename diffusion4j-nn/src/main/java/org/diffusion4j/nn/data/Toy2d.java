@@ -13,7 +13,7 @@ import org.diffusion4j.random.Rng;
  * and the first m rows of n &gt; m points equal the m-point set.
  */
 public enum Toy2d {
-  /** Uniform on the 8 dark squares of a 4x4 board on [-2, 2]^2. */
+  /** Uniform on the 8 squares of a 4x4 board on [-2, 2]^2 with floor(x) + floor(y) even. */
   CHECKERBOARD("checkerboard", 0),
   /** Two interleaved half circles (scikit-learn's make_moons), noise 0.05, centred. */
   MOONS("moons", 2),
@@ -95,7 +95,7 @@ public enum Toy2d {
       case CHECKERBOARD -> {
         double x = 4 * r.nextDouble() - 2;
         int col = (int) Math.floor(x + 2);
-        int row = 2 * r.nextInt(2) + ((col + 1) % 2);
+        int row = 2 * r.nextInt(2) + (col % 2);
         p[0] = x;
         p[1] = row + r.nextDouble() - 2;
         return 0;
