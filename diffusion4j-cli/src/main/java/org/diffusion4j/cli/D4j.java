@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
     description = "diffusion4j: diffusion models, flow matching and SDE solvers for the JVM.",
     subcommands = {
       InfoCommand.class,
+      TrainCommand.class,
     })
 public final class D4j implements Runnable {
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
