@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
       LikelihoodCommand.class,
       EmsCommand.class,
       SearchScheduleCommand.class,
+      TrainCommand.class,
     })
 public final class D4j implements Runnable {
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
