@@ -35,13 +35,13 @@ class LearnedInterpolantTest {
   void learnedVelocityMatchesClosedFormAndTransports() {
     Dataset data = Dataset.of("gaussian", TARGET.sample(11, 8192));
     TrainConfig cfg = TrainConfig.builder(2).network(MlpConfig.defaults(2).withWidth(64).withDepth(2))
-        .objective(Objective.INTERPOLANT).path("cond-ot").steps(600).batch(512).lr(3e-3).warmupSteps(20)
+        .objective(Objective.INTERPOLANT).path("cond-ot").steps(300).batch(256).lr(3e-3).warmupSteps(20)
         .emaDecay(0.99).seed(5).build();
     Interpolant it = Interpolant.oneSidedLinear();
     GaussianInterpolantFields exact = new GaussianInterpolantFields(it, SOURCE, TARGET);
     try (Trainer tr = Trainer.create(cfg, data); NeuralDenoiser model = tr.denoiserAfter()) {
       VectorField learned = FlowConversions.velocityOf(model, model.path());
-      int n = 2000;
+      int n = 1000;
       for (double u : new double[] {0.2, 0.5, 0.8}) {
         Batch xt = new Batch(n, 2).setLinear(it.alpha(u), SOURCE.sample(40 + (long) (10 * u), n), it.beta(u),
             TARGET.sample(50 + (long) (10 * u), n));
@@ -50,14 +50,14 @@ class LearnedInterpolantTest {
         exact.velocity(u, xt, b1);
         learned.evaluate(u, xt, b2);
         double rel = b2.rmsDistance(b1) / b1.rmsDistance(b1.zerosLike());
-        // Tolerance: 10% relative RMS error after 600 steps of a 64-wide MLP (as the nn score test).
+        // Tolerance: 10% relative RMS error after 300 steps of a 64-wide MLP (as the nn score test).
         assertTrue(rel < 0.10, "relative velocity error " + rel + " at u=" + u);
       }
       Batch x0 = SOURCE.sample(7, n);
       // The learned field is evaluated on the trainer's time range [0, 1 - 1e-3] of path time.
-      Batch ode = InterpolantGenerator.ode(learned, x0, 1e-3, 1, 100, Scheme.HEUN);
+      Batch ode = InterpolantGenerator.ode(learned, x0, 1e-3, 1, 40, Scheme.HEUN);
       VectorField score = FlowConversions.scoreFromVelocity(it, learned);
-      Batch sde = InterpolantGenerator.sde(learned, score, t -> 0.5 * (1 - t) * (1 - t), x0, 1e-3, 0.999, 200,
+      Batch sde = InterpolantGenerator.sde(learned, score, t -> 0.5 * (1 - t) * (1 - t), x0, 1e-3, 0.999, 80,
           Scheme.HEUN, 9);
       for (Batch out : new Batch[] {ode, sde}) {
         for (int j = 0; j < 2; j++) {
