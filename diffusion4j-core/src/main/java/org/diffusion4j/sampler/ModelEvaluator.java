@@ -121,8 +121,10 @@ public final class ModelEvaluator {
     if (kind == Prediction.X0 && thresholding != null) {
       threshold(out, thresholding);
     }
-    listener.onProgress(nfe, budget, String.format("step=%d%s t=%.4g nfe=%d", step,
-        steps > 0 ? "/" + steps : "", t, nfe));
+    if (listener != ProgressListener.NONE) {
+      listener.onProgress(nfe, budget, String.format("step=%d%s t=%.4g nfe=%d", step,
+          steps > 0 ? "/" + steps : "", t, nfe));
+    }
   }
 
   /** Index of the first NaN/Inf element, or -1; a parallel scan (the result is the same at any thread count). */
