@@ -20,6 +20,11 @@ import picocli.CommandLine.Option;
       SolversCommand.class,
       SampleCommand.class,
       BenchCommand.class,
+      SdeCommand.class,
+      LikelihoodCommand.class,
+      EmsCommand.class,
+      SearchScheduleCommand.class,
+      TrainCommand.class,
     })
 public final class D4j implements Runnable {
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
