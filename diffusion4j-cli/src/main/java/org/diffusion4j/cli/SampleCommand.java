@@ -88,8 +88,8 @@ final class SampleCommand implements Callable<Integer> {
     if (nfe != null && nfe < 1) {
       throw new UsageException("--nfe must be at least 1, got " + nfe);
     }
-    double tStart = solverOptions.tStart != null ? solverOptions.tStart : path.tMax();
-    double tEnd = solverOptions.tEnd != null ? solverOptions.tEnd : path.tMin();
+    double tStart = solverOptions.tStart != null ? solverOptions.tStart : Sampling.defaultStart(path);
+    double tEnd = solverOptions.tEnd != null ? solverOptions.tEnd : Sampling.defaultEnd(path);
     Batch x;
     if (noise != null) {
       x = Npy.readBatch(noise);

@@ -60,10 +60,10 @@ public final class SolverOptions {
   @Option(names = "--rho", paramLabel = "RHO", description = "Karras grid rho (default 7).")
   double rho = TimeGrid.DEFAULT_RHO;
 
-  @Option(names = "--t-start", paramLabel = "T", description = "Start time (noise end); default the path's tMax.")
+  @Option(names = "--t-start", paramLabel = "T", description = "Start time (noise end); default the path's tMax (1e-3 inside it where alpha(tMax) = 0).")
   Double tStart;
 
-  @Option(names = "--t-end", paramLabel = "T", description = "End time (data end); default the path's tMin.")
+  @Option(names = "--t-end", paramLabel = "T", description = "End time (data end); default the path's tMin (1e-3 inside it where sigma(tMin) = 0, e.g. VP).")
   Double tEnd;
 
   TimeGrid.Spacing spacing() {
