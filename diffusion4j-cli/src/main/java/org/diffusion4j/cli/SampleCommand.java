@@ -2,7 +2,6 @@ package org.diffusion4j.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.io.Npy;
@@ -125,10 +124,5 @@ final class SampleCommand implements Callable<Integer> {
     }
     spec.commandLine().getErr().println("nfe=" + r.nfe());
     return ExitCodes.OK;
-  }
-
-  @Override
-  public String toString() {
-    return "sample " + solver + " " + Arrays.toString(times);
   }
 }

@@ -103,6 +103,6 @@ public final class SolverOptions {
       case "euler-maruyama" -> b.predictor(PredictorCorrector.Predictor.EULER_MARUYAMA);
       default -> throw new UsageException("--predictor must be reverse-diffusion or euler-maruyama, got '" + predictor + "'");
     }
-    return b.thresholding(thresholding()).build();
+    return b.build();
   }
 }

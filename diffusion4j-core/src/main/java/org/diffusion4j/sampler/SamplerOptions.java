@@ -17,11 +17,13 @@ package org.diffusion4j.sampler;
  * @param snr Langevin signal-to-noise ratio r of the PC corrector
  * @param correctorSteps Langevin steps per PC step
  * @param predictor PC predictor
- * @param thresholding dynamic thresholding of data predictions, or null
+ *
+ * <p>Dynamic thresholding is a property of the model evaluation, not of a sampler: set it with
+ * {@link Sampling.Builder#thresholding}.
  */
 public record SamplerOptions(int order, double eta, double sChurn, double sTmin, double sTmax, double sNoise,
     boolean lowerOrderFinal, MultistepSampler.Bh uniC, double rtol, double atol, double snr, int correctorSteps,
-    PredictorCorrector.Predictor predictor, ModelEvaluator.Thresholding thresholding) {
+    PredictorCorrector.Predictor predictor) {
 
   /** All defaults. */
   public static SamplerOptions defaults() {
@@ -48,7 +50,6 @@ public record SamplerOptions(int order, double eta, double sChurn, double sTmin,
     b.snr = snr;
     b.correctorSteps = correctorSteps;
     b.predictor = predictor;
-    b.thresholding = thresholding;
     return b;
   }
 
@@ -67,7 +68,6 @@ public record SamplerOptions(int order, double eta, double sChurn, double sTmin,
     private double snr = 0.16;
     private int correctorSteps = 1;
     private PredictorCorrector.Predictor predictor = PredictorCorrector.Predictor.REVERSE_DIFFUSION;
-    private ModelEvaluator.Thresholding thresholding;
 
     public Builder order(int v) { order = v; return this; }
     public Builder eta(double v) { eta = v; return this; }
@@ -80,14 +80,13 @@ public record SamplerOptions(int order, double eta, double sChurn, double sTmin,
     public Builder snr(double v) { snr = v; return this; }
     public Builder correctorSteps(int v) { correctorSteps = v; return this; }
     public Builder predictor(PredictorCorrector.Predictor v) { predictor = v; return this; }
-    public Builder thresholding(ModelEvaluator.Thresholding v) { thresholding = v; return this; }
 
     public SamplerOptions build() {
       if (order < 0) {
         throw new IllegalArgumentException("order must be >= 1 (or 0 for the solver's own), got " + order);
       }
       return new SamplerOptions(order, eta, sChurn, sTmin, sTmax, sNoise, lowerOrderFinal, uniC, rtol, atol, snr,
-          correctorSteps, predictor, thresholding);
+          correctorSteps, predictor);
     }
   }
 }

@@ -171,6 +171,25 @@ class SamplerIdentitiesTest {
   }
 
   @Test
+  void thresholdingBoundsTheDataPredictionsOfASamplingRun() {
+    // max = 1: every data prediction is clipped to [-1, 1], so the denoised output is too,
+    // although the mixture has modes at +-1.5.
+    Batch out = Sampling.with(Samplers.create("dpm-solver++-2m"), MIX.denoiser(VP, Prediction.EPSILON), VP)
+        .times(1, 1e-3).nfe(10).denoiseFinal(true).thresholding(new ModelEvaluator.Thresholding(0.9, 1))
+        .run(Noise.standardNormal(3, 64, 2)).x();
+    Batch free = Sampling.with(Samplers.create("dpm-solver++-2m"), MIX.denoiser(VP, Prediction.EPSILON), VP)
+        .times(1, 1e-3).nfe(10).denoiseFinal(true).run(Noise.standardNormal(3, 64, 2)).x();
+    double maxAbs = 0;
+    double freeMax = 0;
+    for (int i = 0; i < out.size(); i++) {
+      maxAbs = Math.max(maxAbs, Math.abs(out.data()[i]));
+      freeMax = Math.max(freeMax, Math.abs(free.data()[i]));
+    }
+    assertTrue(maxAbs <= 1 + 1e-12, "max |x0| = " + maxAbs);
+    assertTrue(freeMax > 1.2, "without thresholding the samples reach the modes: " + freeMax);
+  }
+
+  @Test
   void thresholdingClipsDataPredictions() {
     Batch x0 = new Batch(1, 4, new double[] {3, -0.5, 0.2, -4});
     ModelEvaluator.threshold(x0, new ModelEvaluator.Thresholding(0.5, 2));
