@@ -190,6 +190,21 @@ class SamplerIdentitiesTest {
   }
 
   @Test
+  void undefinedConversionAtTheEndOfAPathIsReported() {
+    // cond-OT at t = 1 has alpha = 0: an eps model says nothing about x0 there, so the velocity
+    // Euler needs is undefined; a velocity model is fine.
+    GaussianPath ot = Paths.create("cond-ot", Map.of());
+    Sampling.Builder eps = Sampling.with(Samplers.create("euler"), MIX.denoiser(ot, Prediction.EPSILON), ot)
+        .grid(TimeGrid.Spacing.UNIFORM_T).times(1, 0.01).nfe(10);
+    NonFiniteModelOutputException e = assertThrows(NonFiniteModelOutputException.class,
+        () -> eps.run(Noise.standardNormal(1, 4, 2)));
+    assertTrue(e.getMessage().contains("converting") && e.step() == 0 && e.time() == 1, e.getMessage());
+    Batch ok = Sampling.with(Samplers.create("euler"), MIX.denoiser(ot, Prediction.VELOCITY), ot)
+        .grid(TimeGrid.Spacing.UNIFORM_T).times(1, 0.01).nfe(10).run(Noise.standardNormal(1, 4, 2)).x();
+    assertTrue(ok.firstNonFinite() < 0);
+  }
+
+  @Test
   void thresholdingClipsDataPredictions() {
     Batch x0 = new Batch(1, 4, new double[] {3, -0.5, 0.2, -4});
     ModelEvaluator.threshold(x0, new ModelEvaluator.Thresholding(0.5, 2));
