@@ -49,6 +49,10 @@ public final class SolverOptions {
   @Option(names = "--predictor", paramLabel = "KIND", description = "pc predictor: reverse-diffusion or euler-maruyama.")
   String predictor = "reverse-diffusion";
 
+  @Option(names = "--reference-3m", description = "Third-order multistep DPM-Solver(++) with the reference code's"
+      + " D2 weighting (reproduces dpm_solver_pytorch.py/diffusers samples; only second-order accurate).")
+  boolean reference3m;
+
   @Option(names = "--thresholding", paramLabel = "RATIO:MAX",
       description = "Dynamic thresholding of data predictions, e.g. 0.995:1.5.")
   String thresholding;
@@ -87,7 +91,7 @@ public final class SolverOptions {
 
   SamplerOptions samplerOptions() {
     SamplerOptions.Builder b = SamplerOptions.builder().order(order).churn(churn, sTmin, sTmax, sNoise)
-        .lowerOrderFinal(!noLowerOrderFinal).tolerances(rtol, atol).snr(snr).correctorSteps(correctorSteps);
+        .lowerOrderFinal(!noLowerOrderFinal).referenceThirdOrder(reference3m).tolerances(rtol, atol).snr(snr).correctorSteps(correctorSteps);
     if (eta != null) {
       b.eta(eta);
     }

@@ -59,6 +59,27 @@ class SamplerIdentitiesTest {
   }
 
   @Test
+  void referenceThirdOrderWeightingIsOnlySecondOrder() {
+    // dpm_solver_pytorch.py's 3M step: D2 = (D1_0 - D1_1)/(r0 + r1) estimates h^2 m''/2, not h^2 m''.
+    GaussianCase c = new GaussianCase("vp-linear", 1, 1e-3);
+    Batch x = c.start(4, 2);
+    Batch exact = GaussianCase.exact(c.path, x, c.tStart, c.tEnd);
+    for (boolean reference : new boolean[] {true, false}) {
+      Sampler s = Samplers.create("dpm-solver++-3m", SamplerOptions.builder().lowerOrderFinal(false)
+          .referenceThirdOrder(reference).build());
+      double[] e = new double[2];
+      for (int k = 0; k < 2; k++) {
+        int n = 160 << k;
+        e[k] = s.sample(new ModelEvaluator(GaussianCase.GAUSSIAN.denoiser(c.path, Prediction.EPSILON), c.path),
+            ConvergenceOrderTest.grid(c, n, true), s.planForSteps(n), x, 0).maxAbsDistance(exact);
+      }
+      double slope = Math.log(e[0] / e[1]) / Math.log(2);
+      assertTrue(reference ? Math.abs(slope - 2) <= 0.2 : slope >= 2.8, (reference ? "reference" : "weighted")
+          + " slope " + slope);
+    }
+  }
+
+  @Test
   void uniCRaisesTheOrderOfDeis() {
     // UniC-k after a k-th order predictor gives order k + 1 (Zhao et al. 2023, Theorem 3.3).
     GaussianCase c = new GaussianCase("vp-linear", 1, 1e-3);
