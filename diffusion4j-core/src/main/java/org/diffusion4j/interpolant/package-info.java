@@ -8,7 +8,8 @@
  * ({@link org.diffusion4j.interpolant.GaussianInterpolantFields}); generation by the
  * probability-flow ODE and the forward/backward SDEs with tunable eps(t)
  * ({@link org.diffusion4j.interpolant.InterpolantGenerator}); the rectified-flow straightness
- * measure ({@link org.diffusion4j.interpolant.Straightness}); sampling-time conversions of a
+ * measure ({@link org.diffusion4j.interpolant.Straightness}) and training-free kernel reflow
+ * ({@link org.diffusion4j.interpolant.Reflow}); sampling-time conversions of a
  * flow (score from velocity, interpolant change, any Denoiser as a velocity:
  * {@link org.diffusion4j.interpolant.FlowConversions}); reward-guided particle sampling with
  * rollover budget forcing ({@link org.diffusion4j.interpolant.RolloverBudgetForcing}); the exact
