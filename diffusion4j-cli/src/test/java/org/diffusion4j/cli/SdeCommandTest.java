@@ -1,0 +1,93 @@
+package org.diffusion4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.diffusion4j.io.NdArray;
+import org.diffusion4j.io.Npy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SdeCommandTest {
+  @TempDir Path dir;
+
+  private record Result(int code, String out, String err) {}
+
+  private static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = D4j.execute(args, new PrintWriter(out), new PrintWriter(err));
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void gbmWritesNpyWithDocumentedLayoutAndPlot() throws Exception {
+    Path npy = dir.resolve("paths.npy");
+    Path png = dir.resolve("paths.png");
+    Result r = run("sde", "--model", "gbm", "--mu", "0.05", "--sigma", "0.2", "--y0", "1", "--t1", "1",
+        "--paths", "2000", "--solver", "milstein", "--dt", "1e-2", "--save-at", "0.25,0.5,1", "--seed", "1",
+        "--out", npy.toString(), "--plot", png.toString(), "--plot-paths", "5");
+    assertEquals(0, r.code(), r.err());
+    NdArray a = Npy.read(npy);
+    assertArrayEquals(new long[] {2000, 3}, a.shape());
+    double mean = 0;
+    for (int p = 0; p < 2000; p++) {
+      mean += a.flat(p * 3 + 2) / 2000;
+    }
+    // E[Y_1] = e^{0.05}; the standard deviation of the mean is 0.21 / sqrt(2000) ~ 0.0047.
+    assertEquals(Math.exp(0.05), mean, 0.02);
+    assertTrue(Files.size(png) > 1000);
+    assertTrue(r.out().contains("exact mean"), r.out());
+    // Same seed, same file content.
+    Path again = dir.resolve("again.npy");
+    assertEquals(0, run("sde", "--model", "gbm", "--mu", "0.05", "--sigma", "0.2", "--paths", "2000", "--solver",
+        "milstein", "--dt", "1e-2", "--save-at", "0.25,0.5,1", "--seed", "1", "--out", again.toString()).code());
+    assertArrayEquals(Files.readAllBytes(npy), Files.readAllBytes(again));
+  }
+
+  @Test
+  void multiDimensionalAndAdaptiveRuns() throws Exception {
+    Path npy = dir.resolve("lorenz.npy");
+    Result r = run("sde", "--model", "lorenz", "--t1", "0.5", "--paths", "50", "--solver", "sri", "--rtol", "1e-3",
+        "--save-at", "0.25,0.5", "--out", npy.toString());
+    assertEquals(0, r.code(), r.err());
+    assertArrayEquals(new long[] {50, 6}, Npy.read(npy).shape());
+    Result ou = run("sde", "--model", "ou", "-P", "dim=2", "--theta", "2", "--y0", "1,2", "--paths", "100", "--solver", "sra", "--dt", "0.01");
+    assertEquals(0, ou.code(), ou.err());
+  }
+
+  @Test
+  void badInputExitsWithTwoAndOneLine() {
+    Path npy = dir.resolve("never.npy");
+    Result[] bad = {
+      run("sde", "--model", "nope", "--out", npy.toString()),
+      run("sde", "--model", "gbm", "--dt", "-0.1", "--out", npy.toString()),
+      run("sde", "--model", "gbm", "--t0", "1", "--t1", "0.5", "--out", npy.toString()),
+      run("sde", "--model", "gbm", "--solver", "sra", "--out", npy.toString()),
+      run("sde", "--model", "gbm", "--y0", "1,2", "--out", npy.toString()),
+      run("sde", "--model", "gbm", "--save-at", "0.5,2", "--out", npy.toString()),
+      run("sde", "--model", "gbm", "-P", "colour=red", "--out", npy.toString()),
+    };
+    String[] expect = {"unknown SDE model 'nope'", "dt", "t1", "sra", "--y0", "save time", "colour"};
+    for (int i = 0; i < bad.length; i++) {
+      assertEquals(2, bad[i].code(), bad[i].err());
+      assertTrue(bad[i].err().contains(expect[i]), bad[i].err());
+      assertEquals(1, bad[i].err().strip().lines().count(), bad[i].err());
+    }
+    assertFalse(Files.exists(npy));
+  }
+
+  @Test
+  void divergingSolveExitsWithOne() {
+    // Euler on a stiff OU (theta * dt = 300): the state overflows to infinity.
+    Result r = run("sde", "--model", "ou", "--theta", "3e4", "--dt", "0.01", "--t1", "10", "--paths", "10");
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.err().contains("non-finite") && r.err().contains("path"), r.err());
+  }
+}

@@ -1,0 +1,280 @@
+package org.diffusion4j.sde;
+
+/**
+ * A Brownian motion that can be queried on any interval, in any order, and always returns the
+ * same values for the same seed: the virtual Brownian tree of Gaines &amp; Lyons (1997) as used
+ * by torchsde's BrownianInterval and diffrax's VirtualBrownianTree, carrying the space-time Levy
+ * area so that strong order 1.5 schemes see the exact time integral of W.
+ *
+ * <p>Each node of a dyadic bisection of [t0, t1] holds, per component, its increment w and its
+ * space-time Levy area H = (1/h) int (W_r - W_a - (r-a)/h w) dr. The root draws w ~ N(0, T),
+ * H ~ N(0, T/12); a node splits at r into (W1, H1) on [a, r] conditioned on (w, H) of the
+ * parent (the Gaussian bridge of the pair; with h1 = r-a, h2 = b-r, h = h1+h2):
+ * <pre>
+ *   E[W1] = (h1/h) w + 6 h1 h2 / h^2 H        Var W1 = h1 h2/h - 3 h1^2 h2^2 / h^3
+ *   E[H1] = (h1/h)^2 H                        Var H1 = h1/12 - h1^4 / (12 h^3)
+ *   Cov(W1, H1) = -h1^3 h2 / (2 h^3)
+ * </pre>
+ * and (W2, H2) on [r, b] follow from w = W1 + W2 and
+ * H = h2/(2h) W1 + h1/h H1 - h1/(2h) W2 + h2/h H2 (at the midpoint this is Foster's split,
+ * W1 = w/2 + 3H/2 + sqrt(h)/4 Z). The random numbers of a node come from a counter-based
+ * generator keyed by the node's seed, which is derived from its parent's, so a node has the same
+ * value whichever query reached it first. Points are resolved by bisection until they hit a
+ * node endpoint exactly (dyadic grids never need more) or the node is shorter than the
+ * tolerance; then the point is drawn once from the bridge of that leaf (keyed by the point), so
+ * two distinct non-dyadic points inside one leaf are only approximately jointly distributed,
+ * with an error of order sqrt(tol).
+ *
+ * <p>Values are W(r) and Q(r) = int_t0^r W; increments are differences of these, so
+ * W(s,u) = W(s,t) + W(t,u) up to rounding. Each path caches its last root-to-leaf branch,
+ * which makes sequential and nearby (retried) queries cost a few nodes.
+ */
+public final class BrownianTree implements BrownianSource {
+  private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+  private static final int MAX_DEPTH = 62;
+
+  private final long seed;
+  private final int dim;
+  private final double t0;
+  private final double t1;
+  private final double tol;
+
+  private BrownianTree(long seed, int dim, double t0, double t1, double tol) {
+    if (dim < 1) {
+      throw new IllegalArgumentException("Brownian dimension must be >= 1, got " + dim);
+    }
+    if (!(t1 > t0) || !Double.isFinite(t0) || !Double.isFinite(t1)) {
+      throw new IllegalArgumentException("Brownian tree needs finite t0 < t1, got t0=" + t0 + ", t1=" + t1);
+    }
+    if (!(tol > 0)) {
+      throw new IllegalArgumentException("Brownian tree tolerance must be > 0, got " + tol);
+    }
+    this.seed = seed;
+    this.dim = dim;
+    this.t0 = t0;
+    this.t1 = t1;
+    this.tol = tol;
+  }
+
+  /** A tree on [t0, t1] with leaf tolerance (t1 - t0) * 2^-40. */
+  public static BrownianTree of(long seed, int m, double t0, double t1) {
+    return new BrownianTree(seed, m, t0, t1, (t1 - t0) * 0x1p-40);
+  }
+
+  /** A tree with an explicit leaf tolerance. */
+  public static BrownianTree of(long seed, int m, double t0, double t1, double tol) {
+    return new BrownianTree(seed, m, t0, t1, tol);
+  }
+
+  @Override
+  public int dim() {
+    return dim;
+  }
+
+  @Override
+  public boolean reproducible() {
+    return true;
+  }
+
+  public double t0() {
+    return t0;
+  }
+
+  public double t1() {
+    return t1;
+  }
+
+  @Override
+  public Path path(long index) {
+    return new Path(mix(seed + GOLDEN * (index + 1)) ^ 0x2545F4914F6CDD1DL);
+  }
+
+  static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /** The k-th standard normal of the counter-based stream {@code key} (Box-Muller). */
+  static double gaussian(long key, int k) {
+    long a = mix(key + GOLDEN * (2L * k + 1));
+    long b = mix(a ^ (key + GOLDEN * (2L * k + 2)));
+    double u1 = ((a >>> 11) + 1) * 0x1.0p-53; // (0, 1]
+    double u2 = (b >>> 11) * 0x1.0p-53;
+    return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2);
+  }
+
+  /** One sample path; holds the cached branch of the tree. Not thread-safe. */
+  public final class Path implements BrownianPath {
+    private final long rootSeed;
+    private final int m = dim;
+    private final double[] a = new double[MAX_DEPTH + 1];
+    private final double[] b = new double[MAX_DEPTH + 1];
+    private final long[] key = new long[MAX_DEPTH + 1];
+    // Per level and component: W(a), Q(a), increment w over [a, b], Levy area H over [a, b].
+    private final double[] wa;
+    private final double[] qa;
+    private final double[] w;
+    private final double[] hh;
+    private int depth;
+    private final double[] ws;
+    private final double[] qs;
+    private final double[] wt;
+    private final double[] qt;
+    private final double[] scratch = new double[2];
+
+    Path(long rootSeed) {
+      this.rootSeed = rootSeed;
+      int size = (MAX_DEPTH + 1) * m;
+      wa = new double[size];
+      qa = new double[size];
+      w = new double[size];
+      hh = new double[size];
+      ws = new double[m];
+      qs = new double[m];
+      wt = new double[m];
+      qt = new double[m];
+      a[0] = t0;
+      b[0] = t1;
+      // The root's own values use rootSeed; its split uses a derived key (no shared counters).
+      key[0] = mix(rootSeed + 0x3C6EF372FE94F82BL);
+      double len = t1 - t0;
+      double sw = Math.sqrt(len);
+      double sh = Math.sqrt(len / 12.0);
+      for (int j = 0; j < m; j++) {
+        w[j] = sw * gaussian(rootSeed, 2 * j);
+        hh[j] = sh * gaussian(rootSeed, 2 * j + 1);
+      }
+    }
+
+    @Override
+    public int dim() {
+      return m;
+    }
+
+    /** W(r) - W(t0) into {@code wOut[off..]} and Q(r) = int_t0^r (W - W(t0)) into {@code qOut[off..]}. */
+    public void value(double r, double[] wOut, double[] qOut, int off) {
+      if (!(r >= t0 && r <= t1)) {
+        throw new IllegalArgumentException("Brownian tree on [" + t0 + ", " + t1 + "] queried at t=" + r);
+      }
+      int lev = depth;
+      while (lev > 0 && !(a[lev] <= r && r <= b[lev])) {
+        lev--;
+      }
+      while (true) {
+        int o = lev * m;
+        double al = a[lev];
+        double bl = b[lev];
+        if (r == al) {
+          for (int j = 0; j < m; j++) {
+            wOut[off + j] = wa[o + j];
+            qOut[off + j] = qa[o + j];
+          }
+          break;
+        }
+        double len = bl - al;
+        if (r == bl) {
+          for (int j = 0; j < m; j++) {
+            double w0 = wa[o + j];
+            wOut[off + j] = w0 + w[o + j];
+            qOut[off + j] = qa[o + j] + len * (w0 + 0.5 * w[o + j] + hh[o + j]);
+          }
+          break;
+        }
+        double mid = al + 0.5 * len;
+        if (len <= tol || lev == MAX_DEPTH || !(mid > al && mid < bl)) {
+          long leafKey = mix(key[lev] ^ Double.doubleToLongBits(r) * GOLDEN);
+          double h1 = r - al;
+          for (int j = 0; j < m; j++) {
+            split(o + j, len, h1, leafKey, j, scratch);
+            double w0 = wa[o + j];
+            wOut[off + j] = w0 + scratch[0];
+            qOut[off + j] = qa[o + j] + h1 * (w0 + 0.5 * scratch[0] + scratch[1]);
+          }
+          break;
+        }
+        makeChild(lev, mid, r <= mid);
+        lev++;
+      }
+      depth = lev;
+    }
+
+    /** Samples (W1, H1) over [a, a + h1] of node slot o (one component) into out[0..1]. */
+    private void split(int o, double h, double h1, long k, int j, double[] out) {
+      double h2 = h - h1;
+      double wp = w[o];
+      double hp = hh[o];
+      double h3 = h * h * h;
+      double meanW = (h1 / h) * wp + 6.0 * h1 * h2 / (h * h) * hp;
+      double meanH = (h1 / h) * (h1 / h) * hp;
+      double varW = h1 * h2 / h - 3.0 * h1 * h1 * h2 * h2 / h3;
+      double varH = h1 / 12.0 - h1 * h1 * h1 * h1 / (12.0 * h3);
+      double cov = -h1 * h1 * h1 * h2 / (2.0 * h3);
+      double l11 = Math.sqrt(Math.max(varW, 0.0));
+      double l21 = l11 > 0 ? cov / l11 : 0.0;
+      double l22 = Math.sqrt(Math.max(varH - l21 * l21, 0.0));
+      double z1 = gaussian(k, 2 * j);
+      double z2 = gaussian(k, 2 * j + 1);
+      out[0] = meanW + l11 * z1;
+      out[1] = meanH + l21 * z1 + l22 * z2;
+    }
+
+    private void makeChild(int lev, double mid, boolean left) {
+      int o = lev * m;
+      int c = o + m;
+      double al = a[lev];
+      double len = b[lev] - al;
+      double h1 = mid - al;
+      double h2 = b[lev] - mid;
+      long k = key[lev];
+      for (int j = 0; j < m; j++) {
+        split(o + j, len, h1, k, j, scratch);
+        double w1 = scratch[0];
+        double a1 = scratch[1];
+        if (left) {
+          wa[c + j] = wa[o + j];
+          qa[c + j] = qa[o + j];
+          w[c + j] = w1;
+          hh[c + j] = a1;
+        } else {
+          double w2 = w[o + j] - w1;
+          double a2 = (len / h2) * (hh[o + j] - h2 / (2 * len) * w1 - h1 / len * a1 + h1 / (2 * len) * w2);
+          double w0 = wa[o + j];
+          wa[c + j] = w0 + w1;
+          qa[c + j] = qa[o + j] + h1 * (w0 + 0.5 * w1 + a1);
+          w[c + j] = w2;
+          hh[c + j] = a2;
+        }
+      }
+      if (left) {
+        a[lev + 1] = al;
+        b[lev + 1] = mid;
+        key[lev + 1] = mix(k + 0x632BE59BD9B4E019L);
+      } else {
+        a[lev + 1] = mid;
+        b[lev + 1] = b[lev];
+        key[lev + 1] = mix(k + 0x85157AF5D2B6E3C1L);
+      }
+    }
+
+    @Override
+    public void increment(double s, double t, double[] dw, int off) {
+      value(s, ws, qs, 0);
+      value(t, wt, qt, 0);
+      for (int j = 0; j < m; j++) {
+        dw[off + j] = wt[j] - ws[j];
+      }
+    }
+
+    @Override
+    public void increment(double s, double t, double[] dw, double[] iw, int off) {
+      value(s, ws, qs, 0);
+      value(t, wt, qt, 0);
+      double h = t - s;
+      for (int j = 0; j < m; j++) {
+        dw[off + j] = wt[j] - ws[j];
+        iw[off + j] = qt[j] - qs[j] - h * ws[j];
+      }
+    }
+  }
+}

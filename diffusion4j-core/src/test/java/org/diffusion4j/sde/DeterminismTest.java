@@ -1,0 +1,40 @@
+package org.diffusion4j.sde;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.concurrent.ForkJoinPool;
+import org.diffusion4j.sde.models.Gbm;
+import org.diffusion4j.sde.models.StochasticLorenz;
+import org.junit.jupiter.api.Test;
+
+/** Same seed, same result bitwise, whatever the thread count and block size. */
+class DeterminismTest {
+  private static double[] run(int threads, SdeSolve solve) throws Exception {
+    ForkJoinPool pool = new ForkJoinPool(threads);
+    try {
+      return pool.submit(() -> solve.run().values()).get();
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @Test
+  void fixedStepIsBitwiseIdenticalAtAnyThreadCount() throws Exception {
+    StochasticLorenz lorenz = new StochasticLorenz(10, 28, 8.0 / 3, 0.1, 0.28, 0.3);
+    for (Solver s : new Solver[] {Solver.EULER, Solver.SRI, Solver.MILSTEIN}) {
+      double[] one = run(1, SdeSolve.of(lorenz).solver(s).t1(0.5).dt(0.01).y0(1, 1, 1).paths(1000).seed(5).saveAt(0.25, 0.5));
+      double[] two = run(2, SdeSolve.of(lorenz).solver(s).t1(0.5).dt(0.01).y0(1, 1, 1).paths(1000).seed(5).saveAt(0.25, 0.5).blockRows(17));
+      double[] many = run(16, SdeSolve.of(lorenz).solver(s).t1(0.5).dt(0.01).y0(1, 1, 1).paths(1000).seed(5).saveAt(0.25, 0.5).blockRows(5));
+      assertArrayEquals(one, two, 0.0);
+      assertArrayEquals(one, many, 0.0);
+    }
+  }
+
+  @Test
+  void adaptiveIsBitwiseIdenticalAtAnyThreadCount() throws Exception {
+    Gbm gbm = Gbm.ito(0.5, 0.8);
+    double[] one = run(1, SdeSolve.of(gbm).solver(Solver.MILSTEIN).t1(1).controller(PidController.of(1e-3, 1e-4)).y0(1).paths(300).seed(3));
+    double[] many = run(16, SdeSolve.of(gbm).solver(Solver.MILSTEIN).t1(1).controller(PidController.of(1e-3, 1e-4)).y0(1).paths(300).seed(3).blockRows(7));
+    assertArrayEquals(one, many, 0.0);
+  }
+}
