@@ -130,7 +130,8 @@ final class SdeCommand implements Callable<Integer> {
       Npy.write(out, new long[] {sol.paths(), (long) sol.saves() * sol.dim()}, sol.values());
     }
     o.printf("model %s, dim %d, %d paths, solver %s, %s, %.2f s (%d steps, %d rejected)%n", model, m.dim(), paths,
-        solver == null ? "default" : Solver.byName(solver).cliName(),
+        (solver != null ? Solver.byName(solver)
+            : m.calculus() == org.diffusion4j.sde.Calculus.STRATONOVICH ? Solver.HEUN : Solver.EULER).cliName(),
         rtol != null ? "rtol " + rtol : "dt " + dt, seconds, sol.steps(), sol.rejected());
     o.println("t         mean(y0)      std(y0)       exact mean    exact std");
     for (int s = 0; s < sol.saves(); s++) {
