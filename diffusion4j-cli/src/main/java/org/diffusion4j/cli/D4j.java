@@ -17,7 +17,14 @@ import picocli.CommandLine.Option;
     description = "diffusion4j: diffusion models, flow matching and SDE solvers for the JVM.",
     subcommands = {
       InfoCommand.class,
+      SolversCommand.class,
+      SampleCommand.class,
+      BenchCommand.class,
       SdeCommand.class,
+      LikelihoodCommand.class,
+      EmsCommand.class,
+      SearchScheduleCommand.class,
+      TrainCommand.class,
     })
 public final class D4j implements Runnable {
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

@@ -93,8 +93,12 @@ final class ArrayData {
         out = Arrays.copyOf(out, (int) Math.min(count, Math.max((long) out.length * 2, done + k)));
       }
       bb.clear();
-      for (int i = 0; i < k; i++) {
-        out[done + i] = type.get(bb);
+      if (type == Element.F8) {
+        bb.asDoubleBuffer().get(out, done, k); // bulk copy for the common case
+      } else {
+        for (int i = 0; i < k; i++) {
+          out[done + i] = type.get(bb);
+        }
       }
       done += k;
     }
@@ -128,8 +132,12 @@ final class ArrayData {
     for (int i = 0; i < data.length; i += perChunk) {
       int k = Math.min(perChunk, data.length - i);
       bb.clear();
-      for (int j = 0; j < k; j++) {
-        type.put(bb, data[i + j]);
+      if (type == Element.F8) {
+        bb.asDoubleBuffer().put(data, i, k);
+      } else {
+        for (int j = 0; j < k; j++) {
+          type.put(bb, data[i + j]);
+        }
       }
       out.write(buf, 0, k * type.width);
     }

@@ -95,7 +95,8 @@ public final class Csv {
     }
 
     public Options header(Header h) {
-      return new Options(delimiter, h, names, indices, missing, missingTokens);
+      return new Options(delimiter, java.util.Objects.requireNonNull(h, "header"), names, indices, missing,
+          missingTokens);
     }
 
     /** Selects columns by header name, in this order (needs a header). */
@@ -120,7 +121,8 @@ public final class Csv {
     }
 
     public Options missing(MissingValues policy) {
-      return new Options(delimiter, header, names, indices, policy, missingTokens);
+      return new Options(delimiter, header, names, indices, java.util.Objects.requireNonNull(policy, "policy"),
+          missingTokens);
     }
 
     /** The cell texts (after trimming) that mean "missing"; replaces the defaults. */

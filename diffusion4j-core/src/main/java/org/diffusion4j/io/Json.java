@@ -11,7 +11,8 @@ import java.util.Map;
  *
  * <p>Core keeps its dependency list to the JDK (DESIGN: core depends on nothing else), and specs
  * are tiny, so a 200-line parser that is fuzzed in the tests is cheaper to trust than a library.
- * Nesting is limited to {@value #MAX_DEPTH} levels so hostile input cannot overflow the stack.
+ * Nesting is limited to {@value #MAX_DEPTH} levels so hostile input cannot overflow the stack;
+ * numbers beyond the double range (such as {@code 1e999}) are an error rather than infinity.
  * Every problem is a {@link JsonException} naming the position.
  */
 public final class Json {
@@ -193,7 +194,9 @@ public final class Json {
           }
           int code = 0;
           for (int i = 0; i < 4; i++) {
-            int h = Character.digit(s.charAt(pos++), 16);
+            char x = s.charAt(pos++);
+            // only ASCII hex digits: Character.digit would also take e.g. Arabic-Indic digits
+            int h = x < 128 ? Character.digit(x, 16) : -1;
             if (h < 0) {
               throw error("bad hex digit in \\u escape");
             }
@@ -244,7 +247,13 @@ public final class Json {
         pos++;
       }
     }
-    return Double.valueOf(s.substring(start, pos));
+    Double v = Double.valueOf(s.substring(start, pos));
+    if (v.isInfinite()) {
+      pos = start;
+      throw error("number " + s.substring(start, Math.min(s.length(), start + 40)).split("[^-+.eE0-9]")[0]
+          + " is beyond the range of a double");
+    }
+    return v;
   }
 
   private boolean isDigit() {

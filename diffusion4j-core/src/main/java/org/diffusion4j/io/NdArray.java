@@ -132,10 +132,11 @@ public final class NdArray {
    * @throws IllegalArgumentException for other ranks or zero columns
    */
   public Batch toBatch() {
-    return toBatch("array");
+    return toBatch("array", true);
   }
 
-  Batch toBatch(String name) {
+  /** As {@link #toBatch()}; {@code copy = false} hands over the data (readers that drop this array). */
+  Batch toBatch(String name, boolean copy) {
     int n;
     int d;
     if (shape.length == 2) {
@@ -155,7 +156,7 @@ public final class NdArray {
       throw new FormatException(name + ": shape " + ArrayData.shapeString(shape)
           + " has rank " + shape.length + "; a batch needs rank 2 (n, d) or rank 1 (n,)");
     }
-    return new Batch(n, d, data.clone());
+    return new Batch(n, d, copy ? data.clone() : data);
   }
 
   /** Equal shape, dtype name and bitwise-equal elements. */

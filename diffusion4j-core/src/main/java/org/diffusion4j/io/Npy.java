@@ -74,7 +74,7 @@ public final class Npy {
    * @throws FormatException also if the array has another rank (the message gives the shape)
    */
   public static Batch readBatch(Path file) throws IOException {
-    return read(file).toBatch(file.toString());
+    return read(file).toBatch(file.toString(), false);
   }
 
   /**
@@ -199,9 +199,9 @@ public final class Npy {
 
   private static void write(Path file, long[] shape, double[] data, String dtype) throws IOException {
     byte[] header = header(shape, data.length, dtype);
-    Object[] t = Header.dtype(dtype, "dtype");
-    Element type = (Element) t[0];
-    ByteOrder order = (ByteOrder) t[1];
+    Dtype dt = Dtype.parse(dtype, "dtype");
+    Element type = dt.type();
+    ByteOrder order = dt.order();
     // validate every value before the file is opened, so a bad value leaves no file behind
     ArrayData.check(type, data, "cannot write " + file + " as " + dtype);
     AtomicFiles.write(file, out -> {
@@ -215,13 +215,13 @@ public final class Npy {
     long[] shape = array.shape();
     double[] data = array.raw();
     byte[] header = header(shape, data.length, dtype);
-    Object[] t = Header.dtype(dtype, "dtype");
-    Element type = (Element) t[0];
+    Dtype dt = Dtype.parse(dtype, "dtype");
+    Element type = dt.type();
     ArrayData.check(type, data, "cannot write as " + dtype);
     var bos = new java.io.ByteArrayOutputStream(header.length + data.length * type.width);
     try {
       bos.write(header);
-      ArrayData.write(bos, type, (ByteOrder) t[1], data);
+      ArrayData.write(bos, type, dt.order(), data);
     } catch (IOException e) {
       throw new AssertionError(e);
     }
@@ -238,7 +238,7 @@ public final class Npy {
       throw new IllegalArgumentException("data has " + count + " elements but shape " + ArrayData.shapeString(shape)
           + " needs " + expected);
     }
-    Header.dtype(dtype, "dtype"); // validates
+    Dtype.parse(dtype, "dtype"); // validates
     String dict = "{'descr': '" + dtype + "', 'fortran_order': False, 'shape': " + ArrayData.shapeString(shape)
         + ", }";
     int lengthBytes = 2;
@@ -267,6 +267,27 @@ public final class Npy {
     return (n + ALIGN - 1) / ALIGN * ALIGN;
   }
 
+  /** A dtype string split into element type and byte order. */
+  record Dtype(Element type, ByteOrder order) {
+    private static final String SUPPORTED =
+        " (supported: f8 f4 i8 i4 i2 i1 u8 u4 u2 u1 b1 with byte order < or >, | for one-byte types)";
+
+    /** Parses e.g. {@code "<f8"}; a {@link FormatException} prefixed by {@code name} if unsupported. */
+    static Dtype parse(String descr, String name) {
+      String shown = "'" + printable(descr) + "'";
+      Element type = descr.length() < 2 ? null : Element.ofCode(descr.substring(1));
+      char bo = descr.isEmpty() ? '?' : descr.charAt(0);
+      if (type == null || (bo != '<' && bo != '>' && bo != '|')) {
+        throw new FormatException(name + ": unsupported dtype " + shown + SUPPORTED);
+      }
+      if (bo == '|' && type.width > 1) {
+        throw new FormatException(name + ": unsupported dtype " + shown
+            + ": byte order '|' is only valid for one-byte types");
+      }
+      return new Dtype(type, bo == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+    }
+  }
+
   /** The parsed header dict. */
   static final class Header {
     final String descr;
@@ -282,27 +303,6 @@ public final class Npy {
       this.fortranOrder = fortranOrder;
       this.shape = shape;
     }
-
-    /** Splits a dtype string into element type and byte order, or throws naming it. */
-    static Object[] dtype(String descr, String name) {
-      String shown = "'" + printable(descr) + "'";
-      if (descr.length() < 2) {
-        throw new FormatException(name + ": unsupported dtype " + shown + SUPPORTED);
-      }
-      char bo = descr.charAt(0);
-      Element type = Element.ofCode(descr.substring(1));
-      if (type == null || (bo != '<' && bo != '>' && bo != '|')) {
-        throw new FormatException(name + ": unsupported dtype " + shown + SUPPORTED);
-      }
-      if (bo == '|' && type.width > 1) {
-        throw new FormatException(name + ": unsupported dtype " + shown
-            + ": byte order '|' is only valid for one-byte types");
-      }
-      return new Object[] {type, bo == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN};
-    }
-
-    private static final String SUPPORTED =
-        " (supported: f8 f4 i8 i4 i2 i1 u8 u4 u2 u1 b1 with byte order < or >, | for one-byte types)";
 
     static Header parse(String text, String name) {
       Map<String, Object> dict = new DictParser(text, name).parseDict();
@@ -329,8 +329,8 @@ public final class Npy {
       if (!(dict.get("shape") instanceof long[] shape)) {
         throw new FormatException(name + ": NPY header 'shape' must be a tuple of integers");
       }
-      Object[] t = dtype(descr, name);
-      return new Header(descr, (Element) t[0], (ByteOrder) t[1], fortran, shape);
+      Dtype dt = Dtype.parse(descr, name);
+      return new Header(descr, dt.type(), dt.order(), fortran, shape);
     }
   }
 

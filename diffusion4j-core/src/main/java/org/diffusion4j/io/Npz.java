@@ -1,5 +1,6 @@
 package org.diffusion4j.io;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ public final class Npz {
     ZipFile zip;
     try {
       zip = new ZipFile(file.toFile());
-    } catch (ZipException e) {
+    } catch (ZipException | EOFException e) {
       throw new FormatException(name + ": not a zip archive (" + e.getMessage() + ")", e);
     }
     try (zip) {
@@ -51,7 +52,7 @@ public final class Npz {
         byte[] bytes;
         try (InputStream in = ArrayData.formatErrors(zip.getInputStream(e), where, "zip")) {
           bytes = readEntry(in, where);
-        } catch (ZipException ex) {
+        } catch (ZipException | EOFException ex) { // a bad local header, or data beyond the file
           throw new FormatException(where + ": corrupt zip entry (" + ex.getMessage() + ")", ex);
         }
         CRC32 crc = new CRC32();

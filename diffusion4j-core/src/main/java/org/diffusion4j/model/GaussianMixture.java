@@ -105,7 +105,12 @@ public final class GaussianMixture {
 
   /** Reads a JSON spec file; errors name the file. */
   public static GaussianMixture read(Path file) throws IOException {
-    String text = Files.readString(file);
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new JsonException(file + ": not valid UTF-8 text");
+    }
     try {
       return fromJson(text);
     } catch (JsonException e) {

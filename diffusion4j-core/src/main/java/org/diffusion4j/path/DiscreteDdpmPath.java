@@ -185,4 +185,9 @@ public final class DiscreteDdpmPath implements GaussianPath {
     }
     return PathMath.clampTime(this, tKnots[lo] + (la - logAlphaKnots[lo]) / slope(lo));
   }
+
+  @Override
+  public String toString() {
+    return "DiscreteDdpmPath(" + schedule + ", steps=" + steps() + ")";
+  }
 }

@@ -97,4 +97,9 @@ public final class FunctionPath implements GaussianPath {
   public double tMax() {
     return tMax;
   }
+
+  @Override
+  public String toString() {
+    return "FunctionPath(" + name + ", [" + tMin + ", " + tMax + "])";
+  }
 }

@@ -28,24 +28,42 @@ public record VpCosinePath(double s) implements GaussianPath {
     return (t + s) / (1 + s) * Math.PI / 2;
   }
 
+  /**
+   * log alpha = log1p((cos(a) - cos(a0)) / cos(a0)) with cos(a) - cos(a0) = -2 sin((a + a0)/2) sin((a - a0)/2),
+   * a = angle(t), a0 = angle(0): keeps full relative precision as t -> 0, where the difference of
+   * two logarithms of numbers near 1 would not.
+   */
   @Override
   public double logAlpha(double t) {
-    return Math.log(Math.cos(angle(t))) - Math.log(Math.cos(angle(0)));
+    double a0 = angle(0);
+    double a = angle(t);
+    return Math.log1p(-2 * Math.sin(0.5 * (a + a0)) * Math.sin(0.5 * delta(t)) / Math.cos(a0));
+  }
+
+  /** a - a0 = (pi/2) t / (1 + s), computed without cancellation. */
+  private double delta(double t) {
+    return t / (1 + s) * Math.PI / 2;
   }
 
   @Override
   public double alpha(double t) {
-    return Math.exp(logAlpha(t));
+    return Math.cos(angle(t)) / Math.cos(angle(0));
   }
 
+  /**
+   * sigma^2 = 1 - alpha^2 = (cos^2 a0 - cos^2 a) / cos^2 a0 = sin(a - a0) sin(a + a0) / cos^2 a0,
+   * accurate for small t where 1 - alpha^2 would cancel.
+   */
   @Override
   public double sigma(double t) {
-    return Math.sqrt(-Math.expm1(2 * logAlpha(t)));
+    double a0 = angle(0);
+    return Math.sqrt(Math.sin(delta(t)) * Math.sin(angle(t) + a0)) / Math.cos(a0);
   }
 
   @Override
   public double logSigma(double t) {
-    return 0.5 * Math.log(-Math.expm1(2 * logAlpha(t)));
+    double a0 = angle(0);
+    return 0.5 * (Math.log(Math.sin(delta(t))) + Math.log(Math.sin(angle(t) + a0))) - Math.log(Math.cos(a0));
   }
 
   @Override

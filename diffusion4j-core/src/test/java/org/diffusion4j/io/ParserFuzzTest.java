@@ -7,18 +7,23 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.zip.GZIPOutputStream;
 import org.diffusion4j.model.GaussianMixture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Seeded mutation fuzzing of the parsers: every mutated input must either parse or raise the
@@ -28,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class ParserFuzzTest {
   /** Mutants per parser; raise with -Dd4j.fuzz.iterations=1000000 for a long local run. */
-  private static final int ITERATIONS = Integer.getInteger("d4j.fuzz.iterations", 20_000);
+  private static final int ITERATIONS = Integer.getInteger("d4j.fuzz.iterations", 12_000);
   private static final int BATCH = 2_000;
   private static final Duration BATCH_LIMIT = Duration.ofSeconds(20);
 
@@ -41,11 +46,16 @@ class ParserFuzzTest {
   /** Runs {@code parse} on ITERATIONS mutants of the seeds; {@code allowed} is the documented type. */
   private static void fuzz(String what, long seed, List<byte[]> seeds, Mutator mutator, Consumer<byte[]> parse,
       Class<? extends FormatException> allowed) {
+    fuzz(what, seed, ITERATIONS, seeds, mutator, parse, allowed);
+  }
+
+  private static void fuzz(String what, long seed, int iterations, List<byte[]> seeds, Mutator mutator,
+      Consumer<byte[]> parse, Class<? extends FormatException> allowed) {
     int[] outcomes = new int[2]; // parsed, rejected
-    for (int start = 0; start < ITERATIONS; start += BATCH) {
+    for (int start = 0; start < iterations; start += BATCH) {
       int from = start;
       assertTimeoutPreemptively(BATCH_LIMIT, () -> {
-        for (int i = from; i < from + BATCH; i++) {
+        for (int i = from; i < Math.min(iterations, from + BATCH); i++) {
           SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + i);
           byte[] input = mutator.mutate(seeds.get(rnd.nextInt(seeds.size())).clone(), rnd);
           try {
@@ -65,9 +75,9 @@ class ParserFuzzTest {
         }
       }, what + " fuzz batch from iteration " + start + " hung");
     }
-    assertEquals(ITERATIONS, outcomes[0] + outcomes[1]);
+    assertEquals(iterations, outcomes[0] + outcomes[1]);
     // both outcomes must occur, or the mutations are too weak (or too destructive) to test anything
-    assertTrue(outcomes[0] > ITERATIONS / 500 && outcomes[1] > ITERATIONS / 500,
+    assertTrue(outcomes[0] > iterations / 500 && outcomes[1] > iterations / 500,
         what + ": parsed " + outcomes[0] + ", rejected " + outcomes[1]);
   }
 
@@ -167,7 +177,7 @@ class ParserFuzzTest {
     byte[] fortran = npy(new NdArray(new long[] {2, 3}, new double[] {1, 2, 3, 4, 5, 6}), "<f8");
     seeds.add(editHeader(fortran, "fortran_order", "True ")); // same header length
     byte[] v2 = npy(new NdArray(new long[] {2}, new double[] {1, 2}), "<f8");
-    v2 = splice(v2, 8, 10, new byte[] {(byte) v2[8], v2[9], 0, 0}); // same header with a 4-byte length
+    v2 = splice(v2, 8, 10, new byte[] {v2[8], v2[9], 0, 0}); // same header with a 4-byte length
     v2[6] = 2;
     seeds.add(v2);
     for (byte[] s : seeds) {
@@ -271,6 +281,25 @@ class ParserFuzzTest {
   }
 
   @Test
+  void npzMutantsParseOrFailWithFormatException(@TempDir Path tmp) throws IOException {
+    // through real files: the zip reader needs one. Fewer mutants, as each costs a file write.
+    Path seedFile = tmp.resolve("seed.npz");
+    Npz.write(seedFile, Map.of("x", new NdArray(new long[] {2, 2}, new double[] {1, 2, 3, 4}),
+        "y", new NdArray(new long[] {3}, new double[] {5, 6, 7}, "|u1")));
+    List<byte[]> seeds = List.of(Files.readAllBytes(seedFile),
+        Files.readAllBytes(Fixtures.dir().resolve("npz/stored.npz")));
+    Path f = tmp.resolve("fuzz.npz");
+    fuzz("NPZ", 6, 300, seeds, ParserFuzzTest::mutateBytes, b -> {
+      try {
+        Files.write(f, b);
+        Npz.read(f);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }, FormatException.class);
+  }
+
+  @Test
   void csvMutantsParseOrFailWithFormatException() {
     List<byte[]> seeds = List.of("x,y,label\n1,2.5,0\n-3e2,.5,1\n\"4\", 5 ,NA\n",
         "1;2;3\n4;5;6\n").stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
@@ -278,7 +307,7 @@ class ParserFuzzTest {
         Csv.Options.defaults().delimiter(';').missing(Csv.MissingValues.DROP_ROW),
         Csv.Options.defaults().columns("y"), Csv.Options.defaults().columnIndices(1, 0)};
     int[] which = {0};
-    fuzz("CSV", 5, seeds, ParserFuzzTest::mutateBytes,
+    fuzz("CSV", 5, 5_000, seeds, ParserFuzzTest::mutateBytes,
         b -> Csv.parse(new String(b, StandardCharsets.UTF_8), "fuzz.csv", options[which[0]++ % options.length]),
         FormatException.class);
   }

@@ -57,6 +57,47 @@ class KernelDistanceTest {
     assertTrue(same <= 0 && same >= -2.0 / (n - 1), "same sample: " + same);
   }
 
+  /** Gretton et al. 2012, Eq. 3 and Szekely & Rizzo 2013, Eq. 2.1 written out term by term on small sets. */
+  @Test
+  void estimatorsEqualTheirDefinitionsOnSmallSets() {
+    Batch x = gaussian(31, 7, new double[] {0, 1}, 1);
+    Batch y = gaussian(32, 5, new double[] {1, 0}, 2);
+    double h = 0.9;
+    double kxx = 0;
+    double kyy = 0;
+    double kxy = 0;
+    double exy = 0;
+    double exx = 0;
+    double eyy = 0;
+    for (int i = 0; i < 7; i++) {
+      for (int j = 0; j < 7; j++) {
+        if (i != j) {
+          double dist = Math.hypot(x.get(i, 0) - x.get(j, 0), x.get(i, 1) - x.get(j, 1));
+          kxx += Math.exp(-dist * dist / (2 * h * h));
+          exx += dist;
+        }
+      }
+      for (int j = 0; j < 5; j++) {
+        double dist = Math.hypot(x.get(i, 0) - y.get(j, 0), x.get(i, 1) - y.get(j, 1));
+        kxy += Math.exp(-dist * dist / (2 * h * h));
+        exy += dist;
+      }
+    }
+    for (int i = 0; i < 5; i++) {
+      for (int j = 0; j < 5; j++) {
+        if (i != j) {
+          double dist = Math.hypot(y.get(i, 0) - y.get(j, 0), y.get(i, 1) - y.get(j, 1));
+          kyy += Math.exp(-dist * dist / (2 * h * h));
+          eyy += dist;
+        }
+      }
+    }
+    double mmd = kxx / (7 * 6) + kyy / (5 * 4) - 2 * kxy / (7 * 5);
+    assertEquals(mmd, Mmd.rbf(h).between(x, y), 1e-14);
+    double energy = 2 * exy / (7 * 5) - exx / (7 * 6) - eyy / (5 * 4);
+    assertEquals(energy, new EnergyDistance().between(x, y), 1e-13);
+  }
+
   @Test
   void sumOfKernelsIsTheSumOfMmds() {
     Batch a = gaussian(5, 300, new double[] {0, 1, 2}, 1);
@@ -161,8 +202,9 @@ class KernelDistanceTest {
 
   @Test
   void invariantToRowOrderAndThreadCount() throws Exception {
-    Batch a = gaussian(1, 1200, new double[] {0, 1}, 1);
-    Batch b = gaussian(2, 900, new double[] {0.3, 1}, 1.2);
+    // 1100 pooled rows: more than Mmd.MEDIAN_SUBSET, so the hashed subset is exercised.
+    Batch a = gaussian(1, 600, new double[] {0, 1}, 1);
+    Batch b = gaussian(2, 500, new double[] {0.3, 1}, 1.2);
     Batch as = MetricSupport.shuffled(a, 5);
     Batch bs = MetricSupport.shuffled(b, 6);
     for (SampleDistance m : new SampleDistance[] {Mmd.medianHeuristic(), Mmd.medianHeuristic(0.5, 1, 2),

@@ -109,8 +109,8 @@ class GaussianMixtureTest {
             }
             return prior * normalPdf(xt, a * x0, s2);
           };
-          double z = simpson(joint, -12, 12, 24_000);
-          double m = simpson(x0 -> x0 * joint.applyAsDouble(x0), -12, 12, 24_000) / z;
+          double z = simpson(joint, -12, 12, 8000);
+          double m = simpson(x0 -> x0 * joint.applyAsDouble(x0), -12, 12, 8000) / z;
           Batch xb = new Batch(1, 1, new double[] {xt});
           Batch mean = xb.zerosLike();
           gm.posterior(p, t, xb, mean, null);
@@ -127,7 +127,7 @@ class GaussianMixtureTest {
     for (GaussianPath p : PATHS) {
       for (double t : new double[] {p.tMin(), time(p, 1e-4), time(p, 0.3), time(p, 0.8)}) {
         double half = 12 * (3 * p.alpha(t) + Math.sqrt(0.6 * p.alpha(t) * p.alpha(t) + p.sigma(t) * p.sigma(t)));
-        int n = 200_000;
+        int n = 50_000;
         double[] xs = new double[n + 1];
         for (int i = 0; i <= n; i++) {
           xs[i] = -half + 2 * half * i / n;

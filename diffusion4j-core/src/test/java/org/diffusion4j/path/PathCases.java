@@ -23,6 +23,7 @@ final class PathCases {
     return List.of(
         Paths.create("vp-linear", Map.of()),
         Paths.create("vp-cosine", Map.of()),
+        new VpCosinePath(0),
         Paths.create("discrete", Map.of("schedule", "linear")),
         Paths.create("discrete", Map.of("schedule", "scaled-linear")),
         Paths.create("ve", Map.of()),
@@ -45,6 +46,9 @@ final class PathCases {
   }
 
   static String label(GaussianPath p) {
+    if (p instanceof VpCosinePath c) {
+      return "vp-cosine(s=" + c.s() + ")";
+    }
     return p instanceof DiscreteDdpmPath d ? "discrete-" + d.schedule() : p.name();
   }
 

@@ -52,6 +52,16 @@ class PathDerivativeTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void functionPathNumericDerivativesAreSecondOrderUpToTheEnds() {
+    // alpha = 1/(1+t), sigma = t on [0.01, 2]: exact alpha' = -1/(1+t)^2, sigma' = 1.
+    FunctionPath p = PathCases.rationalNumeric();
+    for (double t : new double[] {0.01, 0.01 + 1e-7, 0.5, 2 - 1e-7, 2}) {
+      assertClose("numeric alphaDot", p, t, -1 / ((1 + t) * (1 + t)), p.alphaDot(t));
+      assertClose("numeric sigmaDot", p, t, 1, p.sigmaDot(t));
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("paths")
   void finiteDifferenceCheckCanFail(GaussianPath p) {

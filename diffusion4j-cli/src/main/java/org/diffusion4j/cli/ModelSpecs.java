@@ -1,0 +1,105 @@
+package org.diffusion4j.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.diffusion4j.model.Denoiser;
+import org.diffusion4j.model.GaussianMixture;
+import org.diffusion4j.model.Prediction;
+import org.diffusion4j.path.GaussianPath;
+
+/**
+ * Resolves the {@code --model} argument of {@code d4j sample}, {@code d4j bench samplers} and other
+ * commands into a {@link Denoiser} on a path. Built in: {@code gmm:FILE.json} (an exact Gaussian
+ * mixture spec) and {@code gmm:NAME} (a mixture bundled under {@code org/diffusion4j/mixtures/},
+ * e.g. {@code ring8-2d}, {@code three-2d}, {@code gmm64-12}). Other model kinds (e.g. a trained
+ * run directory from diffusion4j-nn) plug in with {@link #register(ModelLoader)}; loaders are tried
+ * newest first.
+ */
+public final class ModelSpecs {
+  /** Mixtures bundled with diffusion4j-core. */
+  public static final List<String> BUNDLED_MIXTURES = List.of("ring8-2d", "three-2d", "gmm64-12");
+
+  private static final List<ModelLoader> LOADERS = new CopyOnWriteArrayList<>();
+
+  static {
+    LOADERS.add(ModelSpecs::loadMixture);
+  }
+
+  private ModelSpecs() {}
+
+  /**
+   * A model as a sampler needs it. {@code path} is the path the model belongs to: a trained model
+   * brings its own; an analytic mixture lives on whatever path was asked for.
+   *
+   * @param mixture the analytic mixture, when there is one (for density plots), else null
+   */
+  public record ResolvedModel(Denoiser denoiser, GaussianPath path, GaussianMixture mixture, String description) {}
+
+  /** What the command line asked for, passed to loaders. */
+  public record Request(String spec, GaussianPath path, Prediction prediction) {}
+
+  /** Turns a {@code --model} value into a model, or returns null if it is not its kind. */
+  @FunctionalInterface
+  public interface ModelLoader {
+    ResolvedModel load(Request request) throws IOException;
+  }
+
+  /** Adds a loader, tried before the existing ones. */
+  public static void register(ModelLoader loader) {
+    LOADERS.add(0, loader);
+  }
+
+  /**
+   * Resolves {@code spec}.
+   *
+   * @param path the path chosen on the command line (used by analytic models)
+   * @param prediction the prediction kind asked for, or null for the model's own/default
+   * @throws UsageException if no loader understands the spec
+   */
+  public static ResolvedModel resolve(String spec, GaussianPath path, Prediction prediction) throws IOException {
+    Request r = new Request(spec, path, prediction);
+    for (ModelLoader l : LOADERS) {
+      ResolvedModel m = l.load(r);
+      if (m != null) {
+        return m;
+      }
+    }
+    throw new UsageException("unknown --model '" + spec + "'; expected gmm:SPEC.json or gmm:NAME (bundled: "
+        + String.join(", ", BUNDLED_MIXTURES) + ")");
+  }
+
+  /** Loads a mixture spec file, or a bundled mixture by name. */
+  public static GaussianMixture mixture(String nameOrFile) throws IOException {
+    Path file = Path.of(nameOrFile);
+    if (Files.exists(file)) {
+      return GaussianMixture.read(file);
+    }
+    String res = "/org/diffusion4j/mixtures/" + nameOrFile.replaceFirst("\\.json$", "") + ".json";
+    try (InputStream in = GaussianMixture.class.getResourceAsStream(res)) {
+      if (in == null) {
+        throw new UsageException("mixture '" + nameOrFile + "' is neither a file nor a bundled mixture ("
+            + String.join(", ", BUNDLED_MIXTURES) + ")");
+      }
+      return GaussianMixture.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  private static ResolvedModel loadMixture(Request r) throws IOException {
+    if (!r.spec().startsWith("gmm:")) {
+      return null;
+    }
+    String what = r.spec().substring(4);
+    if (what.isEmpty()) {
+      throw new UsageException("--model gmm: needs a spec file or a bundled name, e.g. gmm:ring8-2d");
+    }
+    GaussianMixture mix = mixture(what);
+    Prediction kind = r.prediction() == null ? Prediction.EPSILON : r.prediction();
+    return new ResolvedModel(mix.denoiser(r.path(), kind), r.path(), mix,
+        "gmm " + what + " (" + mix.components() + " components, d=" + mix.dim() + ", " + kind.cliName() + ")");
+  }
+}

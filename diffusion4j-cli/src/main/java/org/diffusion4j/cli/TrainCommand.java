@@ -1,0 +1,273 @@
+package org.diffusion4j.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.diffusion4j.cli.plot.Plot;
+import org.diffusion4j.io.AtomicFiles;
+import org.diffusion4j.nn.data.Datasets;
+import org.diffusion4j.nn.net.MlpConfig;
+import org.diffusion4j.nn.net.TimeEmbedding;
+import org.diffusion4j.nn.objective.Objective;
+import org.diffusion4j.nn.objective.TimeSampling;
+import org.diffusion4j.nn.objective.Weighting;
+import org.diffusion4j.nn.train.Checkpoint;
+import org.diffusion4j.nn.train.TrainConfig;
+import org.diffusion4j.nn.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code d4j train}: trains a time-conditioned MLP with DJL and writes checkpoints and a loss curve. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Train a neural denoiser / velocity field on a 2-D toy set or an NPY/CSV file.",
+        "Writes OUT/checkpoints/ (atomic; --resume continues bit-for-bit), OUT/loss.png and OUT/losses.csv.",
+        "The first run unpacks the PyTorch native library (~430 MB) into DJL_CACHE_DIR (default ~/.djl.ai)."})
+final class TrainCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--data", required = true, paramLabel = "NAME|FILE",
+      description = "Toy set (checkerboard, moons, 8gaussians, swissroll, rings, pinwheel) or a .npy/.csv file.")
+  String data;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run directory.")
+  Path out;
+
+  @Option(names = "--objective", defaultValue = "flow",
+      description = "eps, x0, v, edm, flow, interpolant or interpolant-score (default: ${DEFAULT-VALUE}).")
+  String objective;
+
+  @Option(names = "--path", description = "Gaussian path (default: cond-ot for flow/interpolant, edm for edm, else vp-linear).")
+  String path;
+
+  @Option(names = "--path-option", paramLabel = "KEY=VALUE", description = "Path option, e.g. beta-max=20 (repeatable).")
+  Map<String, String> pathOptions = new LinkedHashMap<>();
+
+  @Option(names = "--weighting", description = "none, snr, min-snr or sigma2 (default: none; sigma2 for interpolant-score).")
+  String weighting;
+
+  @Option(names = "--time-sampling", defaultValue = "uniform",
+      description = "uniform, logit-normal, log-normal or importance (default: ${DEFAULT-VALUE}).")
+  String timeSampling;
+
+  @Option(names = "--steps", defaultValue = "5000", description = "Optimiser steps (default: ${DEFAULT-VALUE}).")
+  long steps;
+
+  @Option(names = "--batch", defaultValue = "512", description = "Batch size (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--lr", defaultValue = "2e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+  double lr;
+
+  @Option(names = "--warmup", defaultValue = "100", description = "Warm-up steps (default: ${DEFAULT-VALUE}).")
+  long warmup;
+
+  @Option(names = "--weight-decay", defaultValue = "0", description = "AdamW decoupled weight decay (default: ${DEFAULT-VALUE}).")
+  double weightDecay;
+
+  @Option(names = "--clip-norm", defaultValue = "1", description = "Gradient clipping norm (default: ${DEFAULT-VALUE}).")
+  double clipNorm;
+
+  @Option(names = "--ema", defaultValue = "0.999", description = "EMA decay of the weights used for sampling (default: ${DEFAULT-VALUE}).")
+  double ema;
+
+  @Option(names = "--width", defaultValue = "256", description = "MLP width (default: ${DEFAULT-VALUE}).")
+  int width;
+
+  @Option(names = "--depth", defaultValue = "4", description = "Residual blocks (default: ${DEFAULT-VALUE}).")
+  int depth;
+
+  @Option(names = "--embedding", defaultValue = "sinusoidal", description = "Time embedding: sinusoidal or fourier (default: ${DEFAULT-VALUE}).")
+  String embedding;
+
+  @Option(names = "--conditional", description = "Condition on the data set's class labels (toys with classes), with a null class for guidance.")
+  boolean conditional;
+
+  @Option(names = "--n-train", defaultValue = "100000", description = "Points drawn for a toy training set (default: ${DEFAULT-VALUE}).")
+  int nTrain;
+
+  @Option(names = "--no-standardize", description = "Do not standardise the columns of a data file.")
+  boolean noStandardize;
+
+  @Option(names = "--checkpoint-every", defaultValue = "1000", description = "Checkpoint interval in steps (default: ${DEFAULT-VALUE}).")
+  long checkpointEvery;
+
+  @Option(names = "--resume", description = "Continue from OUT's latest checkpoint.")
+  boolean resume;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Seed of initialisation, data order and noise (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Override
+  public Integer call() throws IOException {
+    Objective obj = Objective.parse(objective);
+    String pathName = path != null ? path
+        : switch (obj) {
+          case FLOW, INTERPOLANT, INTERPOLANT_SCORE -> "cond-ot";
+          case EDM -> "edm";
+          default -> "vp-linear";
+        };
+    Datasets.Loaded loaded = Datasets.load(data, seed, nTrain, !noStandardize);
+    var train = loaded.train();
+    int classes = 0;
+    if (conditional) {
+      if (train.labels() == null) {
+        throw new UsageException("--conditional needs a labelled data set; " + data + " has no labels");
+      }
+      classes = train.classes();
+    }
+    MlpConfig net = MlpConfig.defaults(train.dim()).withWidth(width).withDepth(depth)
+        .withEmbedding(TimeEmbedding.parse(embedding)).withClasses(classes).withInitSeed(seed);
+    TrainConfig.Builder b = TrainConfig.builder(train.dim()).data(data).network(net).objective(obj).path(pathName)
+        .pathOptions(pathOptions).timeSampling(TimeSampling.parse(timeSampling)).steps(steps).batch(batch).lr(lr)
+        .warmupSteps(Math.min(warmup, steps)).weightDecay(weightDecay).clipNorm(clipNorm).emaDecay(ema).seed(seed)
+        .checkpointEvery(checkpointEvery).sigmaData(obj == Objective.EDM ? train.std() : 1);
+    if (weighting != null) {
+      b.weighting(Weighting.parse(weighting));
+    }
+    TrainConfig cfg = b.build();
+    boolean has = Checkpoint.exists(out);
+    if (has && resume) {
+      // Resume with the checkpoint's settings; only options given on this command line must agree.
+      cfg = resumeConfig(Checkpoint.readLatest(out).config(), cfg);
+    }
+    if (has && !resume) {
+      throw new UsageException(out + " already holds a training run; pass --resume to continue it or choose another --out");
+    }
+    if (!has && resume) {
+      throw new UsageException("--resume: " + out + " has no checkpoint to resume from");
+    }
+    var err = spec.commandLine().getErr();
+    var stdout = spec.commandLine().getOut();
+    try (Trainer trainer = resume ? Trainer.resume(out, train, cfg) : Trainer.create(cfg, train)) {
+      if (loaded.standardization() != null) {
+        AtomicFiles.writeString(out.resolve("standardization.json"), loaded.standardization().toJson());
+      }
+      long before = trainer.stepsDone();
+      long t0 = System.nanoTime();
+      try (ProgressBar bar = ProgressBar.create(spec, "training")) {
+        trainer.train(out, bar, 0, null);
+      }
+      double secs = (System.nanoTime() - t0) / 1e9;
+      writeLossCurve(out, trainer.losses(), obj);
+      stdout.printf("trained %s on %s (%s, %d-d): steps %d -> %d in %.1f s (%.0f steps/s), final loss %.4f%n",
+          obj.cliName(), data, pathName, train.dim(), before, trainer.stepsDone(), secs,
+          (trainer.stepsDone() - before) / Math.max(secs, 1e-9), trainer.recentLoss(100));
+      if (trainer.skippedSteps() > 0) {
+        err.println("d4j: warning: the loss guard skipped " + trainer.skippedSteps() + " non-finite steps");
+      }
+      stdout.println("wrote " + Checkpoint.folder(out) + ", " + out.resolve("loss.png") + ", " + out.resolve("losses.csv"));
+    }
+    return ExitCodes.OK;
+  }
+
+  /**
+   * The checkpoint's config with the options explicitly given now applied on top (so that
+   * {@code Trainer.resume} reports any that disagree); {@code --steps} may always change.
+   */
+  private TrainConfig resumeConfig(TrainConfig saved, TrainConfig asked) {
+    var pr = spec.commandLine().getParseResult();
+    TrainConfig.Builder b = saved.toBuilder();
+    MlpConfig net = saved.network();
+    if (pr.hasMatchedOption("--width")) {
+      net = net.withWidth(asked.network().width());
+    }
+    if (pr.hasMatchedOption("--depth")) {
+      net = net.withDepth(asked.network().depth());
+    }
+    if (pr.hasMatchedOption("--embedding")) {
+      net = net.withEmbedding(asked.network().embedding());
+    }
+    if (pr.hasMatchedOption("--seed")) {
+      net = net.withInitSeed(asked.network().initSeed());
+      b.seed(asked.seed());
+    }
+    b.network(net);
+    if (pr.hasMatchedOption("--objective")) {
+      b.objective(asked.objective());
+    }
+    if (pr.hasMatchedOption("--path")) {
+      b.path(asked.path());
+    }
+    if (pr.hasMatchedOption("--path-option")) {
+      b.pathOptions(asked.pathOptions());
+    }
+    if (pr.hasMatchedOption("--weighting")) {
+      b.weighting(asked.weighting());
+    }
+    if (pr.hasMatchedOption("--time-sampling")) {
+      b.timeSampling(asked.timeSampling());
+    }
+    if (pr.hasMatchedOption("--batch")) {
+      b.batch(asked.batch());
+    }
+    if (pr.hasMatchedOption("--lr")) {
+      b.lr(asked.lr());
+    }
+    if (pr.hasMatchedOption("--warmup")) {
+      b.warmupSteps(asked.warmupSteps());
+    }
+    if (pr.hasMatchedOption("--weight-decay")) {
+      b.weightDecay(asked.weightDecay());
+    }
+    if (pr.hasMatchedOption("--clip-norm")) {
+      b.clipNorm(asked.clipNorm());
+    }
+    if (pr.hasMatchedOption("--ema")) {
+      b.emaDecay(asked.emaDecay());
+    }
+    if (pr.hasMatchedOption("--checkpoint-every")) {
+      b.checkpointEvery(asked.checkpointEvery());
+    }
+    if (!asked.data().equals(saved.data())) {
+      throw new UsageException("--resume: the run was trained on --data " + saved.data() + ", not " + asked.data());
+    }
+    return b.steps(pr.hasMatchedOption("--steps") ? asked.steps() : saved.steps()).build();
+  }
+
+  /** Writes OUT/losses.csv and OUT/loss.png (raw loss and its 50-step moving average). */
+  static void writeLossCurve(Path out, float[] losses, Objective obj) throws IOException {
+    Files.createDirectories(out);
+    StringBuilder csv = new StringBuilder("step,loss\n");
+    for (int i = 0; i < losses.length; i++) {
+      csv.append(i + 1).append(',').append(losses[i]).append('\n');
+    }
+    AtomicFiles.writeString(out.resolve("losses.csv"), csv.toString());
+    lossPlot(losses, obj).writePng(out.resolve("loss.png"), 800, 500);
+  }
+
+  /** The loss-curve panel. */
+  static Plot lossPlot(float[] losses, Objective obj) {
+    int n = losses.length;
+    double[] x = new double[n];
+    double[] y = new double[n];
+    double[] avg = new double[n];
+    double acc = 0;
+    int cnt = 0;
+    int window = Math.max(1, Math.min(50, n / 20 + 1));
+    java.util.ArrayDeque<Double> q = new java.util.ArrayDeque<>();
+    for (int i = 0; i < n; i++) {
+      x[i] = i + 1;
+      double v = Float.isFinite(losses[i]) ? losses[i] : (i > 0 ? y[i - 1] : 0);
+      y[i] = v;
+      q.addLast(v);
+      acc += v;
+      cnt++;
+      if (q.size() > window) {
+        acc -= q.removeFirst();
+        cnt--;
+      }
+      avg[i] = acc / cnt;
+    }
+    Plot p = Plot.of("training loss (" + obj.cliName() + ")").xLabel("step").yLabel("loss")
+        .line(x, y, new java.awt.Color(170, 190, 230), "loss").line(x, avg, Plot.color(0), window + "-step mean");
+    if (!obj.quadratic()) {
+      p.logY();
+    }
+    return p;
+  }
+}

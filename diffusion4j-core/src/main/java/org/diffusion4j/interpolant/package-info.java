@@ -1,0 +1,20 @@
+/**
+ * Stochastic interpolants and flow matching (Albergo, Boffi &amp; Vanden-Eijnden 2023,
+ * "Stochastic Interpolants: A Unifying Framework for Flows and Diffusions"): bridges
+ * x_t = alpha(t) x0 + beta(t) x1 + gamma(t) z between two arbitrary densities
+ * ({@link org.diffusion4j.interpolant.Interpolant}, {@link org.diffusion4j.interpolant.Gamma},
+ * {@link org.diffusion4j.interpolant.Interpolants}); exact velocity, score and denoiser for
+ * Gaussian-mixture end points, the ground truth for tests
+ * ({@link org.diffusion4j.interpolant.GaussianInterpolantFields}); generation by the
+ * probability-flow ODE and the forward/backward SDEs with tunable eps(t)
+ * ({@link org.diffusion4j.interpolant.InterpolantGenerator}); the rectified-flow straightness
+ * measure ({@link org.diffusion4j.interpolant.Straightness}); and sampling-time conversions of a
+ * flow (score from velocity, interpolant change: {@link org.diffusion4j.interpolant.FlowConversions}).
+ *
+ * <p>Time runs from rho0 (t = 0) to rho1 (t = 1), the paper's convention; one-sided
+ * interpolants convert to this library's {@link org.diffusion4j.path.GaussianPath} (data at 0)
+ * with {@link org.diffusion4j.interpolant.Interpolant#toGaussianPath()}. Sub-packages:
+ * {@code coupling} (independent, paired, minibatch OT couplings) and {@code kinetic}
+ * (kinetic-optimal Gaussian paths).
+ */
+package org.diffusion4j.interpolant;

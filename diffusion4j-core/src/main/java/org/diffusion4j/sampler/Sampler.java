@@ -1,0 +1,42 @@
+package org.diffusion4j.sampler;
+
+import org.diffusion4j.array.Batch;
+
+/**
+ * One sampling algorithm: integrates the probability-flow ODE or a reverse SDE of a path from
+ * the first to the last time of a {@link TimeGrid}, using a {@link ModelEvaluator} for every model
+ * call. Implementations are immutable (their options are fixed at construction) and
+ * thread-safe; all state of a run lives in the {@code sample} call.
+ *
+ * <p>NFE budgets: {@link #plan(int)} returns the steps and orders that use exactly that many
+ * evaluations, or throws if that is impossible; {@link #planForSteps(int)} does the same for a
+ * given grid. {@link Sampling} ties these together.
+ */
+public interface Sampler {
+  /** The registry name, e.g. {@code dpm-solver++-2m}. */
+  String name();
+
+  /** The plan that uses exactly {@code nfe} model evaluations. */
+  Plan plan(int nfe);
+
+  /** The plan for a grid of {@code steps} steps. */
+  Plan planForSteps(int steps);
+
+  /** Whether the sampler draws random numbers (then {@code seed} matters). */
+  default boolean stochastic() {
+    return false;
+  }
+
+  /** Whether the sampler picks its own steps (then only the grid's end points are used). */
+  default boolean adaptive() {
+    return false;
+  }
+
+  /**
+   * Integrates from {@code x} at {@code grid.start()} to {@code grid.end()} following {@code plan}
+   * ({@code plan.steps() == grid.steps()}), and returns the state at the end (a new batch;
+   * {@code x} is not modified). Noise, if any, is drawn per (seed, step, row) so the result does not
+   * depend on the thread count.
+   */
+  Batch sample(ModelEvaluator model, TimeGrid grid, Plan plan, Batch x, long seed);
+}

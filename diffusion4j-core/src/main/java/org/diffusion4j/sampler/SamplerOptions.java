@@ -1,0 +1,93 @@
+package org.diffusion4j.sampler;
+
+/**
+ * Options of the samplers in {@link Samplers}; each sampler reads the ones it understands. Build
+ * with {@link #builder()}; {@link #defaults()} gives every default.
+ *
+ * @param order overrides the order in the sampler's name (0 = keep the name's order)
+ * @param eta noise level of stochastic samplers (ancestral, SDE, Euler-Maruyama); NaN = the sampler's default
+ * @param sChurn EDM churn S_churn (Heun); 0 = deterministic
+ * @param sTmin EDM S_tmin (noise level sigma/alpha)
+ * @param sTmax EDM S_tmax
+ * @param sNoise EDM S_noise
+ * @param lowerOrderFinal use lower orders on the last steps of multistep solvers with fewer than 15 steps
+ * @param uniC apply the UniC corrector after DPM-Solver / DEIS multistep steps (null = none)
+ * @param rtol relative tolerance of the adaptive solver
+ * @param atol absolute tolerance of the adaptive solver
+ * @param snr Langevin signal-to-noise ratio r of the PC corrector
+ * @param correctorSteps Langevin steps per PC step
+ * @param predictor PC predictor
+ * @param thresholding dynamic thresholding of data predictions, or null
+ */
+public record SamplerOptions(int order, double eta, double sChurn, double sTmin, double sTmax, double sNoise,
+    boolean lowerOrderFinal, MultistepSampler.Bh uniC, double rtol, double atol, double snr, int correctorSteps,
+    PredictorCorrector.Predictor predictor, ModelEvaluator.Thresholding thresholding) {
+
+  /** All defaults. */
+  public static SamplerOptions defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from these options. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.order = order;
+    b.eta = eta;
+    b.sChurn = sChurn;
+    b.sTmin = sTmin;
+    b.sTmax = sTmax;
+    b.sNoise = sNoise;
+    b.lowerOrderFinal = lowerOrderFinal;
+    b.uniC = uniC;
+    b.rtol = rtol;
+    b.atol = atol;
+    b.snr = snr;
+    b.correctorSteps = correctorSteps;
+    b.predictor = predictor;
+    b.thresholding = thresholding;
+    return b;
+  }
+
+  /** Mutable builder with the documented defaults. */
+  public static final class Builder {
+    private int order;
+    private double eta = Double.NaN;
+    private double sChurn;
+    private double sTmin;
+    private double sTmax = Double.POSITIVE_INFINITY;
+    private double sNoise = 1;
+    private boolean lowerOrderFinal = true;
+    private MultistepSampler.Bh uniC;
+    private double rtol = 0.05;
+    private double atol = 0.0078;
+    private double snr = 0.16;
+    private int correctorSteps = 1;
+    private PredictorCorrector.Predictor predictor = PredictorCorrector.Predictor.REVERSE_DIFFUSION;
+    private ModelEvaluator.Thresholding thresholding;
+
+    public Builder order(int v) { order = v; return this; }
+    public Builder eta(double v) { eta = v; return this; }
+    public Builder churn(double churn, double tmin, double tmax, double noise) {
+      sChurn = churn; sTmin = tmin; sTmax = tmax; sNoise = noise; return this;
+    }
+    public Builder lowerOrderFinal(boolean v) { lowerOrderFinal = v; return this; }
+    public Builder uniC(MultistepSampler.Bh v) { uniC = v; return this; }
+    public Builder tolerances(double relative, double absolute) { rtol = relative; atol = absolute; return this; }
+    public Builder snr(double v) { snr = v; return this; }
+    public Builder correctorSteps(int v) { correctorSteps = v; return this; }
+    public Builder predictor(PredictorCorrector.Predictor v) { predictor = v; return this; }
+    public Builder thresholding(ModelEvaluator.Thresholding v) { thresholding = v; return this; }
+
+    public SamplerOptions build() {
+      if (order < 0) {
+        throw new IllegalArgumentException("order must be >= 1 (or 0 for the solver's own), got " + order);
+      }
+      return new SamplerOptions(order, eta, sChurn, sTmin, sTmax, sNoise, lowerOrderFinal, uniC, rtol, atol, snr,
+          correctorSteps, predictor, thresholding);
+    }
+  }
+}

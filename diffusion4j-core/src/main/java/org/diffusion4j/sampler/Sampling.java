@@ -1,0 +1,135 @@
+package org.diffusion4j.sampler;
+
+import org.diffusion4j.array.Batch;
+import org.diffusion4j.model.Denoiser;
+import org.diffusion4j.model.Prediction;
+import org.diffusion4j.path.GaussianPath;
+import org.diffusion4j.progress.ProgressListener;
+
+/**
+ * One sampling run, configured with a builder: a sampler, a model on its path, the time grid
+ * (spacing, t-start, t-end, and either an exact NFE budget or a step count or a user list of
+ * times), optional denoise-to-zero, seed and progress listener.
+ *
+ * <pre>{@code
+ * Sampling.Result r = Sampling.with(Samplers.create("dpm-solver++-2m"), model, path)
+ *     .grid(TimeGrid.Spacing.LOGSNR).times(1, 1e-3).nfe(10).run(noise);
+ * }</pre>
+ *
+ * <p>NFE semantics: with {@link Builder#nfe(int)} the run uses exactly that many model evaluations
+ * (one of them for the final denoising when {@link Builder#denoiseFinal(boolean)} is set), or
+ * fails with an {@link IllegalArgumentException} saying why the budget is impossible.
+ */
+public final class Sampling {
+  private Sampling() {}
+
+  /** The final state, the evaluations used and timing of a run. */
+  public record Result(Batch x, int nfe, TimeGrid grid, Plan plan, long modelNanos, long totalNanos) {}
+
+  /** Starts configuring a run. */
+  public static Builder with(Sampler sampler, Denoiser model, GaussianPath path) {
+    return new Builder(sampler, model, path);
+  }
+
+  /** Run configuration. Defaults: logSNR grid, t-start = path tMax, t-end = path tMin, seed 0. */
+  public static final class Builder {
+    private final Sampler sampler;
+    private final Denoiser model;
+    private final GaussianPath path;
+    private TimeGrid.Spacing spacing = TimeGrid.Spacing.LOGSNR;
+    private double rho = TimeGrid.DEFAULT_RHO;
+    private double tStart = Double.NaN;
+    private double tEnd = Double.NaN;
+    private int nfe = -1;
+    private int steps = -1;
+    private double[] userTimes;
+    private boolean denoiseFinal;
+    private long seed;
+    private ProgressListener listener = ProgressListener.NONE;
+    private ModelEvaluator.Thresholding thresholding;
+
+    private Builder(Sampler sampler, Denoiser model, GaussianPath path) {
+      this.sampler = sampler;
+      this.model = model;
+      this.path = path;
+    }
+
+    public Builder grid(TimeGrid.Spacing s) { spacing = s; return this; }
+    public Builder rho(double r) { rho = r; return this; }
+    /** Start (noise end) and end (data end) times. */
+    public Builder times(double start, double end) { tStart = start; tEnd = end; return this; }
+    /** Exactly this many model evaluations. */
+    public Builder nfe(int n) { nfe = n; return this; }
+    /** This many grid steps (NFE then follows from the sampler). */
+    public Builder steps(int n) { steps = n; return this; }
+    /** An explicit decreasing list of times (overrides spacing, times, steps). */
+    public Builder userTimes(double... ts) { userTimes = ts.clone(); return this; }
+    /** Return the final data prediction x0(x, t_end) instead of x at t_end (one extra evaluation). */
+    public Builder denoiseFinal(boolean b) { denoiseFinal = b; return this; }
+    public Builder seed(long s) { seed = s; return this; }
+    public Builder listener(ProgressListener l) { listener = l; return this; }
+    public Builder thresholding(ModelEvaluator.Thresholding th) { thresholding = th; return this; }
+
+    /** The plan and grid this configuration resolves to (without sampling). */
+    public TimeGrid grid(Plan[] planOut) {
+      double start = Double.isNaN(tStart) ? path.tMax() : tStart;
+      double end = Double.isNaN(tEnd) ? path.tMin() : tEnd;
+      Plan plan;
+      TimeGrid grid;
+      int extra = denoiseFinal ? 1 : 0;
+      if (userTimes != null) {
+        grid = TimeGrid.of(path, userTimes);
+        plan = sampler.planForSteps(grid.steps());
+        if (nfe >= 0 && plan.nfe() + extra != nfe) {
+          throw new IllegalArgumentException(sampler.name() + " uses " + (plan.nfe() + extra) + " evaluations on the "
+              + grid.steps() + "-step user grid, not --nfe " + nfe);
+        }
+      } else if (sampler.adaptive()) {
+        if (nfe >= 0) {
+          sampler.plan(nfe); // throws with the reason
+        }
+        grid = TimeGrid.of(path, start, end);
+        plan = sampler.planForSteps(1);
+      } else if (nfe >= 0) {
+        if (nfe - extra < 1) {
+          throw new IllegalArgumentException("--nfe " + nfe + " is too small: " + sampler.name() + " needs at least "
+              + (1 + extra) + " model evaluation(s)" + (denoiseFinal ? " (one is used by the final denoising)" : ""));
+        }
+        plan = sampler.plan(nfe - extra);
+        grid = TimeGrid.create(spacing, rho, path, start, end, plan.steps());
+      } else if (steps >= 1) {
+        plan = sampler.planForSteps(steps);
+        grid = TimeGrid.create(spacing, rho, path, start, end, steps);
+      } else {
+        throw new IllegalArgumentException("give an NFE budget, a step count or a list of times");
+      }
+      planOut[0] = plan;
+      return grid;
+    }
+
+    /** Samples from {@code x} (the state at t-start, used as given). */
+    public Result run(Batch x) {
+      if (x.d() != model.dim()) {
+        throw new IllegalArgumentException("noise has dimension " + x.d() + " but the model has dimension "
+            + model.dim());
+      }
+      Plan[] plan = new Plan[1];
+      TimeGrid grid = grid(plan);
+      long budget = plan[0].nfe() < 0 ? -1 : plan[0].nfe() + (denoiseFinal ? 1 : 0);
+      ModelEvaluator ev = new ModelEvaluator(model, path, listener, budget, thresholding);
+      long start = System.nanoTime();
+      Batch out = sampler.sample(ev, grid, plan[0], x, seed);
+      if (denoiseFinal) {
+        ev.step(grid.steps());
+        Batch x0 = out.zerosLike();
+        ev.evaluate(out, grid.end(), Prediction.X0, x0);
+        out = x0;
+      }
+      long total = System.nanoTime() - start;
+      if (budget >= 0 && ev.nfe() != budget) {
+        throw new IllegalStateException(sampler.name() + " used " + ev.nfe() + " evaluations but planned " + budget);
+      }
+      return new Result(out, ev.nfe(), grid, plan[0], ev.modelNanos(), total);
+    }
+  }
+}

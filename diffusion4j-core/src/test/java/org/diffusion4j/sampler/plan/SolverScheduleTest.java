@@ -1,0 +1,96 @@
+package org.diffusion4j.sampler.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.diffusion4j.array.Batch;
+import org.diffusion4j.io.JsonException;
+import org.diffusion4j.model.Denoiser;
+import org.diffusion4j.model.GaussianMixture;
+import org.diffusion4j.model.Prediction;
+import org.diffusion4j.path.GaussianPath;
+import org.diffusion4j.path.VpLinearPath;
+import org.diffusion4j.random.Noise;
+import org.diffusion4j.sampler.ModelEvaluator;
+import org.diffusion4j.sampler.Sampler;
+import org.diffusion4j.sampler.Samplers;
+import org.diffusion4j.sampler.TimeGrid;
+import org.diffusion4j.sampler.plan.SolverSchedule.Form;
+import org.diffusion4j.sampler.v3.ExponentialIntegrator.Estimator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SolverScheduleTest {
+  static final GaussianPath VP = new VpLinearPath();
+  @TempDir Path dir;
+
+  static GaussianMixture mixture() {
+    return new GaussianMixture(new double[] {0.5, 0.3, 0.2},
+        new double[][] {{-1.0, 0.5}, {1.2, 1.0}, {0.3, -1.4}},
+        new double[][] {{0.09, 0.16}, {0.12, 0.05}, {0.06, 0.1}});
+  }
+
+  /** Plans encoding the framework's classic multistep solvers reproduce them to rounding. */
+  @Test
+  void schedulesReproduceClassicMultistepSolvers() throws Exception {
+    Denoiser model = mixture().denoiser(VP, Prediction.EPSILON);
+    Batch xT = Noise.standardNormal(4, 50, 2);
+    Object[][] cases = {
+        {"dpm-solver++-2m", Form.DATA, 2, Estimator.HALF},
+        {"dpm-solver-multistep-2", Form.NOISE, 2, Estimator.HALF},
+        {"dpm-solver++-3m", Form.DATA, 3, Estimator.HALF},
+        {"dpm-solver-multistep-3", Form.NOISE, 3, Estimator.HALF},
+        {"ddim", Form.DATA, 1, Estimator.TAYLOR},
+    };
+    for (int nfe : new int[] {5, 10}) {
+      TimeGrid grid = TimeGrid.create(TimeGrid.Spacing.LOGSNR, VP, 1.0, 1e-3, nfe);
+      for (Object[] c : cases) {
+        Sampler classic = Samplers.create((String) c[0]);
+        Batch ref = classic.sample(new ModelEvaluator(model, VP), grid, classic.planForSteps(nfe), xT, 0);
+        SolverSchedule s = SolverSchedule.multistep(grid.times(), (Form) c[1], (int) c[2], (Estimator) c[3], true);
+        // Through the JSON file, as `d4j sample --plan` would read it.
+        Path file = dir.resolve("plan.json");
+        s.write(file);
+        SolverSchedule back = SolverSchedule.read(file);
+        Batch out = new ScheduleSampler(back, null).sample(model, VP, xT);
+        assertTrue(out.maxAbsDistance(ref) < 1e-11, c[0] + " at NFE " + nfe + ": " + out.maxAbsDistance(ref));
+      }
+    }
+  }
+
+  @Test
+  void malformedPlansNameTheField() {
+    String good = SolverSchedule.multistep(new double[] {1, 0.5, 0.01}, Form.DATA, 2, Estimator.HALF, true).toJson();
+    SolverSchedule.fromJson(good);
+    String[][] bad = {
+        {good.replace("\"format\"", "\"formats\""), "formats"},
+        {good.replace("d4j-solver-schedule", "x"), "format"},
+        {good.replace("[1, 0.5, 0.01]", "[1, 0.5]"), "steps"},
+        {good.replace("[1, 0.5, 0.01]", "[1, 0.01, 0.5]"), "times"},
+        {good.replace("\"prediction\": \"data\", \"order\": 1", "\"prediction\": \"velocity\", \"order\": 1"),
+            "steps[0].prediction"},
+        {good.replace("\"order\": 1", "\"order\": 2"), "steps[0].order"},
+        {good.replace("\"order\": 1", "\"order\": 1.5"), "steps[0].order"},
+        {good.replace("\"estimator\": \"taylor\"", "\"estimator\": \"magic\""), "steps[0].estimator"},
+        {good.replace("\"corrector\": false}", "\"corrector\": 1}"), "steps[0].corrector"},
+        {good.replace("\"corrector\": false", "\"corrector\": true"), "steps[0].corrector"},
+        {good.replace("\"corrector\"", "\"correct\""), "correct"},
+    };
+    for (String[] c : bad) {
+      JsonException e = assertThrows(JsonException.class, () -> SolverSchedule.fromJson(c[0]), c[0]);
+      assertTrue(e.getMessage().contains(c[1]), e.getMessage() + " should name " + c[1]);
+    }
+  }
+
+  @Test
+  void emsStepsNeedStatistics() {
+    SolverSchedule s = SolverSchedule.multistep(new double[] {1, 0.5, 0.01}, Form.EMS, 2, Estimator.TAYLOR, true);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ScheduleSampler(s, null));
+    assertTrue(e.getMessage().contains("ems"), e.getMessage());
+    assertEquals(2, new ScheduleSampler(SolverSchedule.multistep(new double[] {1, 0.5, 0.01}, Form.DATA, 2,
+        Estimator.HALF, true), null).plan(2).nfe());
+  }
+}

@@ -1,0 +1,73 @@
+package org.diffusion4j.nn;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * Starts the DJL PyTorch engine once per JVM, offline and with explicit thread counts.
+ *
+ * <p>Intra-op threads default to the number of cores (system property
+ * {@code ai.djl.pytorch.num_threads} overrides); inter-op threads to 1, since diffusion4j runs
+ * one graph at a time. The native library comes from the {@code pytorch-native-cpu} jar on the
+ * class path and is unpacked once (about 430 MB) into {@code DJL_CACHE_DIR} (default
+ * {@code ~/.djl.ai}); nothing is downloaded.
+ */
+public final class DjlRuntime {
+  private static volatile Engine engine;
+
+  private DjlRuntime() {}
+
+  /** The PyTorch engine, started on first use. Fails with a clear message if the native library is missing. */
+  public static Engine engine() {
+    Engine e = engine;
+    if (e == null) {
+      synchronized (DjlRuntime.class) {
+        e = engine;
+        if (e == null) {
+          e = start();
+          engine = e;
+        }
+      }
+    }
+    return e;
+  }
+
+  /** A new root manager on the CPU; close it when done. */
+  public static NDManager newManager() {
+    return engine().newBaseManager();
+  }
+
+  private static Engine start() {
+    setDefault("ai.djl.offline", "true");
+    setDefault("ai.djl.pytorch.num_threads", Integer.toString(Runtime.getRuntime().availableProcessors()));
+    setDefault("ai.djl.pytorch.num_interop_threads", "1");
+    // The TorchScript graph optimiser only matters for traced models; we run eager ops.
+    setDefault("ai.djl.pytorch.graph_optimizer", "false");
+    try {
+      return Engine.getEngine("PyTorch");
+    } catch (RuntimeException | LinkageError ex) {
+      throw new IllegalStateException("cannot start the PyTorch engine: the native library "
+          + "(ai.djl.pytorch:pytorch-native-cpu, classifier linux-x86_64, with pytorch-jni) is missing from the "
+          + "class path or could not be unpacked into DJL_CACHE_DIR (" + cacheDir() + "): " + rootMessage(ex), ex);
+    }
+  }
+
+  private static String cacheDir() {
+    String env = System.getenv("DJL_CACHE_DIR");
+    return env != null ? env : System.getProperty("user.home") + "/.djl.ai";
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable r = t;
+    while (r.getCause() != null && r.getCause() != r) {
+      r = r.getCause();
+    }
+    return r.getClass().getSimpleName() + ": " + r.getMessage();
+  }
+
+  private static void setDefault(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+}

@@ -1,0 +1,174 @@
+package org.diffusion4j.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.diffusion4j.array.Batch;
+import org.diffusion4j.model.Denoiser;
+import org.diffusion4j.model.Prediction;
+import org.diffusion4j.nn.net.ParamSet;
+import org.diffusion4j.nn.net.TimeMlp;
+import org.diffusion4j.nn.objective.Objective;
+import org.diffusion4j.nn.objective.Parameterisation;
+import org.diffusion4j.nn.train.Checkpoint;
+import org.diffusion4j.nn.train.TrainConfig;
+import org.diffusion4j.path.GaussianPath;
+
+/**
+ * A trained network as a core {@link Denoiser}: it predicts the objective's kind
+ * ({@link Objective#prediction()}) on the training path, so every core sampler runs on it
+ * unchanged. Each call sends the whole batch through DJL in one forward pass (chunks of
+ * {@value #CHUNK} rows) and applies prediction = c_skip x + c_out F(c_in x, c_noise) in Java
+ * ({@link Parameterisation}).
+ *
+ * <p>Class-conditional networks predict for {@link #withClass(int, double) one class with
+ * classifier-free guidance} (Ho &amp; Salimans 2022, Eq. 6: (1 + w) F(x, y) - w F(x, null)); an
+ * unguided call uses the null class. Holds native memory: {@link #close()} it.
+ */
+public final class NeuralDenoiser implements Denoiser, AutoCloseable {
+  static final int CHUNK = 8192;
+
+  private final TrainConfig config;
+  private final GaussianPath path;
+  private final TimeMlp net;
+  private final NDManager manager;
+  private final ParamSet params;
+  private final int label;
+  private final double guidance;
+  private final NeuralDenoiser owner;
+
+  private NeuralDenoiser(TrainConfig config, float[][] weights) {
+    this.config = config;
+    this.path = config.gaussianPath();
+    this.net = new TimeMlp(config.network());
+    this.manager = DjlRuntime.newManager();
+    this.params = ParamSet.of(manager, net.specs(), weights, false);
+    this.label = config.network().classes();
+    this.guidance = 0;
+    this.owner = null;
+  }
+
+  private NeuralDenoiser(NeuralDenoiser base, int label, double guidance) {
+    this.config = base.config;
+    this.path = base.path;
+    this.net = base.net;
+    this.manager = base.manager;
+    this.params = base.params;
+    this.label = label;
+    this.guidance = guidance;
+    this.owner = base;
+  }
+
+  /** A denoiser with the given weights (one flat array per parameter tensor of the config's network). */
+  public static NeuralDenoiser of(TrainConfig config, float[][] weights) {
+    return new NeuralDenoiser(config, weights);
+  }
+
+  /** Loads the EMA weights of the latest checkpoint in {@code runDir}. */
+  public static NeuralDenoiser load(Path runDir) throws IOException {
+    Checkpoint c = Checkpoint.readLatest(runDir);
+    c.requireSpecs(new TimeMlp(c.config().network()).specs());
+    return new NeuralDenoiser(c.config(), c.ema());
+  }
+
+  /**
+   * A view that predicts for class {@code y} with guidance weight {@code w} (w = 0: plain
+   * conditional model). Shares this model's weights; closing the view does nothing.
+   */
+  public NeuralDenoiser withClass(int y, double w) {
+    int classes = config.network().classes();
+    if (classes == 0) {
+      throw new IllegalArgumentException("this model is not class-conditional");
+    }
+    if (y < 0 || y > classes) {
+      throw new IllegalArgumentException("class " + y + " is outside [0, " + classes + "] (" + classes + " = unconditional)");
+    }
+    if (!(w >= 0 && Double.isFinite(w))) {
+      throw new IllegalArgumentException("guidance weight must be >= 0, got " + w);
+    }
+    return new NeuralDenoiser(owner == null ? this : owner, y, w);
+  }
+
+  /** The training configuration (objective, path, network). */
+  public TrainConfig config() {
+    return config;
+  }
+
+  /** The path the model was trained on: pass it to samplers. */
+  public GaussianPath path() {
+    return path;
+  }
+
+  @Override
+  public int dim() {
+    return config.network().dim();
+  }
+
+  @Override
+  public Prediction prediction() {
+    return config.objective().prediction();
+  }
+
+  @Override
+  public void predict(Batch x, double t, Batch out) {
+    x.requireSameShape(out);
+    if (x.d() != dim()) {
+      throw new IllegalArgumentException("model expects dimension " + dim() + ", got " + x.d());
+    }
+    Parameterisation p = Parameterisation.of(config.objective(), path, config.sigmaData(), t);
+    int d = x.d();
+    double[] xs = x.data();
+    double[] os = out.data();
+    for (int from = 0; from < x.n(); from += CHUNK) {
+      int rows = Math.min(CHUNK, x.n() - from);
+      float[] in = new float[rows * d];
+      for (int j = 0; j < in.length; j++) {
+        in[j] = (float) (p.cIn() * xs[from * d + j]);
+      }
+      float[] f = forward(in, rows, (float) p.cNoise());
+      for (int j = 0; j < f.length; j++) {
+        int g = from * d + j;
+        os[g] = p.cSkip() * xs[g] + p.cOut() * f[j];
+      }
+    }
+  }
+
+  /** Raw network output F for already scaled inputs, with guidance applied for conditional models. */
+  private float[] forward(float[] in, int rows, float cNoise) {
+    int d = dim();
+    int classes = config.network().classes();
+    try (NDManager sm = manager.newSubManager()) {
+      NDArray x = sm.create(in, new Shape(rows, d));
+      float[] cs = new float[rows];
+      Arrays.fill(cs, cNoise);
+      NDArray c = sm.create(cs, new Shape(rows, 1));
+      if (classes == 0) {
+        return net.forward(params, x, c, null).toFloatArray();
+      }
+      int[] labels = new int[rows];
+      Arrays.fill(labels, label);
+      NDArray cond = net.forward(params, x, c, sm.create(net.oneHot(labels), new Shape(rows, classes + 1)));
+      if (guidance == 0 || label == classes) {
+        return cond.toFloatArray();
+      }
+      Arrays.fill(labels, classes);
+      NDArray uncond = net.forward(params, x, c, sm.create(net.oneHot(labels), new Shape(rows, classes + 1)));
+      return cond.mul((float) (1 + guidance)).sub(uncond.mul((float) guidance)).toFloatArray();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (owner == null) {
+      manager.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "NeuralDenoiser(" + config.objective().cliName() + " on " + path.name() + ", " + prediction().cliName() + ")";
+  }
+}

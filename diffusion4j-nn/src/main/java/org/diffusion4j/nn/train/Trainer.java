@@ -1,0 +1,390 @@
+package org.diffusion4j.nn.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.diffusion4j.array.Batch;
+import org.diffusion4j.nn.DjlRuntime;
+import org.diffusion4j.nn.NeuralDenoiser;
+import org.diffusion4j.nn.data.Dataset;
+import org.diffusion4j.nn.net.ParamSet;
+import org.diffusion4j.nn.net.TimeMlp;
+import org.diffusion4j.nn.objective.Targets;
+import org.diffusion4j.nn.objective.TimeSampler;
+import org.diffusion4j.path.GaussianPath;
+import org.diffusion4j.progress.ProgressListener;
+import org.diffusion4j.random.Rng;
+
+/**
+ * Trains a {@link TimeMlp} on a {@link Dataset} with one of the {@link org.diffusion4j.nn.objective.Objective}s.
+ *
+ * <p>One step: draw the batch (seeded epoch permutations of the data), times and noise (row i of
+ * step k from {@code Rng.of(seed).stream(k, i)}) and build inputs/targets in plain Java
+ * ({@link Targets}); then one DJL forward, loss, backward; a loss guard; global-norm gradient
+ * clipping; AdamW; EMA. All per-step arrays live in a sub-manager closed at the end of the step,
+ * so memory stays flat. The random state is a pure function of (seed, step), so a run resumed
+ * from a checkpoint continues exactly as an uninterrupted one.
+ *
+ * <p>Loss guard: a step whose loss or gradient norm is not finite is skipped (no update, counted
+ * in {@link #skippedSteps()}); after 20 consecutive skips training stops with an error naming the step.
+ */
+public final class Trainer implements AutoCloseable {
+  private static final int MAX_CONSECUTIVE_SKIPS = 20;
+  private static final long STEP_STREAM = 1;
+  private static final long ORDER_STREAM = 2;
+
+  private final TrainConfig config;
+  private final Dataset data;
+  private final GaussianPath path;
+  private final Targets targets;
+  private final TimeSampler sampler;
+  private final TimeMlp net;
+  private final NDManager manager;
+  private final ParamSet params;
+  private final ParamSet ema;
+  private final ParamSet adamM;
+  private final ParamSet adamV;
+  private long step;
+  private long skipped;
+  private int consecutiveSkips;
+  private float[] losses;
+  private long permEpoch = -1;
+  private int[] perm;
+
+  private Trainer(TrainConfig config, Dataset data, Checkpoint from) {
+    if (data.dim() != config.network().dim()) {
+      throw new IllegalArgumentException("data has dimension " + data.dim() + " but the network expects "
+          + config.network().dim());
+    }
+    if (config.network().classes() > 0 && data.labels() == null) {
+      throw new IllegalArgumentException("the network is class-conditional but data set " + data.name() + " has no labels");
+    }
+    this.config = config;
+    this.data = data;
+    this.path = config.gaussianPath();
+    this.targets = new Targets(config.objective(), path, config.weighting(), config.sigmaData());
+    this.sampler = new TimeSampler(config.timeSampling(), path);
+    this.net = new TimeMlp(config.network());
+    this.manager = DjlRuntime.newManager();
+    List<org.diffusion4j.nn.net.ParamSpec> specs = net.specs();
+    if (from == null) {
+      float[][] init = net.initialValues();
+      float[][] zeros = zerosLike(init);
+      this.params = ParamSet.of(manager, specs, init, true);
+      this.ema = ParamSet.of(manager, specs, init, false);
+      this.adamM = ParamSet.of(manager, specs, zeros, false);
+      this.adamV = ParamSet.of(manager, specs, zeros, false);
+      this.losses = new float[0];
+    } else {
+      from.requireSpecs(specs);
+      this.params = ParamSet.of(manager, specs, from.weights(), true);
+      this.ema = ParamSet.of(manager, specs, from.ema(), false);
+      this.adamM = ParamSet.of(manager, specs, from.adamM(), false);
+      this.adamV = ParamSet.of(manager, specs, from.adamV(), false);
+      this.step = from.step();
+      this.skipped = from.skippedSteps();
+      this.losses = from.losses().clone();
+      sampler.restore(from.samplerState());
+    }
+  }
+
+  /** A fresh run. */
+  public static Trainer create(TrainConfig config, Dataset data) {
+    return new Trainer(config, data, null);
+  }
+
+  /**
+   * Resumes from the latest checkpoint of {@code runDir}. {@code requested} (may be null) must
+   * match the checkpoint's configuration except for the step budget.
+   *
+   * @throws CheckpointException if the checkpoint is missing, corrupted or from another configuration
+   */
+  public static Trainer resume(Path runDir, Dataset data, TrainConfig requested) throws IOException {
+    Checkpoint c = Checkpoint.readLatest(runDir);
+    TrainConfig cfg = c.config();
+    if (requested != null) {
+      List<String> diffs = cfg.differences(requested);
+      if (!diffs.isEmpty()) {
+        throw new CheckpointException("checkpoint in " + runDir + " was made with a different configuration: "
+            + String.join("; ", diffs));
+      }
+      cfg = cfg.withSteps(requested.steps());
+    }
+    return new Trainer(cfg, data, c);
+  }
+
+  public TrainConfig config() {
+    return config;
+  }
+
+  /** Completed steps. */
+  public long stepsDone() {
+    return step;
+  }
+
+  public long skippedSteps() {
+    return skipped;
+  }
+
+  /** The loss of every completed step (NaN where the guard skipped it). */
+  public float[] losses() {
+    return Arrays.copyOf(losses, (int) step);
+  }
+
+  public TimeMlp network() {
+    return net;
+  }
+
+  /** Current weights (copies). */
+  public float[][] weights() {
+    return params.toFloats();
+  }
+
+  /** Current EMA weights (copies). */
+  public float[][] emaWeights() {
+    return ema.toFloats();
+  }
+
+  /** Hook run every {@code every} steps during {@link #train}. */
+  @FunctionalInterface
+  public interface EvalHook {
+    void evaluate(Trainer trainer) throws IOException;
+  }
+
+  /**
+   * Trains until {@code config.steps()} steps are done, writing a checkpoint to {@code runDir}
+   * (if not null) every {@code checkpointEvery} steps and at the end; reports progress with the
+   * loss (mean of the last 100 steps) and steps/s.
+   */
+  public void train(Path runDir, ProgressListener progress, long evalEvery, EvalHook eval) throws IOException {
+    long total = config.steps();
+    long t0 = System.nanoTime();
+    long s0 = step;
+    long lastReport = 0;
+    while (step < total) {
+      trainStep();
+      boolean last = step == total;
+      if (runDir != null && (last || (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0))) {
+        checkpoint().write(runDir, config.keepCheckpoints(), Checkpoint.WriteHook.NONE);
+      }
+      if (eval != null && evalEvery > 0 && (step % evalEvery == 0 || last)) {
+        eval.evaluate(this);
+      }
+      long now = System.nanoTime();
+      if (last || now - lastReport > 100_000_000L) {
+        lastReport = now;
+        double rate = (step - s0) / Math.max(1e-9, (now - t0) * 1e-9);
+        progress.onProgress(step, total, String.format("loss %.4f  %.0f steps/s", recentLoss(100), rate));
+      }
+    }
+  }
+
+  /** Mean loss of the last {@code k} finite steps (NaN if none). */
+  public double recentLoss(int k) {
+    double s = 0;
+    int c = 0;
+    for (int i = (int) step - 1; i >= 0 && c < k; i--) {
+      if (Float.isFinite(losses[i])) {
+        s += losses[i];
+        c++;
+      }
+    }
+    return c == 0 ? Double.NaN : s / c;
+  }
+
+  /** Runs one optimiser step and returns its loss (NaN if the guard skipped it). */
+  public double trainStep() {
+    final long k = step;
+    final int n = config.batch();
+    final int d = data.dim();
+    Rng stepRng = Rng.of(config.seed()).stream(STEP_STREAM, k);
+    Rng[] rows = new Rng[n];
+    for (int i = 0; i < n; i++) {
+      rows[i] = stepRng.stream(i);
+    }
+    double[] t = new double[n];
+    double[] tw = new double[n];
+    int[] bins = new int[n];
+    sampler.sample(rows, t, tw, bins);
+    Batch x0 = new Batch(n, d);
+    Batch eps = new Batch(n, d);
+    int[] labels = config.network().classes() > 0 ? new int[n] : null;
+    double[] xs = x0.data();
+    double[] src = data.data().data();
+    for (int i = 0; i < n; i++) {
+      int idx = dataIndex(k * n + i);
+      System.arraycopy(src, idx * d, xs, i * d, d);
+      rows[i].fillGaussian(eps.data(), i * d, d);
+      if (labels != null) {
+        labels[i] = rows[i].nextDouble() < config.classDropout() ? config.network().classes() : data.labels()[idx];
+      }
+    }
+    float[] input = new float[n * d];
+    float[] cNoise = new float[n];
+    float[] target = new float[n * d];
+    float[] weight = new float[n];
+    targets.fill(x0, eps, t, config.timeSampling() == org.diffusion4j.nn.objective.TimeSampling.IMPORTANCE ? tw : null,
+        input, cNoise, target, weight);
+
+    double lossValue;
+    try (NDManager sm = manager.newSubManager()) {
+      NDArray x = sm.create(input, new Shape(n, d));
+      NDArray c = sm.create(cNoise, new Shape(n, 1));
+      NDArray y = sm.create(target, new Shape(n, d));
+      NDArray w = sm.create(weight, new Shape(n));
+      NDArray oneHot = labels == null ? null : sm.create(net.oneHot(labels), new Shape(n, config.network().classes() + 1));
+      NDArray perSample;
+      NDArray loss;
+      try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+        NDArray f = net.forward(params, x, c, oneHot);
+        perSample = config.objective().quadratic()
+            ? f.square().sub(f.mul(y).mul(2f)).sum(new int[] {1})
+            : f.sub(y).square().sum(new int[] {1});
+        loss = perSample.mul(w).sum().div((float) ((double) n * d));
+        gc.backward(loss);
+      }
+      lossValue = loss.getFloat();
+      // Gradient norm and guard.
+      NDArray[] grads = new NDArray[params.size()];
+      NDArray sq = null;
+      for (int i = 0; i < grads.length; i++) {
+        grads[i] = params.get(i).getGradient();
+        grads[i].attach(sm);
+        NDArray s = grads[i].square().sum();
+        sq = sq == null ? s : sq.add(s);
+      }
+      double gradNorm = Math.sqrt(sq.getFloat());
+      if (!Double.isFinite(lossValue) || !Double.isFinite(gradNorm)) {
+        skipped++;
+        consecutiveSkips++;
+        zeroGrads();
+        if (consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
+          throw new IllegalStateException("training diverged: loss " + lossValue + ", gradient norm " + gradNorm
+              + " at step " + k + " after " + consecutiveSkips + " consecutive skipped steps; lower --lr or --clip-norm");
+        }
+        lossValue = Double.NaN;
+      } else {
+        consecutiveSkips = 0;
+        double clip = Math.min(1.0, config.clipNorm() / (gradNorm + 1e-6));
+        adamw(sm, grads, k, clip);
+        emaUpdate(sm, config.emaDecayAt(k));
+        zeroGrads();
+        float[] per = perSample.toFloatArray();
+        double[] perD = new double[n];
+        for (int i = 0; i < n; i++) {
+          perD[i] = per[i] / d;
+        }
+        sampler.observe(bins, perD);
+      }
+    }
+    if (losses.length <= k) {
+      losses = Arrays.copyOf(losses, (int) Math.max(k + 1, 2L * losses.length + 16));
+    }
+    losses[(int) k] = (float) lossValue;
+    step = k + 1;
+    return lossValue;
+  }
+
+  /** AdamW (Loshchilov &amp; Hutter 2019, Algorithm 2) with bias correction; temporaries go to {@code sm}. */
+  private void adamw(NDManager sm, NDArray[] grads, long k, double clip) {
+    double lr = config.learningRate(k);
+    double b1 = config.beta1();
+    double b2 = config.beta2();
+    double bc1 = 1 - Math.pow(b1, k + 1);
+    double bc2 = 1 - Math.pow(b2, k + 1);
+    double stepSize = lr / bc1;
+    double wd = config.weightDecay();
+    for (int i = 0; i < grads.length; i++) {
+      NDArray g = clip < 1 ? grads[i].mul((float) clip) : grads[i];
+      NDArray m = adamM.get(i);
+      NDArray v = adamV.get(i);
+      NDArray p = params.get(i);
+      m.muli((float) b1).addi(g.mul((float) (1 - b1)));
+      v.muli((float) b2).addi(g.square().muli((float) (1 - b2)));
+      NDArray denom = v.div((float) bc2);
+      denom.attach(sm);
+      denom = denom.sqrt().addi((float) config.adamEps());
+      NDArray update = m.div(denom);
+      update.attach(sm);
+      if (wd > 0) {
+        p.muli((float) (1 - lr * wd));
+      }
+      p.subi(update.muli((float) stepSize));
+    }
+  }
+
+  private void emaUpdate(NDManager sm, double decay) {
+    for (int i = 0; i < params.size(); i++) {
+      NDArray e = ema.get(i);
+      NDArray diff = e.sub(params.get(i));
+      diff.attach(sm);
+      e.subi(diff.muli((float) (1 - decay)));
+    }
+  }
+
+  private void zeroGrads() {
+    for (NDArray p : params.arrays()) {
+      JniUtils.zeroGrad((PtNDArray) p);
+    }
+  }
+
+  /** Data row for global sample position {@code pos}: epoch e = pos / N uses its own seeded permutation. */
+  private int dataIndex(long pos) {
+    int nData = data.n();
+    long epoch = pos / nData;
+    if (epoch != permEpoch) {
+      perm = new int[nData];
+      for (int i = 0; i < nData; i++) {
+        perm[i] = i;
+      }
+      Rng r = Rng.of(config.seed()).stream(ORDER_STREAM, epoch);
+      for (int i = nData - 1; i > 0; i--) { // Fisher-Yates
+        int j = r.nextInt(i + 1);
+        int tmp = perm[i];
+        perm[i] = perm[j];
+        perm[j] = tmp;
+      }
+      permEpoch = epoch;
+    }
+    return perm[(int) (pos % nData)];
+  }
+
+  /** The current state as a checkpoint value. */
+  public Checkpoint checkpoint() {
+    return new Checkpoint(config, step, skipped, sampler.state(), net.specs(), params.toFloats(), ema.toFloats(),
+        adamM.toFloats(), adamV.toFloats(), Arrays.copyOf(losses, (int) step));
+  }
+
+  /** Trains to {@code config.steps()} without checkpoints or progress, then returns the EMA model. */
+  public NeuralDenoiser denoiserAfter() {
+    while (step < config.steps()) {
+      trainStep();
+    }
+    return denoiser(true);
+  }
+
+  /** A sampler-ready model on the EMA weights (or the raw weights if {@code useEma} is false). */
+  public NeuralDenoiser denoiser(boolean useEma) {
+    return NeuralDenoiser.of(config, useEma ? ema.toFloats() : params.toFloats());
+  }
+
+  private static float[][] zerosLike(float[][] a) {
+    float[][] z = new float[a.length][];
+    for (int i = 0; i < a.length; i++) {
+      z[i] = new float[a[i].length];
+    }
+    return z;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
