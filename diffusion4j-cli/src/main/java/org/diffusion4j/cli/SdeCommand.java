@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
  * next to the exact values where known.
  */
 @Command(name = "sde", mixinStandardHelpOptions = true,
-    description = "Simulate a built-in SDE (gbm, ou, cir, double-well, lorenz, heston) over many paths.")
+    description = "Simulate a built-in SDE (gbm, ou, cir, double-well, lorenz, heston, fou) over many paths.")
 final class SdeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -45,7 +45,7 @@ final class SdeCommand implements Callable<Integer> {
   @Option(names = "--kappa", description = "Model parameter kappa (cir, heston).")
   Double kappa;
 
-  @Option(names = {"-P", "--param"}, description = "Other model option key=value (e.g. dim=3, calculus=stratonovich, xi=0.3).")
+  @Option(names = {"-P", "--param"}, description = "Other model option key=value (e.g. dim=3, calculus=stratonovich, xi=0.3, hurst=0.3, k=5).")
   Map<String, String> params = new LinkedHashMap<>();
 
   @Option(names = "--y0", split = ",", description = "Initial state (dim values; default: the model's).")
