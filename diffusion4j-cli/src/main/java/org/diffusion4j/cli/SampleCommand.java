@@ -2,7 +2,6 @@ package org.diffusion4j.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.io.Npy;
@@ -96,8 +95,8 @@ final class SampleCommand implements Callable<Integer> {
     if (nfe != null && nfe < 1) {
       throw new UsageException("--nfe must be at least 1, got " + nfe);
     }
-    double tStart = solverOptions.tStart != null ? solverOptions.tStart : path.tMax();
-    double tEnd = solverOptions.tEnd != null ? solverOptions.tEnd : path.tMin();
+    double tStart = solverOptions.tStart != null ? solverOptions.tStart : Sampling.defaultStart(path);
+    double tEnd = solverOptions.tEnd != null ? solverOptions.tEnd : Sampling.defaultEnd(path);
     Batch x;
     if (noise != null) {
       x = Npy.readBatch(noise);
@@ -133,10 +132,5 @@ final class SampleCommand implements Callable<Integer> {
     }
     spec.commandLine().getErr().println("nfe=" + r.nfe());
     return ExitCodes.OK;
-  }
-
-  @Override
-  public String toString() {
-    return "sample " + solver + " " + Arrays.toString(times);
   }
 }

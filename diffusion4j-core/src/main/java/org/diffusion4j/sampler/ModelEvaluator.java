@@ -117,7 +117,16 @@ public final class ModelEvaluator {
           Double.isNaN(v) ? "NaN" : "Inf", step, steps > 0 ? " of " + steps : "", t, nfe,
           bad / out.d(), bad % out.d()), step, t);
     }
-    Predictions.convert(path, t, x, model.prediction(), out, kind, out);
+    if (kind != model.prediction()) {
+      Predictions.convert(path, t, x, model.prediction(), out, kind, out);
+      bad = firstNonFinite(out);
+      if (bad >= 0) {
+        throw new NonFiniteModelOutputException(String.format(
+            "converting the model's %s prediction to %s gives a non-finite value at step %d (t=%.6g, nfe=%d,"
+                + " alpha=%.3g, sigma=%.3g): the conversion is undefined there; move t-start/t-end inside the path",
+            model.prediction().cliName(), kind.cliName(), step, t, nfe, path.alpha(t), path.sigma(t)), step, t);
+      }
+    }
     if (kind == Prediction.X0 && thresholding != null) {
       threshold(out, thresholding);
     }
