@@ -10,10 +10,7 @@ public record EdmPath(double sigmaMin, double sigmaMax) implements GaussianPath 
   public static final double DEFAULT_SIGMA_MAX = 80;
 
   public EdmPath {
-    if (!(sigmaMin > 0 && sigmaMax > sigmaMin && Double.isFinite(sigmaMax))) {
-      throw new IllegalArgumentException(
-          "edm needs 0 < sigma-min < sigma-max < inf, got sigma-min=" + sigmaMin + ", sigma-max=" + sigmaMax);
-    }
+    PathMath.checkSigmaRange("edm", sigmaMin, sigmaMax);
   }
 
   public EdmPath() {

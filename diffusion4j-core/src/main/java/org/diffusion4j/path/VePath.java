@@ -10,10 +10,7 @@ public record VePath(double sigmaMin, double sigmaMax) implements GaussianPath {
   public static final double DEFAULT_SIGMA_MAX = 50;
 
   public VePath {
-    if (!(sigmaMin > 0 && sigmaMax > sigmaMin && Double.isFinite(sigmaMax))) {
-      throw new IllegalArgumentException(
-          "ve needs 0 < sigma-min < sigma-max < inf, got sigma-min=" + sigmaMin + ", sigma-max=" + sigmaMax);
-    }
+    PathMath.checkSigmaRange("ve", sigmaMin, sigmaMax);
   }
 
   public VePath() {
