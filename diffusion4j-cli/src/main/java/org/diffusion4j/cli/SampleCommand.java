@@ -54,6 +54,8 @@ final class SampleCommand implements Callable<Integer> {
 
   @Mixin SolverOptions solverOptions;
 
+  @Mixin FastSolverOptions fast;
+
   @Option(names = "--noise", paramLabel = "XT.npy", description = "Initial state at t-start, shape (n, d).")
   Path noise;
 
@@ -80,7 +82,13 @@ final class SampleCommand implements Callable<Integer> {
     Prediction kind = prediction == null ? null : Prediction.parse(prediction);
     ModelSpecs.ResolvedModel m = ModelSpecs.resolve(model, path, kind);
     path = m.path();
-    Sampler sampler = Samplers.create(solver, solverOptions.samplerOptions());
+    Sampler sampler = fast.sampler(solver, solverOptions.samplerOptions());
+    if (fast.plan != null) {
+      if (nfe != null || steps != null || times != null) {
+        throw new UsageException("--plan fixes the times and NFE; drop --nfe, --steps and --times");
+      }
+      times = fast.schedule().times();
+    }
     if (nfe == null && steps == null && times == null && !sampler.adaptive()) {
       throw new UsageException("give --nfe N (or --steps N, or --times) for solver " + solver);
     }

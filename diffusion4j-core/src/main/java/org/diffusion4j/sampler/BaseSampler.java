@@ -35,6 +35,14 @@ abstract class BaseSampler implements Sampler {
     model.steps(grid.steps());
   }
 
+  /** Returns {@code eta} after checking it is a finite stochasticity level &gt;= 0. */
+  static double requireEta(String name, double eta) {
+    if (!(eta >= 0) || Double.isInfinite(eta)) {
+      throw new IllegalArgumentException(name + ": eta must be >= 0, got " + eta);
+    }
+    return eta;
+  }
+
   /** Fills {@code out} with N(0, 1): row r from stream (seed, stream, r), independent of thread count. */
   static void gaussian(long seed, long stream, Batch out) {
     Rng base = Rng.of(seed).stream(stream);

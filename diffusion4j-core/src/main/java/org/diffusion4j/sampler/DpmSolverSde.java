@@ -36,11 +36,8 @@ public final class DpmSolverSde extends BaseSampler {
     if (order < 1 || order > 3) {
       throw new IllegalArgumentException(name + ": order must be 1, 2 or 3, got " + order);
     }
-    if (!(eta >= 0) || Double.isInfinite(eta)) {
-      throw new IllegalArgumentException(name + ": eta must be >= 0, got " + eta);
-    }
     this.order = order;
-    this.eta = eta;
+    this.eta = requireEta(name, eta);
     this.lowerOrderFinal = lowerOrderFinal;
   }
 
