@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
       EmsCommand.class,
       SearchScheduleCommand.class,
       TrainCommand.class,
+      DemoCommand.class,
     })
 public final class D4j implements Runnable {
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

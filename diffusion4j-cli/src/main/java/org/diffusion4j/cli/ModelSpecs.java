@@ -28,6 +28,7 @@ public final class ModelSpecs {
 
   static {
     LOADERS.add(ModelSpecs::loadMixture);
+    LOADERS.add(0, NeuralModels::load); // a run directory of d4j train (diffusion4j-nn)
   }
 
   private ModelSpecs() {}

@@ -13,6 +13,7 @@ import org.diffusion4j.nn.net.ParamSet;
 import org.diffusion4j.nn.net.TimeMlp;
 import org.diffusion4j.nn.objective.Objective;
 import org.diffusion4j.nn.objective.Parameterisation;
+import org.diffusion4j.nn.objective.TimeSampler;
 import org.diffusion4j.nn.train.Checkpoint;
 import org.diffusion4j.nn.train.TrainConfig;
 import org.diffusion4j.path.GaussianPath;
@@ -97,9 +98,18 @@ public final class NeuralDenoiser implements Denoiser, AutoCloseable {
     return config;
   }
 
-  /** The path the model was trained on: pass it to samplers. */
+  /** The path the model was trained on (its full time range). */
   public GaussianPath path() {
     return path;
+  }
+
+  /**
+   * The training path restricted to the times the model was trained on: pass this to samplers,
+   * so that their default t-start/t-end are inside the range where lambda(t) is finite.
+   */
+  public GaussianPath samplingPath() {
+    TimeSampler ts = new TimeSampler(config.timeSampling(), path);
+    return new TrainedRangePath(path, ts.lo(), ts.hi());
   }
 
   @Override

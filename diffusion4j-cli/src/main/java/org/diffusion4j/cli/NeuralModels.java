@@ -1,0 +1,35 @@
+package org.diffusion4j.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.diffusion4j.model.Denoiser;
+import org.diffusion4j.model.Predictions;
+import org.diffusion4j.nn.NeuralDenoiser;
+import org.diffusion4j.nn.train.Checkpoint;
+
+/**
+ * {@code --model RUN_DIR} (or {@code run:RUN_DIR}): a run written by {@code d4j train}, loaded
+ * with its EMA weights on the path it was trained on (the command line's --path is not used).
+ */
+final class NeuralModels {
+  private NeuralModels() {}
+
+  static ModelSpecs.ResolvedModel load(ModelSpecs.Request r) throws IOException {
+    String spec = r.spec();
+    boolean explicit = spec.startsWith("run:");
+    Path dir = Path.of(explicit ? spec.substring(4) : spec);
+    if (!explicit && !(Files.isDirectory(dir) && Checkpoint.exists(dir))) {
+      return null;
+    }
+    if (explicit && !Checkpoint.exists(dir)) {
+      throw new UsageException("--model " + spec + ": " + dir + " has no checkpoint (expected " + Checkpoint.folder(dir)
+          + "/LATEST written by d4j train)");
+    }
+    NeuralDenoiser model = NeuralDenoiser.load(dir);
+    Denoiser d = r.prediction() == null ? model : Predictions.as(model, model.samplingPath(), r.prediction());
+    var cfg = model.config();
+    return new ModelSpecs.ResolvedModel(d, model.samplingPath(), null, "trained " + cfg.objective().cliName() + " model "
+        + dir + " (" + cfg.path() + ", d=" + model.dim() + ", " + d.prediction().cliName() + ")");
+  }
+}
