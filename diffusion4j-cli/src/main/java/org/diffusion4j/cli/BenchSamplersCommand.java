@@ -14,6 +14,7 @@ import org.diffusion4j.model.Prediction;
 import org.diffusion4j.path.GaussianPath;
 import org.diffusion4j.random.Noise;
 import org.diffusion4j.sampler.SamplerAccuracy;
+import org.diffusion4j.sampler.Sampling;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,8 +71,8 @@ final class BenchSamplersCommand implements Callable<Integer> {
     if (n < 1) {
       throw new UsageException("--n must be at least 1, got " + n);
     }
-    double tStart = solverOptions.tStart != null ? solverOptions.tStart : path.tMax();
-    double tEnd = solverOptions.tEnd != null ? solverOptions.tEnd : path.tMin();
+    double tStart = solverOptions.tStart != null ? solverOptions.tStart : Sampling.defaultStart(path);
+    double tEnd = solverOptions.tEnd != null ? solverOptions.tEnd : Sampling.defaultEnd(path);
     Batch noise = Noise.standardNormal(seed, n, m.denoiser().dim()).scale(path.priorStd(tStart));
     SamplerAccuracy.Table table;
     try (ProgressBar bar = ProgressBar.create(spec, "bench")) {

@@ -40,7 +40,7 @@ final class EmsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     GaussianPath path = model.gaussianPath();
-    Denoiser den = model.denoiser(path);
+    Denoiser den = model.denoiser();
     EmsEstimator est = new EmsEstimator(pilots, grid, refine, probes, pilotSeed, model.start(path), model.tEnd);
     Ems ems;
     double seconds;

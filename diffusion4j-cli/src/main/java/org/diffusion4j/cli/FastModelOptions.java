@@ -1,37 +1,42 @@
 package org.diffusion4j.cli;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.Map;
 import org.diffusion4j.model.Denoiser;
-import org.diffusion4j.model.GaussianMixture;
 import org.diffusion4j.model.Prediction;
 import org.diffusion4j.path.GaussianPath;
-import org.diffusion4j.path.Paths;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Model and time-range options shared by {@code d4j ems} and {@code d4j search-schedule}. */
 final class FastModelOptions {
-  @Option(names = "--model", required = true, paramLabel = "FILE",
-      description = "Gaussian-mixture model spec (JSON: weights, means, vars), exact on its path.")
-  Path model;
+  @Option(names = "--model", required = true, paramLabel = "SPEC",
+      description = "Model, as for 'd4j sample': gmm:FILE.json or a bundled mixture, e.g. gmm:gmm64-12.")
+  String model;
 
-  @Option(names = "--path", defaultValue = "vp-linear", paramLabel = "NAME",
-      description = "Path the model lives on (default: ${DEFAULT-VALUE}).")
-  String path;
+  @Mixin PathOptions pathOptions;
 
   @Option(names = "--t-start", paramLabel = "T", description = "Start (noise) time; default the path's t-max.")
   Double tStart;
 
-  @Option(names = "--t-end", defaultValue = "1e-3", paramLabel = "T", description = "End (data) time (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--t-end", defaultValue = "1e-3", paramLabel = "T",
+      description = "End (data) time (default: ${DEFAULT-VALUE}).")
   double tEnd;
 
-  GaussianPath gaussianPath() {
-    return Paths.create(path, Map.of());
+  private ModelSpecs.ResolvedModel resolved;
+
+  private ModelSpecs.ResolvedModel resolved() throws IOException {
+    if (resolved == null) {
+      resolved = ModelSpecs.resolve(model, pathOptions.create(), Prediction.EPSILON);
+    }
+    return resolved;
   }
 
-  Denoiser denoiser(GaussianPath p) throws IOException {
-    return GaussianMixture.read(model).denoiser(p, Prediction.EPSILON);
+  GaussianPath gaussianPath() throws IOException {
+    return resolved().path();
+  }
+
+  Denoiser denoiser() throws IOException {
+    return resolved().denoiser();
   }
 
   double start(GaussianPath p) {

@@ -2,10 +2,9 @@ package org.diffusion4j.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.io.NdArray;
@@ -19,13 +18,16 @@ import org.diffusion4j.likelihood.HutchinsonDivergence;
 import org.diffusion4j.likelihood.Likelihood;
 import org.diffusion4j.likelihood.OdeSolver;
 import org.diffusion4j.model.Denoiser;
-import org.diffusion4j.model.GaussianMixture;
 import org.diffusion4j.model.Prediction;
+import org.diffusion4j.nn.NeuralDenoiser;
+import org.diffusion4j.nn.data.Standardization;
+import org.diffusion4j.nn.likelihood.AutogradDivergence;
+import org.diffusion4j.nn.train.Checkpoint;
 import org.diffusion4j.path.GaussianPath;
-import org.diffusion4j.path.Paths;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -45,20 +47,16 @@ import picocli.CommandLine.Spec;
 final class LikelihoodCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "gmm:SPEC.json",
-      description = "The model: gmm:SPEC.json (exact Gaussian mixture).")
+  @Option(names = "--model", required = true, paramLabel = "gmm:SPEC.json|RUN_DIR",
+      description = "The model: gmm:SPEC.json or gmm:NAME (exact Gaussian mixture, on --path), or a training run "
+          + "directory (its own path; divergence by autograd; its standardization.json is applied with its log-determinant).")
   String model;
 
-  @Option(names = "--prediction", defaultValue = "eps", paramLabel = "KIND",
-      description = "Prediction kind the mixture model exposes (eps, x0, v, score, velocity); default ${DEFAULT-VALUE}.")
+  @Option(names = "--prediction", paramLabel = "KIND",
+      description = "Prediction kind a mixture model exposes (eps, x0, v, score, velocity); default eps.")
   String prediction;
 
-  @Option(names = "--path", required = true, paramLabel = "NAME",
-      description = "Probability path: vp-linear, vp-cosine, discrete, ve, sub-vp, edm, cond-ot, trig.")
-  String pathName;
-
-  @Option(names = "--path-opt", paramLabel = "KEY=VALUE", description = "Path option, e.g. --path-opt sigma-max=50 (repeatable).")
-  Map<String, String> pathOptions = new LinkedHashMap<>();
+  @Mixin PathOptions pathOptions;
 
   @Option(names = "--data", required = true, paramLabel = "X.npy", description = "Data points, shape (n, d) or (n, ...) flattened per row.")
   Path data;
@@ -127,15 +125,84 @@ final class LikelihoodCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter stdout = spec.commandLine().getOut();
-    GaussianPath path = Paths.create(pathName, pathOptions);
-    Prediction kind = Prediction.parse(prediction);
-    Denoiser denoiser = resolveModel(model, path, kind);
     Batch x = readData(data);
-    if (x.d() != denoiser.dim()) {
-      throw new UsageException(data + " has points of dimension " + x.d() + " but the model has dimension " + denoiser.dim());
+    try (ModelChoice m = resolve(x)) {
+      return run(stdout, m, x);
     }
-    DivergenceEstimator div = divergence.probes == null ? new ExactDivergence()
-        : new HutchinsonDivergence(divergence.probes, parseProbe(probe), seed);
+  }
+
+  /** The model, its path and divergence; owns native memory of a trained network. */
+  private static final class ModelChoice implements AutoCloseable {
+    Denoiser denoiser;
+    GaussianPath path;
+    DivergenceEstimator divergence;
+    Standardization standardization;
+    String description;
+    final java.util.List<AutoCloseable> owned = new java.util.ArrayList<>();
+
+    @Override
+    public void close() {
+      for (AutoCloseable c : owned) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          throw new IllegalStateException("closing " + c + ": " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  private ModelChoice resolve(Batch x) throws IOException {
+    ModelChoice m = new ModelChoice();
+    Path dir = Path.of(model);
+    if (!model.startsWith("gmm:") && Files.isDirectory(dir) && Checkpoint.exists(dir)) {
+      if (prediction != null) {
+        throw new UsageException("--prediction applies to mixture models; a trained run predicts its own kind");
+      }
+      if (divergence.probes != null && !probe.equalsIgnoreCase("rademacher")) {
+        throw new UsageException("trained models use Rademacher probes; --probe " + probe + " is not available for them");
+      }
+      NeuralDenoiser nd = NeuralDenoiser.load(dir);
+      m.owned.add(nd);
+      AutogradDivergence ad = AutogradDivergence.load(dir, divergence.probes == null ? 0 : divergence.probes, seed);
+      m.owned.add(ad);
+      m.denoiser = nd;
+      m.path = nd.path();
+      m.divergence = ad;
+      Path st = dir.resolve("standardization.json");
+      if (Files.exists(st)) {
+        m.standardization = Standardization.fromJson(Files.readString(st));
+        if (m.standardization.mean().length != x.d()) {
+          throw new UsageException(st + " has " + m.standardization.mean().length + " columns but " + data + " has " + x.d());
+        }
+      }
+      m.description = "run " + dir + " (" + nd.prediction().cliName() + " network)";
+    } else {
+      ModelSpecs.ResolvedModel r = ModelSpecs.resolve(model, pathOptions.create(),
+          prediction == null ? null : Prediction.parse(prediction));
+      m.denoiser = r.denoiser();
+      m.path = r.path();
+      m.divergence = divergence.probes == null ? new ExactDivergence()
+          : new HutchinsonDivergence(divergence.probes, parseProbe(probe), seed);
+      m.description = r.description();
+    }
+    if (x.d() != m.denoiser.dim()) {
+      throw new UsageException(data + " has points of dimension " + x.d() + " but the model has dimension " + m.denoiser.dim());
+    }
+    return m;
+  }
+
+  private int run(PrintWriter stdout, ModelChoice m, Batch x) throws IOException {
+    Denoiser denoiser = m.denoiser;
+    GaussianPath path = m.path;
+    DivergenceEstimator div = m.divergence;
+    // log p_x(x) = log p_z(z) - sum_j log std_j for z = (x - mean) / std.
+    double standardizationLogDet = 0;
+    if (m.standardization != null) {
+      for (double sd : m.standardization.std()) {
+        standardizationLogDet -= Math.log(sd);
+      }
+    }
     Likelihood.Builder b = Likelihood.builder(denoiser, path).divergence(div).solver(solver())
         .convention(parseConvention(convention)).chunkRows(chunk);
     if (eps != null) {
@@ -145,7 +212,7 @@ final class LikelihoodCommand implements Callable<Integer> {
       b.tEnd(tEnd);
     }
     BitsPerDim bpd = null;
-    Batch points = x;
+    Batch points = m.standardization == null ? x : m.standardization.apply(x);
     if (bitsPerDim) {
       if (!dequantize.equals("uniform")) {
         throw new UsageException("unknown --dequantize '" + dequantize + "'; only uniform is available");
@@ -157,6 +224,9 @@ final class LikelihoodCommand implements Callable<Integer> {
       };
       bpd = new BitsPerDim(256, scale, scale == 2 ? -1 : 0, samples);
       points = bpd.dequantize(x, seed);
+      if (m.standardization != null) {
+        points = m.standardization.apply(points);
+      }
     } else if (samples != 1) {
       throw new UsageException("--samples needs --bits-per-dim");
     }
@@ -167,7 +237,10 @@ final class LikelihoodCommand implements Callable<Integer> {
       r = lik.evaluate(points);
       seconds = bar.elapsedSeconds();
     }
-    double[] logp = r.logp();
+    double[] logp = r.logp().clone();
+    for (int i = 0; i < logp.length; i++) {
+      logp[i] += standardizationLogDet;
+    }
     BitsPerDim.Result discrete = bpd == null ? null : bpd.combine(logp, x.d());
     if (discrete != null) {
       logp = discrete.logProb();
@@ -179,15 +252,25 @@ final class LikelihoodCommand implements Callable<Integer> {
     String what = r.convention() == Likelihood.Convention.STATE_AT_EPS
         ? "log p_eps(x), the model's marginal density at t = eps evaluated at the data (Song et al. 2021)"
         : "log p_eps(alpha(eps) x) + d log alpha(eps), the density of x0 + sigma(eps)/alpha(eps) z";
-    stdout.printf(Locale.ROOT, "model      %s on %s (%s prediction), d = %d, %d points%n", model, path.name(),
-        kind.cliName(), d, x.n());
+    stdout.printf(Locale.ROOT, "model      %s on %s, d = %d, %d points%n", m.description, path.name(), d, x.n());
+    if (m.standardization != null) {
+      stdout.printf(Locale.ROOT, "scaling    standardization.json of the run applied; its log-determinant %s added%n",
+          num(standardizationLogDet));
+    }
     stdout.printf(Locale.ROOT, "quantity   %s%n", what);
     stdout.printf(Locale.ROOT, "times      eps = %s, T = %s, prior N(0, %s^2 I)%n", num(r.eps()), num(r.tEnd()),
         num(path.priorStd(r.tEnd())));
     stdout.printf(Locale.ROOT, "method     %s, divergence %s%n", r.solver(), r.divergence());
     if (discrete == null) {
-      double mean = r.mean();
-      double se = r.standardError();
+      double mean = 0;
+      for (double v : logp) {
+        mean += v / logp.length;
+      }
+      double ss = 0;
+      for (double v : logp) {
+        ss += (v - mean) * (v - mean);
+      }
+      double se = logp.length < 2 ? 0 : Math.sqrt(ss / (logp.length - 1) / logp.length);
       stdout.printf(Locale.ROOT, "log p      %.6f +- %.6f nats (mean +- standard error)%n", mean, se);
       stdout.printf(Locale.ROOT, "bits/dim   %.6f +- %.6f (continuous: -log p / (d log 2))%n",
           -mean / (d * Math.log(2)), se / (d * Math.log(2)));
@@ -241,14 +324,6 @@ final class LikelihoodCommand implements Callable<Integer> {
       case "rescaled" -> Likelihood.Convention.DATA_RESCALED;
       default -> throw new UsageException("unknown --convention '" + s + "'; expected state-at-eps or rescaled");
     };
-  }
-
-  /** Minimal model resolver: gmm:SPEC.json. */
-  private static Denoiser resolveModel(String spec, GaussianPath path, Prediction kind) throws IOException {
-    if (spec.startsWith("gmm:")) {
-      return GaussianMixture.read(Path.of(spec.substring(4))).denoiser(path, kind);
-    }
-    throw new UsageException("unknown --model '" + spec + "'; expected gmm:SPEC.json (trained runs are not yet supported here)");
   }
 
   /** Reads (n, d) data; higher-rank arrays (n, ...) are flattened per row. */

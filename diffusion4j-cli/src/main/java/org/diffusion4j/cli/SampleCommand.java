@@ -2,7 +2,6 @@ package org.diffusion4j.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.io.Npy;
@@ -55,6 +54,8 @@ final class SampleCommand implements Callable<Integer> {
 
   @Mixin SolverOptions solverOptions;
 
+  @Mixin FastSolverOptions fast;
+
   @Option(names = "--noise", paramLabel = "XT.npy", description = "Initial state at t-start, shape (n, d).")
   Path noise;
 
@@ -81,15 +82,21 @@ final class SampleCommand implements Callable<Integer> {
     Prediction kind = prediction == null ? null : Prediction.parse(prediction);
     ModelSpecs.ResolvedModel m = ModelSpecs.resolve(model, path, kind);
     path = m.path();
-    Sampler sampler = Samplers.create(solver, solverOptions.samplerOptions());
+    Sampler sampler = fast.sampler(solver, solverOptions.samplerOptions());
+    if (fast.plan != null) {
+      if (nfe != null || steps != null || times != null) {
+        throw new UsageException("--plan fixes the times and NFE; drop --nfe, --steps and --times");
+      }
+      times = fast.schedule().times();
+    }
     if (nfe == null && steps == null && times == null && !sampler.adaptive()) {
       throw new UsageException("give --nfe N (or --steps N, or --times) for solver " + solver);
     }
     if (nfe != null && nfe < 1) {
       throw new UsageException("--nfe must be at least 1, got " + nfe);
     }
-    double tStart = solverOptions.tStart != null ? solverOptions.tStart : path.tMax();
-    double tEnd = solverOptions.tEnd != null ? solverOptions.tEnd : path.tMin();
+    double tStart = solverOptions.tStart != null ? solverOptions.tStart : Sampling.defaultStart(path);
+    double tEnd = solverOptions.tEnd != null ? solverOptions.tEnd : Sampling.defaultEnd(path);
     Batch x;
     if (noise != null) {
       x = Npy.readBatch(noise);
@@ -125,10 +132,5 @@ final class SampleCommand implements Callable<Integer> {
     }
     spec.commandLine().getErr().println("nfe=" + r.nfe());
     return ExitCodes.OK;
-  }
-
-  @Override
-  public String toString() {
-    return "sample " + solver + " " + Arrays.toString(times);
   }
 }

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
  * next to the exact values where known.
  */
 @Command(name = "sde", mixinStandardHelpOptions = true,
-    description = "Simulate a built-in SDE (gbm, ou, cir, double-well, lorenz, heston) over many paths.")
+    description = "Simulate a built-in SDE (gbm, ou, cir, double-well, lorenz, heston, fou) over many paths.")
 final class SdeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -45,7 +45,7 @@ final class SdeCommand implements Callable<Integer> {
   @Option(names = "--kappa", description = "Model parameter kappa (cir, heston).")
   Double kappa;
 
-  @Option(names = {"-P", "--param"}, description = "Other model option key=value (e.g. dim=3, calculus=stratonovich, xi=0.3).")
+  @Option(names = {"-P", "--param"}, description = "Other model option key=value (e.g. dim=3, calculus=stratonovich, xi=0.3, hurst=0.3, k=5).")
   Map<String, String> params = new LinkedHashMap<>();
 
   @Option(names = "--y0", split = ",", description = "Initial state (dim values; default: the model's).")
@@ -130,7 +130,8 @@ final class SdeCommand implements Callable<Integer> {
       Npy.write(out, new long[] {sol.paths(), (long) sol.saves() * sol.dim()}, sol.values());
     }
     o.printf("model %s, dim %d, %d paths, solver %s, %s, %.2f s (%d steps, %d rejected)%n", model, m.dim(), paths,
-        solver == null ? "default" : Solver.byName(solver).cliName(),
+        (solver != null ? Solver.byName(solver)
+            : m.calculus() == org.diffusion4j.sde.Calculus.STRATONOVICH ? Solver.HEUN : Solver.EULER).cliName(),
         rtol != null ? "rtol " + rtol : "dt " + dt, seconds, sol.steps(), sol.rejected());
     o.println("t         mean(y0)      std(y0)       exact mean    exact std");
     for (int s = 0; s < sol.saves(); s++) {

@@ -70,7 +70,7 @@ final class SearchScheduleCommand implements Callable<Integer> {
       throw new UsageException("--seed must differ from --pilot-seed: the plan is evaluated on noise it was not searched on");
     }
     GaussianPath path = model.gaussianPath();
-    Denoiser den = model.denoiser(path);
+    Denoiser den = model.denoiser();
     Ems statistics = ems == null ? null : Ems.read(ems);
     if (statistics != null && statistics.dim() != den.dim()) {
       throw new UsageException("EMS dimension " + statistics.dim() + " does not match the model's " + den.dim());

@@ -49,6 +49,10 @@ public final class SolverOptions {
   @Option(names = "--predictor", paramLabel = "KIND", description = "pc predictor: reverse-diffusion or euler-maruyama.")
   String predictor = "reverse-diffusion";
 
+  @Option(names = "--reference-3m", description = "Third-order multistep DPM-Solver(++) with the reference code's"
+      + " D2 weighting (reproduces dpm_solver_pytorch.py/diffusers samples; only second-order accurate).")
+  boolean reference3m;
+
   @Option(names = "--thresholding", paramLabel = "RATIO:MAX",
       description = "Dynamic thresholding of data predictions, e.g. 0.995:1.5.")
   String thresholding;
@@ -60,10 +64,10 @@ public final class SolverOptions {
   @Option(names = "--rho", paramLabel = "RHO", description = "Karras grid rho (default 7).")
   double rho = TimeGrid.DEFAULT_RHO;
 
-  @Option(names = "--t-start", paramLabel = "T", description = "Start time (noise end); default the path's tMax.")
+  @Option(names = "--t-start", paramLabel = "T", description = "Start time (noise end); default the path's tMax (1e-3 inside it where alpha(tMax) = 0).")
   Double tStart;
 
-  @Option(names = "--t-end", paramLabel = "T", description = "End time (data end); default the path's tMin.")
+  @Option(names = "--t-end", paramLabel = "T", description = "End time (data end); default the path's tMin (1e-3 inside it where sigma(tMin) = 0, e.g. VP).")
   Double tEnd;
 
   TimeGrid.Spacing spacing() {
@@ -87,7 +91,7 @@ public final class SolverOptions {
 
   SamplerOptions samplerOptions() {
     SamplerOptions.Builder b = SamplerOptions.builder().order(order).churn(churn, sTmin, sTmax, sNoise)
-        .lowerOrderFinal(!noLowerOrderFinal).tolerances(rtol, atol).snr(snr).correctorSteps(correctorSteps);
+        .lowerOrderFinal(!noLowerOrderFinal).referenceThirdOrder(reference3m).tolerances(rtol, atol).snr(snr).correctorSteps(correctorSteps);
     if (eta != null) {
       b.eta(eta);
     }
@@ -103,6 +107,6 @@ public final class SolverOptions {
       case "euler-maruyama" -> b.predictor(PredictorCorrector.Predictor.EULER_MARUYAMA);
       default -> throw new UsageException("--predictor must be reverse-diffusion or euler-maruyama, got '" + predictor + "'");
     }
-    return b.thresholding(thresholding()).build();
+    return b.build();
   }
 }

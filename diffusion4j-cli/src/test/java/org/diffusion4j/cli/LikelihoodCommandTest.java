@@ -114,4 +114,47 @@ class LikelihoodCommandTest {
     assertEquals(2, fracRun.code());
     assertTrue(fracRun.err().contains("integer values in [0, 255]"), fracRun.err());
   }
+
+  /**
+   * A trained run (tiny, 10 steps, on a standardised NPY file): the command uses the run's path,
+   * the autograd divergence and adds the standardisation's log-determinant -sum log std exactly.
+   */
+  @Test
+  void trainedRunWithStandardization() throws Exception {
+    Batch train = g.sample(11, 300);
+    for (int i = 0; i < 300; i++) {
+      train.set(i, 0, 3 * train.get(i, 0) + 1);
+      train.set(i, 1, 2 * train.get(i, 1));
+    }
+    Path trainFile = dir.resolve("train.npy");
+    Npy.write(trainFile, train);
+    Path run = dir.resolve("run");
+    Run t = run("train", "--data", trainFile.toString(), "--out", run.toString(), "--objective", "eps", "--path",
+        "vp-linear", "--steps", "10", "--batch", "64", "--width", "16", "--depth", "1", "--checkpoint-every", "10");
+    assertEquals(0, t.code(), t.err());
+    Path data = dir.resolve("x.npy");
+    Batch x = new Batch(4, 2, new double[] {1, 0, 2, 0.3, -2, -0.4, 4, 0.1});
+    Npy.write(data, x);
+    Path out = dir.resolve("logp.npy");
+    Run r = run("likelihood", "--model", run.toString(), "--data", data.toString(), "--out", out.toString(),
+        "--solver", "rk4", "--steps", "8");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("standardization.json"), r.out());
+    assertTrue(r.out().contains("autograd"), r.out());
+    double[] got = Npy.read(out).data();
+    org.diffusion4j.nn.data.Standardization st = org.diffusion4j.nn.data.Standardization.fromJson(
+        Files.readString(run.resolve("standardization.json")));
+    double logDet = -Math.log(st.std()[0]) - Math.log(st.std()[1]);
+    assertTrue(Math.abs(logDet) > 0.1, "the test needs a visible scaling: " + logDet);
+    try (var model = org.diffusion4j.nn.NeuralDenoiser.load(run);
+        var div = org.diffusion4j.nn.likelihood.AutogradDivergence.load(run, 0, 0)) {
+      double[] want = Likelihood.builder(model, model.path()).divergence(div)
+          .solver(org.diffusion4j.likelihood.FixedStepSolver.rk4(8)).build().evaluate(st.apply(x)).logp();
+      for (int i = 0; i < 4; i++) {
+        assertEquals(want[i] + logDet, got[i], 1e-12, "row " + i);
+      }
+    }
+    Run bad = run("likelihood", "--model", run.toString(), "--data", data.toString(), "--prediction", "x0");
+    assertEquals(2, bad.code());
+  }
 }

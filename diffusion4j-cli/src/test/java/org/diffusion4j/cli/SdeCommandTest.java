@@ -60,6 +60,10 @@ class SdeCommandTest {
     assertArrayEquals(new long[] {50, 6}, Npy.read(npy).shape());
     Result ou = run("sde", "--model", "ou", "-P", "dim=2", "--theta", "2", "--y0", "1,2", "--paths", "100", "--solver", "sra", "--dt", "0.01");
     assertEquals(0, ou.code(), ou.err());
+    Path fou = dir.resolve("fou.npy");
+    Result f = run("sde", "--model", "fou", "-P", "hurst=0.7", "-P", "k=3", "--paths", "20", "--dt", "0.01", "--out", fou.toString());
+    assertEquals(0, f.code(), f.err());
+    assertArrayEquals(new long[] {20, 4}, Npy.read(fou).shape());
   }
 
   @Test

@@ -1,6 +1,10 @@
 package org.diffusion4j.interpolant;
 
 import org.diffusion4j.array.Batch;
+import org.diffusion4j.model.Denoiser;
+import org.diffusion4j.model.Prediction;
+import org.diffusion4j.model.Predictions;
+import org.diffusion4j.path.GaussianPath;
 
 /**
  * Sampling-time conversions of the velocity of a one-sided interpolant x_t = alpha(t) x0 +
@@ -66,6 +70,27 @@ public final class FlowConversions {
       Batch scaled = new Batch(x.n(), x.d()).setScaled(1 / c, x);
       velocityFrom.evaluate(tau, scaled, out);
       out.setLinear(c * tauDot, out, cDot / c, x);
+    };
+  }
+
+  /**
+   * A model of any prediction kind on a Gaussian path (e.g. a trained network) as the velocity
+   * field of the one-sided interpolant in interpolant time u in [0, 1] (noise at 0, data at 1):
+   * path time t = tMax - u (tMax - tMin) and b(u, x) = -(tMax - tMin) v(x, t), v the model's
+   * velocity alpha' x0 + sigma' eps ({@link Predictions#as}). For cond-OT this is exactly the
+   * velocity of {@link Interpolant#oneSidedLinear()}, for trig of
+   * {@link Interpolant#oneSidedTrigonometric()}, so the generator, straightness, SDE conversion
+   * and rollover budget forcing apply to trained flow models.
+   */
+  public static VectorField velocityOf(Denoiser model, GaussianPath path) {
+    Denoiser velocity = Predictions.as(model, path, Prediction.VELOCITY);
+    double lo = path.tMin();
+    double span = path.tMax() - lo;
+    return (u, x, out) -> {
+      Interpolant.checkTime(u);
+      double t = Math.min(path.tMax(), Math.max(lo, path.tMax() - u * span));
+      velocity.predict(x, t, out);
+      out.scale(-span);
     };
   }
 

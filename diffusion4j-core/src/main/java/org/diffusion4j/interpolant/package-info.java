@@ -8,8 +8,14 @@
  * ({@link org.diffusion4j.interpolant.GaussianInterpolantFields}); generation by the
  * probability-flow ODE and the forward/backward SDEs with tunable eps(t)
  * ({@link org.diffusion4j.interpolant.InterpolantGenerator}); the rectified-flow straightness
- * measure ({@link org.diffusion4j.interpolant.Straightness}); and sampling-time conversions of a
- * flow (score from velocity, interpolant change: {@link org.diffusion4j.interpolant.FlowConversions}).
+ * measure ({@link org.diffusion4j.interpolant.Straightness}) and training-free kernel reflow
+ * ({@link org.diffusion4j.interpolant.Reflow}); sampling-time conversions of a
+ * flow (score from velocity, interpolant change, any Denoiser as a velocity:
+ * {@link org.diffusion4j.interpolant.FlowConversions}); reward-guided particle sampling with
+ * rollover budget forcing ({@link org.diffusion4j.interpolant.RolloverBudgetForcing}); the exact
+ * ODE likelihood of data-to-data flows ({@link org.diffusion4j.interpolant.InterpolantLikelihood});
+ * and the velocity/score consistency residual
+ * ({@link org.diffusion4j.interpolant.ScoreTransportResidual}).
  *
  * <p>Time runs from rho0 (t = 0) to rho1 (t = 1), the paper's convention; one-sided
  * interpolants convert to this library's {@link org.diffusion4j.path.GaussianPath} (data at 0)

@@ -69,7 +69,7 @@ public final class ProbabilityFlow {
     return new Affine(a, b);
   }
 
-  /** The model's raw prediction as a vector field, counting rows evaluated. */
+  /** The model's raw prediction as a vector field (counts calls). */
   public VectorField prediction() {
     return new VectorField() {
       @Override
@@ -80,7 +80,6 @@ public final class ProbabilityFlow {
       @Override
       public void evaluate(Batch x, double t, Batch out) {
         modelCalls.incrementAndGet();
-        modelRows.addAndGet(x.n());
         model.predict(x, t, out);
       }
     };
@@ -94,6 +93,7 @@ public final class ProbabilityFlow {
       double[] div) {
     Affine c = coefficients(t);
     estimator.evaluate(prediction(), x, t, firstRow, velocity, div);
+    modelRows.addAndGet((long) estimator.evaluationsPerRow(x.d()) * x.n());
     velocity.setLinear(c.ofState(), x, c.ofPrediction(), velocity);
     double trace = c.ofState() * x.d();
     for (int i = 0; i < div.length; i++) {
@@ -105,10 +105,15 @@ public final class ProbabilityFlow {
   public void velocity(Batch x, double t, Batch out) {
     Affine c = coefficients(t);
     prediction().evaluate(x, t, out);
+    modelRows.addAndGet(x.n());
     out.setLinear(c.ofState(), x, c.ofPrediction(), out);
   }
 
-  /** Rows evaluated by the model so far (all calls through this flow). */
+  /**
+   * Model evaluations (rows) so far, as declared by the divergence estimators
+   * ({@link DivergenceEstimator#evaluationsPerRow}: 1 + 2d for the exact central differences, d
+   * network passes for an autograd trace).
+   */
   public long modelRows() {
     return modelRows.get();
   }

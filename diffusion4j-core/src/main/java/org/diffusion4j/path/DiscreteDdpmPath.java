@@ -11,7 +11,7 @@ import java.util.Arrays;
  * <p>Beta schedules: {@code linear} (Ho et al.: 1e-4 .. 0.02) and {@code scaled-linear}
  * (Stable Diffusion: (linspace(sqrt(0.00085), sqrt(0.012)))^2).
  */
-public final class DiscreteDdpmPath implements GaussianPath {
+public final class DiscreteDdpmPath implements VariancePreservingPath {
   private final String schedule;
   private final double[] tKnots;
   private final double[] logAlphaKnots;
@@ -121,39 +121,8 @@ public final class DiscreteDdpmPath implements GaussianPath {
   }
 
   @Override
-  public double alpha(double t) {
-    return Math.exp(logAlpha(t));
-  }
-
-  @Override
-  public double sigma(double t) {
-    return Math.sqrt(-Math.expm1(2 * logAlpha(t)));
-  }
-
-  @Override
-  public double logSigma(double t) {
-    return 0.5 * Math.log(-Math.expm1(2 * logAlpha(t)));
-  }
-
-  @Override
   public double drift(double t) {
     return slope(segment(t));
-  }
-
-  @Override
-  public double alphaDot(double t) {
-    return drift(t) * alpha(t);
-  }
-
-  @Override
-  public double sigmaDot(double t) {
-    double a = alpha(t);
-    return -a * a * drift(t) / sigma(t);
-  }
-
-  @Override
-  public double diffusionSquared(double t) {
-    return -2 * drift(t);
   }
 
   @Override

@@ -5,15 +5,12 @@ package org.diffusion4j.path;
  * alpha = 1, sigma(t) = t, on [sigma_min, sigma_max] (defaults 0.002, 80).
  * lambda = -log t, so t(lambda) = exp(-lambda).
  */
-public record EdmPath(double sigmaMin, double sigmaMax) implements GaussianPath {
+public record EdmPath(double sigmaMin, double sigmaMax) implements VarianceExplodingPath {
   public static final double DEFAULT_SIGMA_MIN = 0.002;
   public static final double DEFAULT_SIGMA_MAX = 80;
 
   public EdmPath {
-    if (!(sigmaMin > 0 && sigmaMax > sigmaMin && Double.isFinite(sigmaMax))) {
-      throw new IllegalArgumentException(
-          "edm needs 0 < sigma-min < sigma-max < inf, got sigma-min=" + sigmaMin + ", sigma-max=" + sigmaMax);
-    }
+    PathMath.checkSigmaRange("edm", sigmaMin, sigmaMax);
   }
 
   public EdmPath() {
@@ -26,33 +23,13 @@ public record EdmPath(double sigmaMin, double sigmaMax) implements GaussianPath 
   }
 
   @Override
-  public double alpha(double t) {
-    return 1;
-  }
-
-  @Override
-  public double logAlpha(double t) {
-    return 0;
-  }
-
-  @Override
   public double sigma(double t) {
     return t;
   }
 
   @Override
-  public double alphaDot(double t) {
-    return 0;
-  }
-
-  @Override
   public double sigmaDot(double t) {
     return 1;
-  }
-
-  @Override
-  public double drift(double t) {
-    return 0;
   }
 
   @Override

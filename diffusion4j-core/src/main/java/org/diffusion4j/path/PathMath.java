@@ -10,6 +10,18 @@ public final class PathMath {
   }
 
   /**
+   * Validates the noise-level range of an alpha = 1 path ({@link EdmPath}, {@link VePath}):
+   * throws a one-line {@link IllegalArgumentException} naming {@code pathName} unless
+   * 0 &lt; sigmaMin &lt; sigmaMax &lt; infinity.
+   */
+  public static void checkSigmaRange(String pathName, double sigmaMin, double sigmaMax) {
+    if (!(sigmaMin > 0 && sigmaMax > sigmaMin && Double.isFinite(sigmaMax))) {
+      throw new IllegalArgumentException(pathName + " needs 0 < sigma-min < sigma-max < inf, got sigma-min="
+          + sigmaMin + ", sigma-max=" + sigmaMax);
+    }
+  }
+
+  /**
    * Throws a clear {@link IllegalArgumentException} if {@code lambda} is NaN or outside
    * [lambda(tMax), lambda(tMin)] (with a relative slack of 1e-9 for round-off); closed-form
    * inverses call this first and then {@link #clampTime} their result.

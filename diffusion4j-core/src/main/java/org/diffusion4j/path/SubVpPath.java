@@ -23,9 +23,14 @@ public record SubVpPath(double betaMin, double betaMax) implements GaussianPath 
     return "sub-vp";
   }
 
+  /** beta(t) of the underlying {@link VpLinearPath}. */
+  private double beta(double t) {
+    return VpLinearPath.betaOf(betaMin, betaMax, t);
+  }
+
   @Override
   public double logAlpha(double t) {
-    return -0.25 * t * t * (betaMax - betaMin) - 0.5 * t * betaMin;
+    return VpLinearPath.logAlphaOf(betaMin, betaMax, t);
   }
 
   @Override
@@ -45,24 +50,24 @@ public record SubVpPath(double betaMin, double betaMax) implements GaussianPath 
 
   @Override
   public double alphaDot(double t) {
-    return -0.5 * (betaMin + t * (betaMax - betaMin)) * alpha(t);
+    return -0.5 * beta(t) * alpha(t);
   }
 
   @Override
   public double sigmaDot(double t) {
     double a = alpha(t);
-    return (betaMin + t * (betaMax - betaMin)) * a * a;
+    return beta(t) * a * a;
   }
 
   @Override
   public double drift(double t) {
-    return -0.5 * (betaMin + t * (betaMax - betaMin));
+    return -0.5 * beta(t);
   }
 
   @Override
   public double diffusionSquared(double t) {
     double a2 = Math.exp(2 * logAlpha(t));
-    return (betaMin + t * (betaMax - betaMin)) * (1 - a2 * a2);
+    return beta(t) * (1 - a2 * a2);
   }
 
   @Override

@@ -5,15 +5,12 @@ package org.diffusion4j.path;
  * alpha = 1, sigma(t) = sigma_min (sigma_max / sigma_min)^t on [0, 1];
  * g^2 = 2 sigma^2 log(sigma_max / sigma_min). Prior N(0, sigma_max^2 I).
  */
-public record VePath(double sigmaMin, double sigmaMax) implements GaussianPath {
+public record VePath(double sigmaMin, double sigmaMax) implements VarianceExplodingPath {
   public static final double DEFAULT_SIGMA_MIN = 0.01;
   public static final double DEFAULT_SIGMA_MAX = 50;
 
   public VePath {
-    if (!(sigmaMin > 0 && sigmaMax > sigmaMin && Double.isFinite(sigmaMax))) {
-      throw new IllegalArgumentException(
-          "ve needs 0 < sigma-min < sigma-max < inf, got sigma-min=" + sigmaMin + ", sigma-max=" + sigmaMax);
-    }
+    PathMath.checkSigmaRange("ve", sigmaMin, sigmaMax);
   }
 
   public VePath() {
@@ -30,16 +27,6 @@ public record VePath(double sigmaMin, double sigmaMax) implements GaussianPath {
   }
 
   @Override
-  public double alpha(double t) {
-    return 1;
-  }
-
-  @Override
-  public double logAlpha(double t) {
-    return 0;
-  }
-
-  @Override
   public double sigma(double t) {
     return Math.exp(logSigma(t));
   }
@@ -50,18 +37,8 @@ public record VePath(double sigmaMin, double sigmaMax) implements GaussianPath {
   }
 
   @Override
-  public double alphaDot(double t) {
-    return 0;
-  }
-
-  @Override
   public double sigmaDot(double t) {
     return sigma(t) * logRatio();
-  }
-
-  @Override
-  public double drift(double t) {
-    return 0;
   }
 
   @Override

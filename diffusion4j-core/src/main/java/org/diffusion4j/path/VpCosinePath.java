@@ -5,7 +5,7 @@ package org.diffusion4j.path;
  * alpha(t) = cos(pi/2 (t + s)/(1 + s)) / cos(pi/2 s/(1 + s)), sigma = sqrt(1 - alpha^2),
  * on [0, 0.9946] as in DPM-Solver (which clips T so that lambda stays finite).
  */
-public record VpCosinePath(double s) implements GaussianPath {
+public record VpCosinePath(double s) implements VariancePreservingPath {
   public static final double DEFAULT_S = 0.008;
   public static final double T_MAX = 0.9946;
 
@@ -69,22 +69,6 @@ public record VpCosinePath(double s) implements GaussianPath {
   @Override
   public double drift(double t) {
     return -Math.tan(angle(t)) * Math.PI / (2 * (1 + s));
-  }
-
-  @Override
-  public double alphaDot(double t) {
-    return drift(t) * alpha(t);
-  }
-
-  @Override
-  public double sigmaDot(double t) {
-    double a = alpha(t);
-    return -a * a * drift(t) / sigma(t);
-  }
-
-  @Override
-  public double diffusionSquared(double t) {
-    return -2 * drift(t);
   }
 
   @Override

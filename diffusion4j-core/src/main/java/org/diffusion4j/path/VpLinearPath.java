@@ -6,7 +6,7 @@ package org.diffusion4j.path;
  * log alpha(t) = -t^2 (beta_max - beta_min) / 4 - t beta_min / 2, sigma = sqrt(1 - alpha^2).
  * The inverse t(lambda) is the closed form of Lu et al. 2022 (DPM-Solver), Appendix D.
  */
-public record VpLinearPath(double betaMin, double betaMax) implements GaussianPath {
+public record VpLinearPath(double betaMin, double betaMax) implements VariancePreservingPath {
   public static final double DEFAULT_BETA_MIN = 0.1;
   public static final double DEFAULT_BETA_MAX = 20.0;
 
@@ -29,38 +29,22 @@ public record VpLinearPath(double betaMin, double betaMax) implements GaussianPa
 
   /** beta(t), the instantaneous noise rate. */
   public double beta(double t) {
+    return betaOf(betaMin, betaMax, t);
+  }
+
+  /** beta(t) for the given endpoints; shared with {@link SubVpPath}. */
+  static double betaOf(double betaMin, double betaMax, double t) {
     return betaMin + t * (betaMax - betaMin);
   }
 
-  @Override
-  public double logAlpha(double t) {
+  /** log alpha(t) = -t^2 (beta_max - beta_min) / 4 - t beta_min / 2; shared with {@link SubVpPath}. */
+  static double logAlphaOf(double betaMin, double betaMax, double t) {
     return -0.25 * t * t * (betaMax - betaMin) - 0.5 * t * betaMin;
   }
 
   @Override
-  public double alpha(double t) {
-    return Math.exp(logAlpha(t));
-  }
-
-  @Override
-  public double sigma(double t) {
-    return Math.sqrt(-Math.expm1(2 * logAlpha(t)));
-  }
-
-  @Override
-  public double logSigma(double t) {
-    return 0.5 * Math.log(-Math.expm1(2 * logAlpha(t)));
-  }
-
-  @Override
-  public double alphaDot(double t) {
-    return -0.5 * beta(t) * alpha(t);
-  }
-
-  @Override
-  public double sigmaDot(double t) {
-    double a = alpha(t);
-    return 0.5 * beta(t) * a * a / sigma(t);
+  public double logAlpha(double t) {
+    return logAlphaOf(betaMin, betaMax, t);
   }
 
   @Override
@@ -68,9 +52,14 @@ public record VpLinearPath(double betaMin, double betaMax) implements GaussianPa
     return -0.5 * beta(t);
   }
 
+  /**
+   * sigma' = beta alpha^2 / (2 sigma), the interface's -alpha^2 f / sigma written in beta and kept
+   * in this operation order so that results stay bitwise identical to earlier versions.
+   */
   @Override
-  public double diffusionSquared(double t) {
-    return beta(t);
+  public double sigmaDot(double t) {
+    double a = alpha(t);
+    return 0.5 * beta(t) * a * a / sigma(t);
   }
 
   @Override

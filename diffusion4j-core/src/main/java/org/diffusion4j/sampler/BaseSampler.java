@@ -35,6 +35,14 @@ abstract class BaseSampler implements Sampler {
     model.steps(grid.steps());
   }
 
+  /** Returns {@code eta} after checking it is a finite stochasticity level &gt;= 0. */
+  static double requireEta(String name, double eta) {
+    if (!(eta >= 0) || Double.isInfinite(eta)) {
+      throw new IllegalArgumentException(name + ": eta must be >= 0, got " + eta);
+    }
+    return eta;
+  }
+
   /** Fills {@code out} with N(0, 1): row r from stream (seed, stream, r), independent of thread count. */
   static void gaussian(long seed, long stream, Batch out) {
     Rng base = Rng.of(seed).stream(stream);
@@ -50,7 +58,7 @@ abstract class BaseSampler implements Sampler {
   /**
    * out = sum_k coef[k] * terms[k], fused into one pass and split over rows on the fork-join
    * pool (the samplers' only heavy work besides the model; keeping it parallel keeps the sampler
-   * overhead small next to a parallel model). {@code out} may be one of the terms.
+   * overhead small next to a parallel model). {@code out} must not be one of the terms.
    */
   static void combine(Batch out, double[] coef, Batch... terms) {
     for (Batch t : terms) {
@@ -67,6 +75,13 @@ abstract class BaseSampler implements Sampler {
       int lo = from * d;
       int hi = to * d;
       switch (k) {
+        case 1 -> {
+          double c0 = coef[0];
+          double[] a = ts[0];
+          for (int i = lo; i < hi; i++) {
+            o[i] = c0 * a[i];
+          }
+        }
         case 2 -> {
           double c0 = coef[0], c1 = coef[1];
           double[] a = ts[0], b = ts[1];
@@ -89,12 +104,19 @@ abstract class BaseSampler implements Sampler {
           }
         }
         default -> {
+          // Four terms fused, then one cache-resident pass per further term over this row chunk
+          // (simple loops the JIT vectorises, unlike an inner loop over terms).
+          double c0 = coef[0], c1 = coef[1], c2 = coef[2], c3 = coef[3];
+          double[] a = ts[0], b = ts[1], c = ts[2], e = ts[3];
           for (int i = lo; i < hi; i++) {
-            double acc = 0;
-            for (int j = 0; j < k; j++) {
-              acc += coef[j] * ts[j][i];
+            o[i] = c0 * a[i] + c1 * b[i] + c2 * c[i] + c3 * e[i];
+          }
+          for (int j = 4; j < k; j++) {
+            double cj = coef[j];
+            double[] t = ts[j];
+            for (int i = lo; i < hi; i++) {
+              o[i] += cj * t[i];
             }
-            o[i] = acc;
           }
         }
       }

@@ -10,39 +10,19 @@ import org.diffusion4j.path.GaussianPath;
  * the first-order exponential integrator, i.e. DPM-Solver-1 (Lu et al. 2022, Eq. 3.7), written in
  * DDIM's own form. One evaluation per step.
  */
-public final class DdimSampler extends BaseSampler {
+public final class DdimSampler extends OneEvaluationLoop {
   public DdimSampler() {
-    super("ddim");
+    super("ddim", Prediction.EPSILON);
   }
 
   @Override
-  public Plan plan(int nfe) {
-    return Plan.firstOrder(EulerSampler.requirePositive(nfe), 1);
-  }
-
-  @Override
-  public Plan planForSteps(int steps) {
-    return Plan.firstOrder(steps, 1);
-  }
-
-  @Override
-  public Batch sample(ModelEvaluator model, TimeGrid grid, Plan plan, Batch x0, long seed) {
-    check(model, grid, plan, x0);
+  void step(ModelEvaluator model, Batch x, Batch eps, double s, double t, StepNoise noise) {
     GaussianPath p = model.path();
-    Batch x = x0.copy();
-    Batch eps = x.zerosLike();
-    for (int i = 0; i < grid.steps(); i++) {
-      model.step(i);
-      double s = grid.t(i);
-      double t = grid.t(i + 1);
-      model.evaluate(x, s, Prediction.EPSILON, eps);
-      double as = p.alpha(s);
-      double ss = p.sigma(s);
-      double at = p.alpha(t);
-      double st = p.sigma(t);
-      // x_t = alpha_t (x - sigma_s eps) / alpha_s + sigma_t eps
-      x.setLinear(at / as, x, st - at * ss / as, eps);
-    }
-    return x;
+    double as = p.alpha(s);
+    double ss = p.sigma(s);
+    double at = p.alpha(t);
+    double st = p.sigma(t);
+    // x_t = alpha_t (x - sigma_s eps) / alpha_s + sigma_t eps
+    x.setLinear(at / as, x, st - at * ss / as, eps);
   }
 }

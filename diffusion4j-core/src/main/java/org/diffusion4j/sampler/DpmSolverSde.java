@@ -23,16 +23,21 @@ public final class DpmSolverSde extends BaseSampler {
   private final double eta;
   private final boolean lowerOrderFinal;
 
+  private final double d2Weight;
+
   public DpmSolverSde(String name, int order, double eta, boolean lowerOrderFinal) {
+    this(name, order, eta, lowerOrderFinal, false);
+  }
+
+  /** @param referenceThirdOrder the reference code's unweighted D2 (see {@link DpmSolverMultistep}) */
+  public DpmSolverSde(String name, int order, double eta, boolean lowerOrderFinal, boolean referenceThirdOrder) {
     super(name);
+    this.d2Weight = referenceThirdOrder ? 1 : 2;
     if (order < 1 || order > 3) {
       throw new IllegalArgumentException(name + ": order must be 1, 2 or 3, got " + order);
     }
-    if (!(eta >= 0) || Double.isInfinite(eta)) {
-      throw new IllegalArgumentException(name + ": eta must be >= 0, got " + eta);
-    }
     this.order = order;
-    this.eta = eta;
+    this.eta = requireEta(name, eta);
     this.lowerOrderFinal = lowerOrderFinal;
   }
 
@@ -98,8 +103,8 @@ public final class DpmSolverSde extends BaseSampler {
         double at = p.alpha(t);
         double c1 = at * phi2;
         double c2 = -at * phi3;
-        double w0 = c1 * (1 + r0 / (r0 + r1)) + 2 * c2 / (r0 + r1);
-        double w1 = -c1 * r0 / (r0 + r1) - 2 * c2 / (r0 + r1);
+        double w0 = c1 * (1 + r0 / (r0 + r1)) + d2Weight * c2 / (r0 + r1);
+        double w1 = -c1 * r0 / (r0 + r1) - d2Weight * c2 / (r0 + r1);
         coef = new double[] {a, b + w0 / r0, -w0 / r0 + w1 / r1, -w1 / r1};
         terms = new Batch[] {x, m[0], m[1], m[2]};
       }

@@ -11,15 +11,12 @@ import org.diffusion4j.path.GaussianPath;
  * x_{i+1} = x_i + [f x_i - (1 + eta^2) g^2 score / 2] dt + eta g sqrt(|dt|) z with dt = t_{i+1} - t_i &lt; 0.
  * Strong order 1/2, weak order 1; one evaluation per step.
  */
-public final class EulerMaruyama extends BaseSampler {
+public final class EulerMaruyama extends OneEvaluationLoop {
   private final double eta;
 
   public EulerMaruyama(String name, double eta) {
-    super(name);
-    if (!(eta >= 0) || Double.isInfinite(eta)) {
-      throw new IllegalArgumentException(name + ": eta must be >= 0, got " + eta);
-    }
-    this.eta = eta;
+    super(name, Prediction.SCORE);
+    this.eta = requireEta(name, eta);
   }
 
   @Override
@@ -28,38 +25,17 @@ public final class EulerMaruyama extends BaseSampler {
   }
 
   @Override
-  public Plan plan(int nfe) {
-    return Plan.firstOrder(EulerSampler.requirePositive(nfe), 1);
-  }
-
-  @Override
-  public Plan planForSteps(int steps) {
-    return Plan.firstOrder(steps, 1);
-  }
-
-  @Override
-  public Batch sample(ModelEvaluator model, TimeGrid grid, Plan plan, Batch x0, long seed) {
-    check(model, grid, plan, x0);
+  void step(ModelEvaluator model, Batch x, Batch score, double t, double tn, StepNoise noise) {
     GaussianPath p = model.path();
-    Batch x = x0.copy();
-    Batch score = x.zerosLike();
-    Batch z = x.zerosLike();
-    for (int i = 0; i < grid.steps(); i++) {
-      model.step(i);
-      double t = grid.t(i);
-      double dt = grid.t(i + 1) - t;
-      model.evaluate(x, t, Prediction.SCORE, score);
-      double f = p.drift(t);
-      double g2 = p.diffusionSquared(t);
-      double cx = 1 + f * dt;
-      double cs = -0.5 * (1 + eta * eta) * g2 * dt;
-      if (eta > 0) {
-        gaussian(seed, stream(i, 0), z);
-        x.setLinear(cx, x, cs, score, eta * Math.sqrt(g2 * -dt), z);
-      } else {
-        x.setLinear(cx, x, cs, score);
-      }
+    double dt = tn - t;
+    double f = p.drift(t);
+    double g2 = p.diffusionSquared(t);
+    double cx = 1 + f * dt;
+    double cs = -0.5 * (1 + eta * eta) * g2 * dt;
+    if (eta > 0) {
+      x.setLinear(cx, x, cs, score, eta * Math.sqrt(g2 * -dt), noise.draw(0));
+    } else {
+      x.setLinear(cx, x, cs, score);
     }
-    return x;
   }
 }

@@ -117,12 +117,23 @@ public final class ModelEvaluator {
           Double.isNaN(v) ? "NaN" : "Inf", step, steps > 0 ? " of " + steps : "", t, nfe,
           bad / out.d(), bad % out.d()), step, t);
     }
-    Predictions.convert(path, t, x, model.prediction(), out, kind, out);
+    if (kind != model.prediction()) {
+      Predictions.convert(path, t, x, model.prediction(), out, kind, out);
+      bad = firstNonFinite(out);
+      if (bad >= 0) {
+        throw new NonFiniteModelOutputException(String.format(
+            "converting the model's %s prediction to %s gives a non-finite value at step %d (t=%.6g, nfe=%d,"
+                + " alpha=%.3g, sigma=%.3g): the conversion is undefined there; move t-start/t-end inside the path",
+            model.prediction().cliName(), kind.cliName(), step, t, nfe, path.alpha(t), path.sigma(t)), step, t);
+      }
+    }
     if (kind == Prediction.X0 && thresholding != null) {
       threshold(out, thresholding);
     }
-    listener.onProgress(nfe, budget, String.format("step=%d%s t=%.4g nfe=%d", step,
-        steps > 0 ? "/" + steps : "", t, nfe));
+    if (listener != ProgressListener.NONE) {
+      listener.onProgress(nfe, budget, String.format("step=%d%s t=%.4g nfe=%d", step,
+          steps > 0 ? "/" + steps : "", t, nfe));
+    }
   }
 
   /** Index of the first NaN/Inf element, or -1; a parallel scan (the result is the same at any thread count). */

@@ -20,7 +20,7 @@ import org.diffusion4j.path.GaussianPath;
  * </ul>
  * NFE = N (1 + M).
  */
-public final class PredictorCorrector extends BaseSampler {
+public final class PredictorCorrector extends OneEvaluationLoop {
   /** The predictor of a PC step. */
   public enum Predictor { REVERSE_DIFFUSION, EULER_MARUYAMA }
 
@@ -29,7 +29,7 @@ public final class PredictorCorrector extends BaseSampler {
   private final int correctorSteps;
 
   public PredictorCorrector(String name, Predictor predictor, double snr, int correctorSteps) {
-    super(name);
+    super(name, Prediction.SCORE);
     if (!(snr > 0) || Double.isInfinite(snr)) {
       throw new IllegalArgumentException(name + ": snr must be positive, got " + snr);
     }
@@ -61,36 +61,25 @@ public final class PredictorCorrector extends BaseSampler {
     return Plan.firstOrder(steps, 1 + correctorSteps);
   }
 
+  /** Predictor from t to tn, then the corrector's Langevin steps at tn. */
   @Override
-  public Batch sample(ModelEvaluator model, TimeGrid grid, Plan plan, Batch x0, long seed) {
-    check(model, grid, plan, x0);
+  void step(ModelEvaluator model, Batch x, Batch score, double t, double tn, StepNoise noise) {
     GaussianPath p = model.path();
-    Batch x = x0.copy();
-    Batch score = x.zerosLike();
-    Batch z = x.zerosLike();
-    for (int i = 0; i < grid.steps(); i++) {
-      model.step(i);
-      double t = grid.t(i);
-      double tn = grid.t(i + 1);
-      model.evaluate(x, t, Prediction.SCORE, score);
-      gaussian(seed, stream(i, 0), z);
-      if (predictor == Predictor.REVERSE_DIFFUSION) {
-        double a = p.alpha(t) / p.alpha(tn);
-        double sn = p.sigma(tn);
-        double g2 = Math.max(0, p.sigma(t) * p.sigma(t) - a * a * sn * sn);
-        x.setLinear(2 - a, x, g2, score, Math.sqrt(g2), z);
-      } else {
-        double dt = tn - t;
-        double g2 = p.diffusionSquared(t);
-        x.setLinear(1 + p.drift(t) * dt, x, -g2 * dt, score, Math.sqrt(g2 * -dt), z);
-      }
-      for (int j = 0; j < correctorSteps; j++) {
-        model.evaluate(x, tn, Prediction.SCORE, score);
-        gaussian(seed, stream(i, 1 + j), z);
-        langevin(x, score, z, snr);
-      }
+    Batch z = noise.draw(0);
+    if (predictor == Predictor.REVERSE_DIFFUSION) {
+      double a = p.alpha(t) / p.alpha(tn);
+      double sn = p.sigma(tn);
+      double g2 = Math.max(0, p.sigma(t) * p.sigma(t) - a * a * sn * sn);
+      x.setLinear(2 - a, x, g2, score, Math.sqrt(g2), z);
+    } else {
+      double dt = tn - t;
+      double g2 = p.diffusionSquared(t);
+      x.setLinear(1 + p.drift(t) * dt, x, -g2 * dt, score, Math.sqrt(g2 * -dt), z);
     }
-    return x;
+    for (int j = 0; j < correctorSteps; j++) {
+      model.evaluate(x, tn, Prediction.SCORE, score);
+      langevin(x, score, noise.draw(1 + j), snr);
+    }
   }
 
   /**

@@ -17,11 +17,15 @@ package org.diffusion4j.sampler;
  * @param snr Langevin signal-to-noise ratio r of the PC corrector
  * @param correctorSteps Langevin steps per PC step
  * @param predictor PC predictor
- * @param thresholding dynamic thresholding of data predictions, or null
+ * @param referenceThirdOrder third-order multistep DPM-Solver(++) with the reference code's D2
+ *     weighting (reproduces its samples; second order, see {@link DpmSolverMultistep})
+ *
+ * <p>Dynamic thresholding is a property of the model evaluation, not of a sampler: set it with
+ * {@link Sampling.Builder#thresholding}.
  */
 public record SamplerOptions(int order, double eta, double sChurn, double sTmin, double sTmax, double sNoise,
     boolean lowerOrderFinal, MultistepSampler.Bh uniC, double rtol, double atol, double snr, int correctorSteps,
-    PredictorCorrector.Predictor predictor, ModelEvaluator.Thresholding thresholding) {
+    PredictorCorrector.Predictor predictor, boolean referenceThirdOrder) {
 
   /** All defaults. */
   public static SamplerOptions defaults() {
@@ -48,7 +52,7 @@ public record SamplerOptions(int order, double eta, double sChurn, double sTmin,
     b.snr = snr;
     b.correctorSteps = correctorSteps;
     b.predictor = predictor;
-    b.thresholding = thresholding;
+    b.referenceThirdOrder = referenceThirdOrder;
     return b;
   }
 
@@ -67,7 +71,7 @@ public record SamplerOptions(int order, double eta, double sChurn, double sTmin,
     private double snr = 0.16;
     private int correctorSteps = 1;
     private PredictorCorrector.Predictor predictor = PredictorCorrector.Predictor.REVERSE_DIFFUSION;
-    private ModelEvaluator.Thresholding thresholding;
+    private boolean referenceThirdOrder;
 
     public Builder order(int v) { order = v; return this; }
     public Builder eta(double v) { eta = v; return this; }
@@ -80,14 +84,14 @@ public record SamplerOptions(int order, double eta, double sChurn, double sTmin,
     public Builder snr(double v) { snr = v; return this; }
     public Builder correctorSteps(int v) { correctorSteps = v; return this; }
     public Builder predictor(PredictorCorrector.Predictor v) { predictor = v; return this; }
-    public Builder thresholding(ModelEvaluator.Thresholding v) { thresholding = v; return this; }
+    public Builder referenceThirdOrder(boolean v) { referenceThirdOrder = v; return this; }
 
     public SamplerOptions build() {
       if (order < 0) {
         throw new IllegalArgumentException("order must be >= 1 (or 0 for the solver's own), got " + order);
       }
       return new SamplerOptions(order, eta, sChurn, sTmin, sTmax, sNoise, lowerOrderFinal, uniC, rtol, atol, snr,
-          correctorSteps, predictor, thresholding);
+          correctorSteps, predictor, referenceThirdOrder);
     }
   }
 }

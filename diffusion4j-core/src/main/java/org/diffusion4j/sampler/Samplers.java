@@ -31,20 +31,20 @@ public final class Samplers {
     for (int k = 1; k <= 3; k++) {
       int order = k;
       register("dpm-solver-multistep-" + k, "multistep DPM-Solver order " + k + " (noise prediction)",
-          (n, o) -> new DpmSolverMultistep(n, ord(o, order), false, o.lowerOrderFinal(), o.uniC()));
+          (n, o) -> new DpmSolverMultistep(n, ord(o, order), false, o.lowerOrderFinal(), o.uniC(), o.referenceThirdOrder()));
     }
     register("dpm-solver++-1", "DPM-Solver++ first order (data prediction)",
         (n, o) -> new DpmSolverSinglestep(n, ord(o, 1), true));
     register("dpm-solver++-2s", "DPM-Solver++(2S), singlestep", (n, o) -> new DpmSolverSinglestep(n, ord(o, 2), true));
     register("dpm-solver++-3s", "DPM-Solver++ singlestep order 3", (n, o) -> new DpmSolverSinglestep(n, ord(o, 3), true));
     register("dpm-solver++-2m", "DPM-Solver++(2M), multistep",
-        (n, o) -> new DpmSolverMultistep(n, ord(o, 2), true, o.lowerOrderFinal(), o.uniC()));
+        (n, o) -> new DpmSolverMultistep(n, ord(o, 2), true, o.lowerOrderFinal(), o.uniC(), o.referenceThirdOrder()));
     register("dpm-solver++-3m", "DPM-Solver++ multistep order 3",
-        (n, o) -> new DpmSolverMultistep(n, ord(o, 3), true, o.lowerOrderFinal(), o.uniC()));
+        (n, o) -> new DpmSolverMultistep(n, ord(o, 3), true, o.lowerOrderFinal(), o.uniC(), o.referenceThirdOrder()));
     register("dpm-solver++-2m-sde", "DPM-Solver++(2M) SDE (eta, default 1)",
-        (n, o) -> new DpmSolverSde(n, ord(o, 2), eta(o, 1), o.lowerOrderFinal()));
+        (n, o) -> new DpmSolverSde(n, ord(o, 2), eta(o, 1), o.lowerOrderFinal(), o.referenceThirdOrder()));
     register("dpm-solver++-3m-sde", "DPM-Solver++(3M) SDE (eta, default 1)",
-        (n, o) -> new DpmSolverSde(n, ord(o, 3), eta(o, 1), o.lowerOrderFinal()));
+        (n, o) -> new DpmSolverSde(n, ord(o, 3), eta(o, 1), o.lowerOrderFinal(), o.referenceThirdOrder()));
     for (MultistepSampler.Bh bh : MultistepSampler.Bh.values()) {
       for (int k = 1; k <= 3; k++) {
         int order = k;

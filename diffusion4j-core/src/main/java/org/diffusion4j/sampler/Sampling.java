@@ -26,12 +26,30 @@ public final class Sampling {
   /** The final state, the evaluations used and timing of a run. */
   public record Result(Batch x, int nfe, TimeGrid grid, Plan plan, long modelNanos, long totalNanos) {}
 
+  /**
+   * The default start time: the path's tMax, or 1e-3 of the range below it where lambda(tMax) is
+   * infinite (alpha(tMax) = 0, e.g. cond-OT and trig paths).
+   */
+  public static double defaultStart(GaussianPath path) {
+    double t = path.tMax();
+    return Double.isFinite(path.lambda(t)) ? t : t - 1e-3 * (t - path.tMin());
+  }
+
+  /**
+   * The default end time: the path's tMin, or 1e-3 of the range above it where lambda(tMin) is
+   * infinite (sigma(tMin) = 0, e.g. VP paths: DPM-Solver's eps = 1e-3 for VP on [0, 1]).
+   */
+  public static double defaultEnd(GaussianPath path) {
+    double t = path.tMin();
+    return Double.isFinite(path.lambda(t)) ? t : t + 1e-3 * (path.tMax() - t);
+  }
+
   /** Starts configuring a run. */
   public static Builder with(Sampler sampler, Denoiser model, GaussianPath path) {
     return new Builder(sampler, model, path);
   }
 
-  /** Run configuration. Defaults: logSNR grid, t-start = path tMax, t-end = path tMin, seed 0. */
+  /** Run configuration. Defaults: logSNR grid, {@link #defaultStart}, {@link #defaultEnd}, seed 0. */
   public static final class Builder {
     private final Sampler sampler;
     private final Denoiser model;
@@ -72,8 +90,8 @@ public final class Sampling {
 
     /** The plan and grid this configuration resolves to (without sampling). */
     public TimeGrid grid(Plan[] planOut) {
-      double start = Double.isNaN(tStart) ? path.tMax() : tStart;
-      double end = Double.isNaN(tEnd) ? path.tMin() : tEnd;
+      double start = Double.isNaN(tStart) ? defaultStart(path) : tStart;
+      double end = Double.isNaN(tEnd) ? defaultEnd(path) : tEnd;
       Plan plan;
       TimeGrid grid;
       int extra = denoiseFinal ? 1 : 0;

@@ -31,7 +31,9 @@
  * {@code history.t(j)}, {@code history.lambda(j)} (newest first) and
  * {@code firstOrder(path, s, t, h)}; anything else implements {@link org.diffusion4j.sampler.Sampler}
  * (extend the package's {@code BaseSampler} for argument checks, per-row noise and the fused,
- * parallel {@code combine}). Register the CLI name in {@link org.diffusion4j.sampler.Samplers},
+ * parallel {@code combine}; a method that evaluates the model once per step, like Euler, DDIM or
+ * Euler-ancestral, extends {@code OneEvaluationLoop} and writes only its update {@code step}).
+ * Register the CLI name in {@link org.diffusion4j.sampler.Samplers},
  * add the sampler to {@code ConvergenceOrderTest.ORDERS} with its order, and the CLI, the NFE test
  * and the accuracy benchmark pick it up. Searched or optimised time schedules are user grids
  * ({@link org.diffusion4j.sampler.TimeGrid#of}).

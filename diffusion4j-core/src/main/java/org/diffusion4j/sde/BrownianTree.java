@@ -56,9 +56,13 @@ public final class BrownianTree implements BrownianSource {
     this.tol = tol;
   }
 
-  /** A tree on [t0, t1] with leaf tolerance (t1 - t0) * 2^-40. */
+  /**
+   * A tree on [t0, t1] with leaf tolerance (t1 - t0) * 2^-24. Values are exactly distributed for
+   * any set of query points no two of which share a leaf, i.e. spaced more than about
+   * 6e-8 (t1 - t0) apart; dyadic grids (dt = (t1 - t0) 2^-k) are resolved in a few nodes per step.
+   */
   public static BrownianTree of(long seed, int m, double t0, double t1) {
-    return new BrownianTree(seed, m, t0, t1, (t1 - t0) * 0x1p-40);
+    return new BrownianTree(seed, m, t0, t1, (t1 - t0) * 0x1p-24);
   }
 
   /** A tree with an explicit leaf tolerance. */
@@ -95,13 +99,25 @@ public final class BrownianTree implements BrownianSource {
     return z ^ (z >>> 31);
   }
 
-  /** The k-th standard normal of the counter-based stream {@code key} (Box-Muller). */
+  /** The k-th standard normal of the counter-based stream {@code key} (Box-Muller, cosine branch). */
   static double gaussian(long key, int k) {
     long a = mix(key + GOLDEN * (2L * k + 1));
     long b = mix(a ^ (key + GOLDEN * (2L * k + 2)));
     double u1 = ((a >>> 11) + 1) * 0x1.0p-53; // (0, 1]
     double u2 = (b >>> 11) * 0x1.0p-53;
     return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2);
+  }
+
+  /** Two independent standard normals (both Box-Muller branches) for pair j of stream {@code key}. */
+  static void gaussianPair(long key, int j, double[] out) {
+    long a = mix(key + GOLDEN * (2L * j + 1));
+    long b = mix(a ^ (key + GOLDEN * (2L * j + 2)));
+    double u1 = ((a >>> 11) + 1) * 0x1.0p-53; // (0, 1]
+    double u2 = (b >>> 11) * 0x1.0p-53;
+    double radius = Math.sqrt(-2.0 * Math.log(u1));
+    double angle = 2.0 * Math.PI * u2;
+    out[0] = radius * Math.cos(angle);
+    out[1] = radius * Math.sin(angle);
   }
 
   /** One sample path; holds the cached branch of the tree. Not thread-safe. */
@@ -122,6 +138,7 @@ public final class BrownianTree implements BrownianSource {
     private final double[] wt;
     private final double[] qt;
     private final double[] scratch = new double[2];
+    private final double[] pair = new double[2];
 
     Path(long rootSeed) {
       this.rootSeed = rootSeed;
@@ -213,8 +230,9 @@ public final class BrownianTree implements BrownianSource {
       double l11 = Math.sqrt(Math.max(varW, 0.0));
       double l21 = l11 > 0 ? cov / l11 : 0.0;
       double l22 = Math.sqrt(Math.max(varH - l21 * l21, 0.0));
-      double z1 = gaussian(k, 2 * j);
-      double z2 = gaussian(k, 2 * j + 1);
+      gaussianPair(k, j, pair);
+      double z1 = pair[0];
+      double z2 = pair[1];
       out[0] = meanW + l11 * z1;
       out[1] = meanH + l21 * z1 + l22 * z2;
     }

@@ -392,6 +392,10 @@ public final class SdeSolve {
         double tn = hits ? stop : t + hh;
         hh = tn - t;
         double tm = t + 0.5 * hh;
+        if (!(tm > t && tn > tm)) {
+          throw new IllegalStateException("adaptive step size underflow at t=" + t + " on path " + p
+              + " (step " + hh + "): the SDE is too stiff for rtol=" + c.rtol() + ", atol=" + c.atol());
+        }
         System.arraycopy(y, 0, full, 0, d);
         bp.increment(t, tn, dw, iw, 0);
         stepper.step(t, hh, full, dw, iw, 1);

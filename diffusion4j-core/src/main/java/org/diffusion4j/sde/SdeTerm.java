@@ -30,6 +30,16 @@ public interface SdeTerm {
     }
   }
 
+  /**
+   * Whether the noise is commutative, L^j g_k = L^k g_j with L^j = sum_l g_lj d/dy_l (Kloeden &amp;
+   * Platen 1992, eq. 10.3.13): then Milstein needs no Levy areas. Always true for diagonal,
+   * scalar and additive noise; a GENERAL term may declare it (e.g. g(t, y) = G(t) y-independent
+   * columns, or linear noise g_ij = s_ij y_i).
+   */
+  default boolean commutativeNoise() {
+    return noiseType() != NoiseType.GENERAL;
+  }
+
   /** The calculus the SDE is written in. */
   Calculus calculus();
 

@@ -10,7 +10,7 @@ import java.util.Locale;
 public enum Solver {
   /** Euler-Maruyama (Kloeden &amp; Platen 1992, eq. 10.2.2): strong order 0.5 (1.0 additive). Ito. */
   EULER("euler", 0.5, false),
-  /** Milstein (Kloeden &amp; Platen 1992, eq. 10.3.3 / 10.3.7): strong order 1.0, commutative noise. */
+  /** Milstein (Kloeden &amp; Platen 1992, eqs. 10.3.3, 10.3.7, 10.3.16): strong order 1.0 for commutative noise (incl. GENERAL terms declaring it). */
   MILSTEIN("milstein", 1.0, false),
   /** Stochastic Heun (improved Euler, Kloeden &amp; Platen sec. 11.1): Stratonovich, order 1.0 commutative. */
   HEUN("heun", 1.0, false),
@@ -76,9 +76,9 @@ public enum Solver {
         requireCalculus(calc == Calculus.ITO || additive, "Ito (or additive noise)", term);
         break;
       case MILSTEIN:
-        if (noise == NoiseType.GENERAL) {
-          throw new IllegalArgumentException("milstein needs diagonal, scalar or additive noise "
-              + "(general noise needs Levy areas); use euler or heun for GENERAL noise");
+        if (noise == NoiseType.GENERAL && !term.commutativeNoise()) {
+          throw new IllegalArgumentException("milstein needs commutative noise (diagonal, scalar, additive, or a GENERAL "
+              + "term declaring commutativeNoise()); non-commutative noise needs Levy areas: use euler or heun");
         }
         break;
       case HEUN:
@@ -116,7 +116,8 @@ public enum Solver {
       case EULER:
         return new Steppers.Euler(term, capacity);
       case MILSTEIN:
-        return new Steppers.Milstein(term, capacity);
+        return term.noiseType() == NoiseType.GENERAL
+            ? new Steppers.CommutativeMilstein(term, capacity) : new Steppers.Milstein(term, capacity);
       case HEUN:
         return new Steppers.Heun(term, capacity);
       case SRI:

@@ -70,6 +70,31 @@ class FlowConversionsTest {
     }
   }
 
+  /**
+   * A mixture model on the cond-OT / trig paths, given as an eps-predicting Denoiser, is the exact
+   * velocity of the one-sided linear / trigonometric interpolant after the time reversal.
+   */
+  @Test
+  void denoiserOnAGaussianPathIsTheOneSidedInterpolantVelocity() {
+    GaussianMixture eight = InterpolantGeneratorTest.eightGaussians();
+    Batch x = Noise.standardNormal(6, 30, 2).scale(3);
+    Object[][] cases = {{Interpolant.oneSidedLinear(), new org.diffusion4j.path.CondOtPath()},
+        {Interpolant.oneSidedTrigonometric(), new org.diffusion4j.path.TrigPath()}};
+    for (Object[] c : cases) {
+      Interpolant it = (Interpolant) c[0];
+      org.diffusion4j.path.GaussianPath path = (org.diffusion4j.path.GaussianPath) c[1];
+      GaussianInterpolantFields f = new GaussianInterpolantFields(it, STD, eight);
+      VectorField v = FlowConversions.velocityOf(eight.denoiser(path, org.diffusion4j.model.Prediction.EPSILON), path);
+      for (double u : new double[] {0.05, 0.3, 0.7, 0.95}) {
+        Batch exact = x.zerosLike();
+        Batch got = x.zerosLike();
+        f.velocity(u, x, exact);
+        v.evaluate(u, x, got);
+        assertTrue(got.maxAbsDistance(exact) < 1e-8 * (1 + max(exact)), it.name() + " u=" + u + ": " + got.maxAbsDistance(exact));
+      }
+    }
+  }
+
   static double max(Batch b) {
     double m = 0;
     for (double v : b.data()) {

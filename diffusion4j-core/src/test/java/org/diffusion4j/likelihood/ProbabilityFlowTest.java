@@ -52,10 +52,30 @@ class ProbabilityFlowTest {
   void exactDivergenceStacksOneBatchPerCall() {
     GaussianMixture g = MixtureFixtures.random(2, 5, 3);
     GaussianPath path = Paths.create("vp-linear", Map.of());
-    ProbabilityFlow flow = new ProbabilityFlow(g.denoiser(path, Prediction.EPSILON), path);
+    org.diffusion4j.model.Denoiser inner = g.denoiser(path, Prediction.EPSILON);
+    long[] rows = {0};
+    org.diffusion4j.model.Denoiser counting = new org.diffusion4j.model.Denoiser() {
+      @Override
+      public int dim() {
+        return inner.dim();
+      }
+
+      @Override
+      public Prediction prediction() {
+        return inner.prediction();
+      }
+
+      @Override
+      public void predict(Batch x, double t, Batch out) {
+        rows[0] += x.n();
+        inner.predict(x, t, out);
+      }
+    };
+    ProbabilityFlow flow = new ProbabilityFlow(counting, path);
     Batch x = g.sample(1, 7);
     flow.evaluate(new ExactDivergence(), x, 0.5, 0, x.zerosLike(), new double[7]);
     assertEquals(1, flow.modelCalls());
+    assertEquals(7 * 11, rows[0]);
     assertEquals(7 * 11, flow.modelRows());
   }
 

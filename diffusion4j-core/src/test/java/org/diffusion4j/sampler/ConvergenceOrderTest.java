@@ -27,6 +27,9 @@ import org.junit.jupiter.api.TestFactory;
  * t is affine in lambda) measure slope 4.0 on Gaussian data at these step counts: the O(h^3)
  * global error term is nearly absent for this problem. For them the test checks the theoretical
  * order as a lower bound (slope &gt;= 2.8) and slope &lt;= 4.5.
+ *
+ * <p>The discrete DDPM path (piecewise-linear log alpha in t) is included for the solvers that
+ * step in lambda; Heun and DEIS-2/3, which step or extrapolate in t, lose their order at its kinks.
  */
 class ConvergenceOrderTest {
   /** Sampler name and its theoretical order. */
@@ -71,6 +74,12 @@ class ConvergenceOrderTest {
           StringBuilder failures = new StringBuilder();
           for (Sampler s : samplers) {
             int order = ORDERS.get(s.name());
+            if (c.pathName.equals("discrete") && order >= 2 && (s.name().equals("heun") || s.name().startsWith("deis"))) {
+              // log alpha of the discrete DDPM path is piecewise linear in t: solvers that step or
+              // extrapolate in t cross its kinks (measured: heun 0.6, deis-3 2.8); the lambda-stepping
+              // solvers do not see them, because alpha and sigma are smooth functions of lambda.
+              continue;
+            }
             double[] e = new double[2];
             double[] h = new double[2];
             for (int k = 0; k < 2; k++) {

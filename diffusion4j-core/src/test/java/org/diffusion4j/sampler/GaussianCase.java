@@ -39,6 +39,7 @@ final class GaussianCase {
       new GaussianCase("cond-ot", 0.99, 1e-3),
       new GaussianCase("sub-vp", 1, 1e-2),
       new GaussianCase("trig", 0.99, 1e-3),
+      new GaussianCase("discrete", 1, 1e-2),
     };
   }
 

@@ -54,4 +54,26 @@ class MixtureReferenceTest {
     }
     assertTrue(failures.length() == 0, failures.toString());
   }
+
+  @Test
+  void adaptiveSolversMeetTighterTolerancesWithMoreEvaluations() {
+    GaussianPath path = Paths.create("vp-linear", Map.of());
+    Denoiser model = MIX.denoiser(path, Prediction.X0);
+    Batch x = Noise.standardNormal(12, 16, 3);
+    Batch ref = ProbabilityFlowReference.solve(model, path, x, 1, 1e-3, 1e-11).x();
+    for (String name : new String[] {"dpm-solver-12", "dpm-solver-23"}) {
+      double previousError = Double.POSITIVE_INFINITY;
+      int previousNfe = 0;
+      for (double tol : new double[] {1e-2, 1e-4, 1e-6}) {
+        Sampling.Result r = Sampling.with(Samplers.create(name, SamplerOptions.builder().tolerances(tol, tol).build()),
+            model, path).times(1, 1e-3).run(x);
+        double e = r.x().rmsDistance(ref);
+        assertTrue(e < previousError && r.nfe() > previousNfe && e < 100 * tol,
+            String.format("%s tol %.0e: rmse %.3g (before %.3g), nfe %d (before %d)", name, tol, e, previousError,
+                r.nfe(), previousNfe));
+        previousError = e;
+        previousNfe = r.nfe();
+      }
+    }
+  }
 }

@@ -59,6 +59,27 @@ class SamplerIdentitiesTest {
   }
 
   @Test
+  void referenceThirdOrderWeightingIsOnlySecondOrder() {
+    // dpm_solver_pytorch.py's 3M step: D2 = (D1_0 - D1_1)/(r0 + r1) estimates h^2 m''/2, not h^2 m''.
+    GaussianCase c = new GaussianCase("vp-linear", 1, 1e-3);
+    Batch x = c.start(4, 2);
+    Batch exact = GaussianCase.exact(c.path, x, c.tStart, c.tEnd);
+    for (boolean reference : new boolean[] {true, false}) {
+      Sampler s = Samplers.create("dpm-solver++-3m", SamplerOptions.builder().lowerOrderFinal(false)
+          .referenceThirdOrder(reference).build());
+      double[] e = new double[2];
+      for (int k = 0; k < 2; k++) {
+        int n = 160 << k;
+        e[k] = s.sample(new ModelEvaluator(GaussianCase.GAUSSIAN.denoiser(c.path, Prediction.EPSILON), c.path),
+            ConvergenceOrderTest.grid(c, n, true), s.planForSteps(n), x, 0).maxAbsDistance(exact);
+      }
+      double slope = Math.log(e[0] / e[1]) / Math.log(2);
+      assertTrue(reference ? Math.abs(slope - 2) <= 0.2 : slope >= 2.8, (reference ? "reference" : "weighted")
+          + " slope " + slope);
+    }
+  }
+
+  @Test
   void uniCRaisesTheOrderOfDeis() {
     // UniC-k after a k-th order predictor gives order k + 1 (Zhao et al. 2023, Theorem 3.3).
     GaussianCase c = new GaussianCase("vp-linear", 1, 1e-3);
@@ -168,6 +189,40 @@ class SamplerIdentitiesTest {
       assertTrue(e.time() < 0.5 && e.getMessage().contains("NaN at step " + e.step())
           && e.getMessage().contains("t="), name + ": " + e.getMessage());
     }
+  }
+
+  @Test
+  void thresholdingBoundsTheDataPredictionsOfASamplingRun() {
+    // max = 1: every data prediction is clipped to [-1, 1], so the denoised output is too,
+    // although the mixture has modes at +-1.5.
+    Batch out = Sampling.with(Samplers.create("dpm-solver++-2m"), MIX.denoiser(VP, Prediction.EPSILON), VP)
+        .times(1, 1e-3).nfe(10).denoiseFinal(true).thresholding(new ModelEvaluator.Thresholding(0.9, 1))
+        .run(Noise.standardNormal(3, 64, 2)).x();
+    Batch free = Sampling.with(Samplers.create("dpm-solver++-2m"), MIX.denoiser(VP, Prediction.EPSILON), VP)
+        .times(1, 1e-3).nfe(10).denoiseFinal(true).run(Noise.standardNormal(3, 64, 2)).x();
+    double maxAbs = 0;
+    double freeMax = 0;
+    for (int i = 0; i < out.size(); i++) {
+      maxAbs = Math.max(maxAbs, Math.abs(out.data()[i]));
+      freeMax = Math.max(freeMax, Math.abs(free.data()[i]));
+    }
+    assertTrue(maxAbs <= 1 + 1e-12, "max |x0| = " + maxAbs);
+    assertTrue(freeMax > 1.2, "without thresholding the samples reach the modes: " + freeMax);
+  }
+
+  @Test
+  void undefinedConversionAtTheEndOfAPathIsReported() {
+    // cond-OT at t = 1 has alpha = 0: an eps model says nothing about x0 there, so the velocity
+    // Euler needs is undefined; a velocity model is fine.
+    GaussianPath ot = Paths.create("cond-ot", Map.of());
+    Sampling.Builder eps = Sampling.with(Samplers.create("euler"), MIX.denoiser(ot, Prediction.EPSILON), ot)
+        .grid(TimeGrid.Spacing.UNIFORM_T).times(1, 0.01).nfe(10);
+    NonFiniteModelOutputException e = assertThrows(NonFiniteModelOutputException.class,
+        () -> eps.run(Noise.standardNormal(1, 4, 2)));
+    assertTrue(e.getMessage().contains("converting") && e.step() == 0 && e.time() == 1, e.getMessage());
+    Batch ok = Sampling.with(Samplers.create("euler"), MIX.denoiser(ot, Prediction.VELOCITY), ot)
+        .grid(TimeGrid.Spacing.UNIFORM_T).times(1, 0.01).nfe(10).run(Noise.standardNormal(1, 4, 2)).x();
+    assertTrue(ok.firstNonFinite() < 0);
   }
 
   @Test

@@ -90,5 +90,8 @@ class BadInputTest {
     message(assertThrows(IllegalArgumentException.class, () -> SdeModels.create("gbm", Map.of("theta", "1"))), "theta", "sigma");
     message(assertThrows(IllegalArgumentException.class, () -> SdeModels.create("ou", Map.of("sigma", "abc"))), "sigma", "abc");
     assertTrue(SdeModels.create("heston", Map.of()).noiseDim() == 2);
+    assertTrue(SdeModels.create("fou", Map.of("k", "4")).dim() == 5);
+    message(assertThrows(IllegalArgumentException.class, () -> SdeModels.create("fou", Map.of("k", "2.5"))), "k", "2.5");
+    message(assertThrows(IllegalArgumentException.class, () -> SdeModels.create("fou", Map.of("hurst", "1.2"))), "Hurst", "1.2");
   }
 }

@@ -34,9 +34,51 @@ public final class InterpolantTables {
 
   public static void main(String[] args) {
     PrintStream out = System.out;
+    if (args.length > 0 && args[0].equals("budget")) {
+      budgetTable(out);
+      return;
+    }
     kineticEnergyTable(out);
     qualityTable(out);
     straightnessTable(out);
+    budgetTable(out);
+  }
+
+  static void budgetTable(PrintStream out) {
+    GaussianMixture std = GaussianMixture.gaussian(new double[] {0, 0}, new double[] {1, 1});
+    GaussianMixture eight = eightGaussians(4, 0.1);
+    Interpolant it = Interpolant.oneSidedLinear();
+    GaussianInterpolantFields f = new GaussianInterpolantFields(it, std, eight);
+    int n = 1000;
+    Batch x0 = std.sample(5, n);
+    out.println("## Rollover budget forcing, N(0,I) -> 8 Gaussians (exact flow), reward sigmoid(4 (x - 2)) of the denoised state,"
+        + " eps = 2 (1 - t)^2, 30 Euler-Maruyama steps to t = 0.995, " + n + " chains");
+    out.println();
+    out.println("| budget per step | mean reward | mean NFE per chain | on data (within 4 sd of a mode) | mean log rho1 |");
+    out.println("|---|---|---|---|---|");
+    for (int budget : new int[] {1, 2, 4, 8, 16}) {
+      org.diffusion4j.interpolant.RolloverBudgetForcing.Result r = org.diffusion4j.interpolant.RolloverBudgetForcing.sample(
+          it, f.velocityField(), t -> 2 * (1 - t) * (1 - t), x -> 1 / (1 + Math.exp(-4 * (x[0] - 2))), x0, 0.995, 30, budget, 11);
+      double nfe = 0;
+      int onData = 0;
+      for (int i = 0; i < n; i++) {
+        nfe += r.evaluations()[i];
+        for (int k = 0; k < 8; k++) {
+          double dx = r.samples().get(i, 0) - eight.mean(k)[0];
+          double dy = r.samples().get(i, 1) - eight.mean(k)[1];
+          if (dx * dx + dy * dy < 1.6) {
+            onData++;
+            break;
+          }
+        }
+      }
+      double logp = 0;
+      for (double v : eight.logDensityData(r.samples())) {
+        logp += v / n;
+      }
+      out.printf("| %d | %.3f | %.1f | %.3f | %.3f |%n", budget, r.meanReward(), nfe / n, onData / (double) n, logp);
+    }
+    out.println();
   }
 
   static GaussianMixture eightGaussians(double radius, double var) {

