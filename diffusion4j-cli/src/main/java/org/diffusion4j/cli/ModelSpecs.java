@@ -39,7 +39,13 @@ public final class ModelSpecs {
    *
    * @param mixture the analytic mixture, when there is one (for density plots), else null
    */
-  public record ResolvedModel(Denoiser denoiser, GaussianPath path, GaussianMixture mixture, String description) {}
+  public record ResolvedModel(Denoiser denoiser, GaussianPath path, GaussianMixture mixture, String description,
+      java.util.function.UnaryOperator<org.diffusion4j.array.Batch> toDataUnits) {
+    /** A model whose states are already in data units. */
+    public ResolvedModel(Denoiser denoiser, GaussianPath path, GaussianMixture mixture, String description) {
+      this(denoiser, path, mixture, description, java.util.function.UnaryOperator.identity());
+    }
+  }
 
   /** What the command line asked for, passed to loaders. */
   public record Request(String spec, GaussianPath path, Prediction prediction) {}

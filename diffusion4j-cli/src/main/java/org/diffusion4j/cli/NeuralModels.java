@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import org.diffusion4j.model.Denoiser;
 import org.diffusion4j.model.Predictions;
 import org.diffusion4j.nn.NeuralDenoiser;
+import org.diffusion4j.nn.data.Standardization;
 import org.diffusion4j.nn.train.Checkpoint;
 
 /**
@@ -29,7 +30,17 @@ final class NeuralModels {
     NeuralDenoiser model = NeuralDenoiser.load(dir);
     Denoiser d = r.prediction() == null ? model : Predictions.as(model, model.samplingPath(), r.prediction());
     var cfg = model.config();
+    // A run trained on a file learned standardised data: map samples back to the file's units.
+    Path st = dir.resolve("standardization.json");
+    java.util.function.UnaryOperator<org.diffusion4j.array.Batch> toData = java.util.function.UnaryOperator.identity();
+    if (Files.isRegularFile(st)) {
+      Standardization s = Standardization.fromJson(Files.readString(st));
+      if (s.mean().length != model.dim()) {
+        throw new UsageException(st + " has " + s.mean().length + " columns but the model has dimension " + model.dim());
+      }
+      toData = s::invert;
+    }
     return new ModelSpecs.ResolvedModel(d, model.samplingPath(), null, "trained " + cfg.objective().cliName() + " model "
-        + dir + " (" + cfg.path() + ", d=" + model.dim() + ", " + d.prediction().cliName() + ")");
+        + dir + " (" + cfg.path() + ", d=" + model.dim() + ", " + d.prediction().cliName() + ")", toData);
   }
 }

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Sample a model with any solver ('d4j solvers' lists them) on any path and time grid.",
       "--noise is the state at t-start exactly as given; --out is the state at t-end (with --denoise-final,"
-          + " the final data prediction)."})
+          + " the final data prediction). A run trained on an NPY/CSV file writes samples in the file's units"
+          + " (its standardization.json is undone)."})
 final class SampleCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -125,9 +126,10 @@ final class SampleCommand implements Callable<Integer> {
     try (ProgressBar bar = ProgressBar.create(spec, "sampling")) {
       r = run.listener(bar).run(x);
     }
-    Npy.write(out, r.x());
+    Batch result = m.toDataUnits().apply(r.x());
+    Npy.write(out, result);
     if (plot != null) {
-      SamplePlots.scatter(plot, r.x(), m.mixture(), path, denoiseFinal ? -1 : r.grid().end(),
+      SamplePlots.scatter(plot, result, m.mixture(), path, denoiseFinal ? -1 : r.grid().end(),
           solver + ", nfe=" + r.nfe());
     }
     spec.commandLine().getErr().println("nfe=" + r.nfe());

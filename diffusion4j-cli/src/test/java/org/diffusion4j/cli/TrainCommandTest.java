@@ -54,6 +54,39 @@ class TrainCommandTest {
   }
 
   @Test
+  void samplesOfAFileTrainedRunComeBackInTheFilesUnits(@TempDir Path dir) throws Exception {
+    // Data far from the origin with unequal scales: standardisation moves it a lot, so a
+    // missing inverse would put the samples near 0 instead of near (100, -50).
+    int n = 2000;
+    Batch data = org.diffusion4j.random.Noise.standardNormal(7, n, 2);
+    for (int i = 0; i < n; i++) {
+      data.set(i, 0, 100 + 5 * data.get(i, 0));
+      data.set(i, 1, -50 + 0.5 * data.get(i, 1));
+    }
+    Path file = dir.resolve("data.npy");
+    Npy.write(file, data);
+    Path runDir = dir.resolve("run");
+    Run r = run("train", "--data", file.toString(), "--out", runDir.toString(), "--steps", "40", "--width", "16",
+        "--depth", "1", "--batch", "64");
+    assertEquals(0, r.code, r.err);
+    Path samples = dir.resolve("s.npy");
+    Run s = run("sample", "--model", runDir.toString(), "--solver", "ddim", "--nfe", "5", "--n", "500",
+        "--out", samples.toString());
+    assertEquals(0, s.code, s.err);
+    Batch x = Npy.readBatch(samples);
+    double m0 = 0;
+    double m1 = 0;
+    for (int i = 0; i < x.n(); i++) {
+      m0 += x.get(i, 0) / x.n();
+      m1 += x.get(i, 1) / x.n();
+    }
+    // Even an untrained model's samples have O(1) spread in standardised units, i.e. within a
+    // few data standard deviations (5 and 0.5) of the data mean after the inverse.
+    assertEquals(100, m0, 3 * 5);
+    assertEquals(-50, m1, 3 * 0.5);
+  }
+
+  @Test
   void badDataIsAUsageError(@TempDir Path dir) {
     Run r = run("train", "--data", "nonsense", "--out", dir.resolve("r").toString(), "--steps", "5");
     assertEquals(2, r.code);
