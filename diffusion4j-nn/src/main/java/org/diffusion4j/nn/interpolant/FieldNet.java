@@ -48,13 +48,14 @@ final class FieldNet implements AutoCloseable {
 
   /** Squared global gradient norm, with the gradients attached to {@code sm}. */
   double gradNormSquared(NDManager sm, NDArray[] grads) {
-    double sq = 0;
+    NDArray sq = null;
     for (int i = 0; i < grads.length; i++) {
       grads[i] = params.get(i).getGradient();
       grads[i].attach(sm);
-      sq += grads[i].square().sum().getFloat();
+      NDArray s = grads[i].square().sum();
+      sq = sq == null ? s : sq.add(s);
     }
-    return sq;
+    return sq.getFloat();
   }
 
   /** AdamW step k on the given gradients scaled by {@code clip}, then EMA; temporaries go to {@code sm}. */
