@@ -19,7 +19,7 @@ final class EmsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin FastModelOptions model;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE", description = "Output EMS file (JSON).")
+  @Option(names = "--out", required = true, paramLabel = "FILE", description = "Output EMS file: JSON, or NPZ when the name ends in .npz.")
   Path out;
 
   @Option(names = "--pilots", defaultValue = "256", description = "Pilot trajectories (default: ${DEFAULT-VALUE}).")

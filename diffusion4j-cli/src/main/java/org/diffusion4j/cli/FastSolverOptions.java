@@ -62,6 +62,10 @@ final class FastSolverOptions {
       return new DpmSolverV3(statistics, options.order() > 0 ? options.order() : 2, pseudoOrder, c,
           options.lowerOrderFinal());
     }
+    if (statistics != null) {
+      throw new UsageException("--ems is used only by --solver dpm-solver-v3 or a --plan with EMS steps, not by "
+          + name);
+    }
     return Samplers.create(name, options);
   }
 }

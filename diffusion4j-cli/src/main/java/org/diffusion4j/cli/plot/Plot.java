@@ -467,6 +467,8 @@ public final class Plot {
     if (v == Math.rint(v) && Math.abs(v) < 1e6) {
       return String.valueOf((long) v);
     }
-    return String.format("%.3g", v);
+    // Three significant digits without trailing zeros: 0.5, 1.25, 2e-05.
+    return new java.math.BigDecimal(String.format("%.3g", v)).stripTrailingZeros().toString()
+        .replace("E", "e").replace("e+", "e");
   }
 }

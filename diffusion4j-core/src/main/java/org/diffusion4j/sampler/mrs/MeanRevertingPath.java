@@ -28,6 +28,12 @@ public record MeanRevertingPath(GaussianPath base, Batch mu) {
     mu = mu.copy();
   }
 
+  /** The condition mean (a copy). */
+  @Override
+  public Batch mu() {
+    return mu.copy();
+  }
+
   /** A path whose mean {@code mu} is shared by every sample. */
   public static MeanRevertingPath of(GaussianPath base, double[] mu) {
     return new MeanRevertingPath(base, new Batch(1, mu.length, mu.clone()));

@@ -6,8 +6,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.diffusion4j.io.AtomicFiles;
+import org.diffusion4j.io.FormatException;
 import org.diffusion4j.io.Json;
 import org.diffusion4j.io.JsonException;
+import org.diffusion4j.io.NdArray;
+import org.diffusion4j.io.Npz;
 
 /**
  * Empirical model statistics of DPM-Solver-v3 (Zheng et al. 2023, Sec. 3.1-3.2, Eq. 7-9): per
@@ -281,8 +284,28 @@ public final class Ems {
     }
   }
 
-  /** Reads a JSON EMS file; errors name the file and the field. */
+  /**
+   * Reads an EMS file: NPZ (arrays {@code lambda} (K), {@code l}, {@code s}, {@code b} (K, d)) when
+   * the name ends in {@code .npz}, else JSON. Errors name the file and the field.
+   */
   public static Ems read(Path file) throws IOException {
+    if (file.getFileName().toString().endsWith(".npz")) {
+      Map<String, NdArray> a = Npz.read(file);
+      for (String key : a.keySet()) {
+        if (!List.of("lambda", "l", "s", "b").contains(key)) {
+          throw new FormatException(file + ": EMS has unknown array '" + key + "'; expected lambda, l, s, b");
+        }
+      }
+      try {
+        double[] lam = array(file, a, "lambda", 1).data();
+        return new Ems(lam, matrix(file, a, "l", lam.length), matrix(file, a, "s", lam.length),
+            matrix(file, a, "b", lam.length));
+      } catch (FormatException e) {
+        throw e;
+      } catch (IllegalArgumentException e) {
+        throw new FormatException(file + ": " + e.getMessage());
+      }
+    }
     try {
       return fromJson(Files.readString(file));
     } catch (JsonException e) {
@@ -290,8 +313,54 @@ public final class Ems {
     }
   }
 
-  /** Writes the JSON form atomically. */
+  private static NdArray array(Path file, Map<String, NdArray> a, String name, int rank) {
+    NdArray x = a.get(name);
+    if (x == null) {
+      throw new FormatException(file + ": EMS field '" + name + "' is missing");
+    }
+    if (x.rank() != rank) {
+      throw new FormatException(file + ": EMS field '" + name + "' must have rank " + rank + ", got shape "
+          + java.util.Arrays.toString(x.shape()));
+    }
+    return x;
+  }
+
+  private static double[][] matrix(Path file, Map<String, NdArray> a, String name, int rows) {
+    NdArray x = array(file, a, name, 2);
+    if (x.dim(0) != rows) {
+      throw new FormatException(file + ": EMS field '" + name + "' must have one row per lambda (" + rows + "), got "
+          + x.dim(0));
+    }
+    int d = (int) x.dim(1);
+    double[] flat = x.data();
+    double[][] m = new double[rows][];
+    for (int k = 0; k < rows; k++) {
+      m[k] = java.util.Arrays.copyOfRange(flat, k * d, (k + 1) * d);
+    }
+    return m;
+  }
+
+  /** Writes the statistics atomically: NPZ (float64) when the name ends in {@code .npz}, else JSON. */
   public void write(Path file) throws IOException {
+    if (file.getFileName().toString().endsWith(".npz")) {
+      int k = lambdas.length;
+      int d = dim();
+      Map<String, NdArray> a = new java.util.LinkedHashMap<>();
+      a.put("lambda", new NdArray(new long[] {k}, lambdas.clone()));
+      a.put("l", flat(l, k, d));
+      a.put("s", flat(s, k, d));
+      a.put("b", flat(b, k, d));
+      Npz.write(file, a);
+      return;
+    }
     AtomicFiles.writeString(file, toJson());
+  }
+
+  private static NdArray flat(double[][] m, int k, int d) {
+    double[] out = new double[k * d];
+    for (int i = 0; i < k; i++) {
+      System.arraycopy(m[i], 0, out, i * d, d);
+    }
+    return new NdArray(new long[] {k, d}, out);
   }
 }

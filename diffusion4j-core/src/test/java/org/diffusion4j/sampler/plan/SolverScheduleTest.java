@@ -44,7 +44,12 @@ class SolverScheduleTest {
         {"dpm-solver++-3m", Form.DATA, 3, Estimator.HALF},
         {"dpm-solver-multistep-3", Form.NOISE, 3, Estimator.HALF},
         {"ddim", Form.DATA, 1, Estimator.TAYLOR},
+        // DPM-Solver-v3 steps with the degenerate EMS (l = 1, s = b = 0) are DPM-Solver++.
+        {"dpm-solver++-2m", Form.EMS, 2, Estimator.HALF},
+        {"dpm-solver++-3m", Form.EMS, 3, Estimator.HALF},
     };
+    org.diffusion4j.sampler.v3.Ems degenerate = org.diffusion4j.sampler.v3.Ems.degenerate(
+        new double[] {VP.lambda(1.0), 0, VP.lambda(1e-3)}, 2);
     for (int nfe : new int[] {5, 10}) {
       TimeGrid grid = TimeGrid.create(TimeGrid.Spacing.LOGSNR, VP, 1.0, 1e-3, nfe);
       for (Object[] c : cases) {
@@ -55,7 +60,7 @@ class SolverScheduleTest {
         Path file = dir.resolve("plan.json");
         s.write(file);
         SolverSchedule back = SolverSchedule.read(file);
-        Batch out = new ScheduleSampler(back, null).sample(model, VP, xT);
+        Batch out = new ScheduleSampler(back, degenerate).sample(model, VP, xT);
         assertTrue(out.maxAbsDistance(ref) < 1e-11, c[0] + " at NFE " + nfe + ": " + out.maxAbsDistance(ref));
       }
     }

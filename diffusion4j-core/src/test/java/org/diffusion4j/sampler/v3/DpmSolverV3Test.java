@@ -214,6 +214,30 @@ class DpmSolverV3Test {
   }
 
   @Test
+  void emsNpzRoundTripsAndMissingArraysAreNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    Ems ems = smoothEms(lambdaGrid(6), 3);
+    java.nio.file.Path f = dir.resolve("ems.npz");
+    ems.write(f);
+    Ems back = Ems.read(f);
+    for (int k = 0; k < 6; k++) {
+      assertTrue(Arrays.equals(ems.l()[k], back.l()[k]) && Arrays.equals(ems.s()[k], back.s()[k])
+          && Arrays.equals(ems.b()[k], back.b()[k]));
+    }
+    assertTrue(Arrays.equals(ems.lambdas(), back.lambdas()));
+    java.util.Map<String, org.diffusion4j.io.NdArray> a = new java.util.LinkedHashMap<>(org.diffusion4j.io.Npz.read(f));
+    a.remove("b");
+    java.nio.file.Path bad = dir.resolve("bad.npz");
+    org.diffusion4j.io.Npz.write(bad, a);
+    org.diffusion4j.io.FormatException e = assertThrows(org.diffusion4j.io.FormatException.class, () -> Ems.read(bad));
+    assertTrue(e.getMessage().contains("'b'"), e.getMessage());
+    a.put("b", new org.diffusion4j.io.NdArray(new long[] {5, 3}, new double[15]));
+    org.diffusion4j.io.Npz.write(bad, a);
+    e = assertThrows(org.diffusion4j.io.FormatException.class, () -> Ems.read(bad));
+    assertTrue(e.getMessage().contains("'b'"), e.getMessage());
+  }
+
+  @Test
   void nonFiniteModelOutputNamesStepAndTime() {
     // The framework's ModelEvaluator names the step and time (NonFiniteModelOutputException).
     Denoiser bad = new Denoiser() {

@@ -33,11 +33,14 @@ public final class Datasets {
     if (isToy(spec)) {
       return new Loaded(Toy2d.parse(spec).sample(seed, n), null);
     }
+    if (spec.equalsIgnoreCase("mnist")) {
+      return new Loaded(Mnist.bundled(), null);
+    }
     Path file = Path.of(spec);
     String lower = spec.toLowerCase(Locale.ROOT);
     if (!Files.exists(file)) {
       throw new IllegalArgumentException("--data '" + spec + "' is neither a toy set (" + String.join(", ", Toy2d.names())
-          + ") nor an existing .npy or .csv file");
+          + "), mnist, nor an existing .npy or .csv file");
     }
     Batch x;
     if (lower.endsWith(".npy")) {
