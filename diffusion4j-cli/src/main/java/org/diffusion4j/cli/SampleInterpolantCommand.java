@@ -93,6 +93,7 @@ final class SampleInterpolantCommand implements Callable<Integer> {
     if (runs.isEmpty()) {
       throw new UsageException("nothing to sample: --no-ode without a positive --sde-eps");
     }
+    InterpolantRuns.defaultOneThread();
     InterpolantRuns.requireRun(model);
     PrintWriter o = spec.commandLine().getOut();
     try (LearnedInterpolant m = LearnedInterpolant.load(model)) {

@@ -87,6 +87,7 @@ final class TrainInterpolantCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    InterpolantRuns.defaultOneThread();
     if (Files.exists(out.resolve("interpolant.json"))) {
       throw new UsageException(out + " already holds an interpolant run; choose another --out");
     }
