@@ -59,6 +59,14 @@ final class SampleInterpolantCommand implements Callable<Integer> {
   @Option(names = "--scheme", defaultValue = "heun", description = "euler or heun (default: ${DEFAULT-VALUE}).")
   String scheme;
 
+  @Option(names = "--source", paramLabel = "gaussian|NAME|FILE",
+      description = "Draw x0 from this instead of the run's source (e.g. gaussian for a reflow run).")
+  String sourceOverride;
+
+  @Option(names = "--reference", paramLabel = "NAME|FILE",
+      description = "Compare with this instead of the run's target (e.g. 8gaussians for a reflow run).")
+  String referenceOverride;
+
   @Option(names = "--plot", paramLabel = "FILE.png", description = "Scatter plot of source, target and samples.")
   Path plot;
 
@@ -101,12 +109,14 @@ final class SampleInterpolantCommand implements Callable<Integer> {
       if (runs.stream().anyMatch(e -> e > 0) && !m.hasScore()) {
         throw new UsageException("--sde-eps > 0 needs a score, but " + model + " was trained with --no-score");
       }
-      Batch x0 = InterpolantRuns.draws(c.source(), m.dim(), seed, n);
+      String sourceSpec = sourceOverride != null ? sourceOverride : c.source();
+      String targetSpec = referenceOverride != null ? referenceOverride : c.target();
+      Batch x0 = InterpolantRuns.draws(sourceSpec, m.dim(), seed, n);
       // One two-sample distance is itself noisy (+-30% at n = 2000), so both the floor and each
       // generator's distance are averaged over REFS independent held-out target draws.
       Batch[] refs = new Batch[REFS + 1];
       for (int k = 0; k <= REFS; k++) {
-        refs[k] = InterpolantRuns.draws(c.target(), m.dim(), seed + 11 + 12L * k, n);
+        refs[k] = InterpolantRuns.draws(targetSpec, m.dim(), seed + 11 + 12L * k, n);
       }
       Batch ref = refs[0];
       SlicedWasserstein sw = SlicedWasserstein.w1(SlicedWasserstein.DEFAULT_PROJECTIONS, seed);
@@ -122,10 +132,10 @@ final class SampleInterpolantCommand implements Callable<Integer> {
       Files.createDirectories(out);
       List<Plot> panels = new ArrayList<>();
       double lim = 1.1 * Math.max(maxAbs(x0), maxAbs(ref));
-      panels.add(InterpolantRuns.scatter("source " + c.source(), x0, 0, lim));
-      panels.add(InterpolantRuns.scatter("target " + c.target() + " (held out)", ref, 1, lim));
+      panels.add(InterpolantRuns.scatter("source " + sourceSpec, x0, 0, lim));
+      panels.add(InterpolantRuns.scatter("target " + targetSpec + " (held out)", ref, 1, lim));
       StringBuilder csv = new StringBuilder("generator,eps,steps,sliced_w1,ratio_to_floor,seconds\n");
-      o.printf("%s -> %s (%s, coupling %s), %d samples, %d %s steps%n", c.source(), c.target(), c.interpolant(),
+      o.printf("%s -> %s (%s, coupling %s), %d samples, %d %s steps%n", sourceSpec, targetSpec, c.interpolant(),
           c.coupling(), n, steps, scheme);
       o.printf("%-12s %10s %10s %8s%n", "generator", "SW1", "x floor", "seconds");
       if (fresh) {

@@ -48,6 +48,11 @@ class InterpolantCommandsTest {
     assertEquals(0, f.code(), f.err());
     assertTrue(f.out().contains("straightness"), f.out());
     assertEquals(100, Npy.readBatch(re.resolve("reflow-x1.npy")).n());
+    // A reflow run is evaluated against the original end points.
+    Run e = d4j("sample-interpolant", "--model", re.toString(), "--source", "moons", "--reference", "checkerboard", "--n",
+        "50", "--steps", "2", "--out", dir.resolve("e").toString());
+    assertEquals(0, e.code(), e.err());
+    assertTrue(e.out().contains("moons -> checkerboard") && e.out().contains("(two-sample)"), e.out());
     // The reflowed run has no score: an SDE is a usage error.
     assertEquals(2, d4j("sample-interpolant", "--model", re.toString(), "--sde-eps", "0.5", "--n", "10", "--out",
         dir.resolve("x").toString()).code());
