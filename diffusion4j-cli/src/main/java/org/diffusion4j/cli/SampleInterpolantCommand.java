@@ -129,6 +129,9 @@ final class SampleInterpolantCommand implements Callable<Integer> {
         floor = Double.NaN;
       }
       double tm = Math.max(c.timeMargin(), 1e-3);
+      // With gamma > 0, gamma' (hence b) is singular at t = 0 and 1 and the network was trained on
+      // [m, 1 - m] only: the ODE runs there too (the gamma(m) z left at the ends is ~sqrt(2m)).
+      double odeEnd = m.interpolant().gamma() instanceof org.diffusion4j.interpolant.Gamma.Zero ? 0 : tm;
       Files.createDirectories(out);
       List<Plot> panels = new ArrayList<>();
       double lim = 1.1 * Math.max(maxAbs(x0), maxAbs(ref));
@@ -147,7 +150,7 @@ final class SampleInterpolantCommand implements Callable<Integer> {
         for (double e : runs) {
           long t0 = System.nanoTime();
           Batch x = e == 0
-              ? InterpolantGenerator.ode(m.velocityField(), x0, 0, 1, steps, sch)
+              ? InterpolantGenerator.ode(m.velocityField(), x0, odeEnd, 1 - odeEnd, steps, sch)
               : InterpolantGenerator.sde(m.velocityField(), m.scoreField(), t -> e, x0, tm, 1 - tm, steps, sch, seed + 1);
           double secs = (System.nanoTime() - t0) / 1e9;
           bar.onProgress(++done, runs.size(), e == 0 ? "ode" : "sde eps " + e);
