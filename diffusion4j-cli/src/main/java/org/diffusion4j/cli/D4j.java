@@ -26,6 +26,9 @@ import picocli.CommandLine.Option;
       SearchScheduleCommand.class,
       TrainCommand.class,
       DemoCommand.class,
+      TrainInterpolantCommand.class,
+      SampleInterpolantCommand.class,
+      ReflowCommand.class
     })
 public final class D4j implements Runnable {
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

@@ -1,0 +1,78 @@
+package org.diffusion4j.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.diffusion4j.array.Batch;
+import org.diffusion4j.nn.data.Dataset;
+import org.diffusion4j.nn.data.Datasets;
+import org.diffusion4j.nn.data.Toy2d;
+import org.diffusion4j.nn.interpolant.InterpolantTrainConfig;
+import org.diffusion4j.random.Noise;
+import org.diffusion4j.cli.plot.Plot;
+
+/** Shared pieces of the interpolant commands: end-point data, held-out draws, scatter panels. */
+final class InterpolantRuns {
+  /** Seed offset of held-out toy draws (never used for training). */
+  static final long HELD_OUT = 1_000_003;
+
+  private InterpolantRuns() {}
+
+  /**
+   * One PyTorch intra-op thread unless the user chose -Dai.djl.pytorch.num_threads=N (as d4j demo):
+   * these 2-D MLPs are too small to gain from intra-op threads, and on a shared machine the
+   * threads' spin-waits slowed a 1500-step training from 66 s to 530 s. Call before DJL starts.
+   */
+  static void defaultOneThread() {
+    if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+      System.setProperty("ai.djl.pytorch.num_threads", "1");
+    }
+  }
+
+  /** Training rows of an end point: a toy set ({@code n} points from {@code seed}) or an NPY/CSV file, unstandardised. */
+  static Dataset load(String spec, long seed, int n) throws IOException {
+    return Datasets.load(spec, seed, n, false).train();
+  }
+
+  /**
+   * {@code n} fresh draws of an end point for sampling and evaluation: N(0, I) for gaussian,
+   * held-out toy draws, or the first {@code n} rows of a file (all rows if fewer).
+   */
+  static Batch draws(String spec, int dim, long seed, int n) throws IOException {
+    if (spec.equals("gaussian")) {
+      return Noise.standardNormal(seed, n, dim);
+    }
+    if (Datasets.isToy(spec)) {
+      return Toy2d.parse(spec).sample(seed + HELD_OUT, n).data();
+    }
+    Batch all = load(spec, seed, n).data();
+    int rows = Math.min(n, all.n());
+    Batch b = new Batch(rows, all.d());
+    System.arraycopy(all.data(), 0, b.data(), 0, rows * all.d());
+    return b;
+  }
+
+  /** The source rows of a run, or null for a Gaussian source. */
+  static Dataset source(InterpolantTrainConfig c, long seed, int n) throws IOException {
+    return c.gaussianSource() ? null : load(c.source(), seed, n);
+  }
+
+  /** A 2-D scatter panel of the first two coordinates. */
+  static Plot scatter(String title, Batch b, int color, double lim) {
+    int n = b.n();
+    double[] x = new double[n];
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = b.get(i, 0);
+      y[i] = b.d() > 1 ? b.get(i, 1) : 0;
+    }
+    return Plot.of(title).scatter(x, y, Plot.color(color), null).equalAspect().xRange(-lim, lim).yRange(-lim, lim);
+  }
+
+  static Path requireRun(Path dir) {
+    if (!java.nio.file.Files.exists(dir.resolve("interpolant.json"))) {
+      throw new UsageException("--model " + dir + " is not an interpolant run (no interpolant.json); train one with"
+          + " d4j train-interpolant");
+    }
+    return dir;
+  }
+}

@@ -1,0 +1,142 @@
+package org.diffusion4j.nn.interpolant;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.diffusion4j.interpolant.Interpolant;
+import org.diffusion4j.interpolant.Interpolants;
+import org.diffusion4j.interpolant.coupling.Coupling;
+import org.diffusion4j.interpolant.coupling.Couplings;
+import org.diffusion4j.io.Json;
+import org.diffusion4j.nn.train.TrainConfig;
+
+/**
+ * Everything that determines a two-sided interpolant training run (Albergo, Boffi &amp;
+ * Vanden-Eijnden 2023, "Stochastic Interpolants"): the interpolant x_t = alpha x0 + beta x1 +
+ * gamma z ({@link Interpolants#create}), the end points (source {@code gaussian} or a data set,
+ * target a data set), how x0 and x1 are coupled, whether the denoiser eta_z (hence the score) is
+ * learned next to the velocity, the training-time margin, and the network / optimiser settings,
+ * reused from {@link TrainConfig} (its path and objective fields are unused here). Stored as
+ * {@code interpolant.json} in the run folder.
+ *
+ * @param interpolant interpolant name for {@link Interpolants#create}
+ * @param interpolantOptions its options (gamma, a)
+ * @param source {@code gaussian} (x0 ~ N(0, I)) or a data-set spec
+ * @param target a data-set spec
+ * @param coupling {@code independent}, {@code paired} or {@code ot} (exact minibatch OT)
+ * @param learnScore whether to learn the denoiser eta_z as well (needed for the SDEs)
+ * @param timeMargin training times are uniform on [timeMargin, 1 - timeMargin]
+ * @param train network, steps, batch, optimiser, EMA, seed, checkpoint cadence
+ */
+public record InterpolantTrainConfig(String interpolant, Map<String, String> interpolantOptions, String source,
+    String target, String coupling, boolean learnScore, double timeMargin, TrainConfig train) {
+  /** The couplings by name. */
+  public static final List<String> COUPLINGS = List.of("independent", "paired", "ot");
+
+  public InterpolantTrainConfig {
+    interpolantOptions = Map.copyOf(new TreeMap<>(interpolantOptions));
+    Interpolant it = Interpolants.create(interpolant, interpolantOptions);
+    if (!COUPLINGS.contains(coupling)) {
+      throw new IllegalArgumentException("unknown coupling '" + coupling + "'; expected one of " + String.join(", ", COUPLINGS));
+    }
+    if (source == null || source.isBlank() || target == null || target.isBlank()) {
+      throw new IllegalArgumentException("interpolant training needs a source and a target");
+    }
+    if (!(timeMargin >= 0 && timeMargin < 0.5)) {
+      throw new IllegalArgumentException("time margin must be in [0, 0.5), got " + timeMargin);
+    }
+    if (coupling.equals("paired") && isGaussian(source)) {
+      throw new IllegalArgumentException("coupling 'paired' needs a data source paired row by row with the target, not gaussian");
+    }
+    if (learnScore && it.gamma() instanceof org.diffusion4j.interpolant.Gamma.Zero
+        && !(isGaussian(source) && coupling.equals("independent"))) {
+      throw new IllegalArgumentException("interpolant " + interpolant + " has gamma = 0: its score can be learned only"
+          + " from a gaussian source with independent coupling; choose a gamma > 0 or do not learn the score");
+    }
+    if (it.gaussianSource() && !isGaussian(source)) {
+      throw new IllegalArgumentException("one-sided interpolant " + interpolant + " needs --source gaussian");
+    }
+  }
+
+  static boolean isGaussian(String spec) {
+    return spec.equals("gaussian");
+  }
+
+  /** Whether x0 ~ N(0, I). */
+  public boolean gaussianSource() {
+    return isGaussian(source);
+  }
+
+  /** The interpolant object. */
+  public Interpolant interpolantObject() {
+    return Interpolants.create(interpolant, interpolantOptions);
+  }
+
+  /** The coupling object (core {@link Couplings}). */
+  public Coupling couplingObject() {
+    return switch (coupling) {
+      case "independent" -> Couplings.independent();
+      case "paired" -> Couplings.paired();
+      case "ot" -> Couplings.exactOt();
+      default -> throw new IllegalStateException(coupling);
+    };
+  }
+
+  /** A copy with another step budget. */
+  public InterpolantTrainConfig withTrain(TrainConfig t) {
+    return new InterpolantTrainConfig(interpolant, interpolantOptions, source, target, coupling, learnScore, timeMargin, t);
+  }
+
+  /** JSON object text; the TrainConfig is embedded under {@code train}. */
+  public String toJson() {
+    StringBuilder sb = new StringBuilder("{\n  \"interpolant\": ");
+    Json.appendString(sb, interpolant);
+    sb.append(",\n  \"interpolantOptions\": {");
+    boolean first = true;
+    for (var e : new TreeMap<>(interpolantOptions).entrySet()) {
+      sb.append(first ? "" : ", ");
+      Json.appendString(sb, e.getKey());
+      sb.append(": ");
+      Json.appendString(sb, e.getValue());
+      first = false;
+    }
+    sb.append("},\n  \"source\": ");
+    Json.appendString(sb, source);
+    sb.append(",\n  \"target\": ");
+    Json.appendString(sb, target);
+    sb.append(",\n  \"coupling\": ");
+    Json.appendString(sb, coupling);
+    sb.append(",\n  \"learnScore\": ").append(learnScore);
+    sb.append(",\n  \"timeMargin\": ");
+    Json.appendNumber(sb, timeMargin);
+    sb.append(",\n  \"train\": ").append(train.toJson().strip()).append("\n}\n");
+    return sb.toString();
+  }
+
+  /** Parses {@link #toJson()}; errors name the field. */
+  public static InterpolantTrainConfig fromJson(String text) {
+    if (!(Json.parse(text) instanceof Map<?, ?> m)) {
+      throw new IllegalArgumentException("interpolant config must be a JSON object");
+    }
+    Map<String, String> opts = new TreeMap<>();
+    if (m.get("interpolantOptions") instanceof Map<?, ?> po) {
+      for (var e : po.entrySet()) {
+        opts.put(String.valueOf(e.getKey()), Json.string(e.getValue(), "interpolantOptions." + e.getKey()));
+      }
+    }
+    if (!(m.get("learnScore") instanceof Boolean ls)) {
+      throw new IllegalArgumentException("interpolant config field 'learnScore' must be true or false");
+    }
+    if (!(m.get("train") instanceof Map<?, ?>)) {
+      throw new IllegalArgumentException("interpolant config field 'train' must be an object");
+    }
+    // Re-serialise the embedded object for TrainConfig's own parser.
+    // The train object is the last field; cut it out between its brace and the outer closing brace.
+    String trainText = text.substring(text.lastIndexOf("\"train\": {"));
+    trainText = trainText.substring(trainText.indexOf('{'), trainText.lastIndexOf('}')).strip();
+    return new InterpolantTrainConfig(Json.string(m.get("interpolant"), "interpolant"), opts,
+        Json.string(m.get("source"), "source"), Json.string(m.get("target"), "target"),
+        Json.string(m.get("coupling"), "coupling"), ls, Json.number(m.get("timeMargin"), "timeMargin"),
+        TrainConfig.fromJson(trainText));
+  }
+}

@@ -1,0 +1,332 @@
+package org.diffusion4j.nn.interpolant;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.diffusion4j.array.Batch;
+import org.diffusion4j.interpolant.Gamma;
+import org.diffusion4j.interpolant.Interpolant;
+import org.diffusion4j.interpolant.coupling.Coupling;
+import org.diffusion4j.io.AtomicFiles;
+import org.diffusion4j.nn.DjlRuntime;
+import org.diffusion4j.nn.data.Dataset;
+import org.diffusion4j.nn.train.Checkpoint;
+import org.diffusion4j.nn.train.CheckpointException;
+import org.diffusion4j.nn.train.TrainConfig;
+import org.diffusion4j.progress.ProgressListener;
+import org.diffusion4j.random.Rng;
+
+/**
+ * Trains the velocity b and (optionally) the denoiser eta_z of a two-sided stochastic
+ * interpolant x_t = alpha(t) x0 + beta(t) x1 + gamma(t) z between x0 ~ rho0 (N(0, I) or a data
+ * set) and x1 ~ rho1 (a data set), with (x0, x1) drawn from a coupling (independent, paired or
+ * exact minibatch OT, core {@link org.diffusion4j.interpolant.coupling.Couplings}).
+ *
+ * <p>Losses (Albergo, Boffi &amp; Vanden-Eijnden 2023, "Stochastic Interpolants"), with t
+ * uniform on [m, 1 - m] (m = {@code timeMargin}):
+ * <ul>
+ *   <li>velocity, Eq. 2.13: L_b = E[|b(t, x_t)|^2 - 2 b(t, x_t) . (alpha' x0 + beta' x1 + gamma' z)],</li>
+ *   <li>denoiser, Eq. 2.17 / 2.19: L_eta = E[|eta(t, x_t)|^2 - 2 eta(t, x_t) . z], whose minimiser is
+ *       E[z | x_t] and gives the score s = -eta / gamma (Eq. 2.12). For gamma = 0 with a Gaussian
+ *       source and independent coupling the Gaussian part is x0 instead: eta = E[x0 | x_t] and
+ *       s = -eta / alpha (Tweedie's formula).</li>
+ * </ul>
+ * Both are quadratic losses whose minimum equals minus the target's conditional second moment,
+ * so they can be negative. Each field is a {@link org.diffusion4j.nn.net.TimeMlp} fed c = t;
+ * optimiser, clipping, schedule and EMA follow the {@link TrainConfig} (as the nn Trainer).
+ *
+ * <p>Determinism: the batch of step k (data rows, Gaussian draws, times, noise) comes from
+ * {@code Rng.of(seed).stream(1, k).stream(i)} per row and the coupling's seed from
+ * {@code stream(3, k)}, so a run is reproducible and a resumed run continues identically.
+ */
+public final class InterpolantTrainer implements AutoCloseable {
+  private static final int MAX_CONSECUTIVE_SKIPS = 20;
+  static final String CONFIG_FILE = "interpolant.json";
+  static final String VELOCITY_DIR = "velocity";
+  static final String DENOISER_DIR = "denoiser";
+
+  private final InterpolantTrainConfig config;
+  private final TrainConfig train;
+  private final Interpolant interpolant;
+  private final Coupling coupling;
+  private final Dataset source;
+  private final Dataset target;
+  private final NDManager manager;
+  private final FieldNet velocity;
+  private final FieldNet denoiser;
+  private long step;
+  private long skipped;
+  private int consecutiveSkips;
+  private float[] losses;
+
+  private InterpolantTrainer(InterpolantTrainConfig config, Dataset source, Dataset target, Checkpoint vFrom,
+      Checkpoint eFrom) {
+    this.config = config;
+    this.train = config.train();
+    int d = train.network().dim();
+    if (target.dim() != d) {
+      throw new IllegalArgumentException("target has dimension " + target.dim() + " but the network expects " + d);
+    }
+    if (config.gaussianSource() != (source == null)) {
+      throw new IllegalArgumentException(config.gaussianSource() ? "source is gaussian: pass no source data set"
+          : "source " + config.source() + " needs a data set");
+    }
+    if (source != null && source.dim() != d) {
+      throw new IllegalArgumentException("source has dimension " + source.dim() + " but the target has " + d);
+    }
+    if (config.coupling().equals("paired") && source.n() != target.n()) {
+      throw new IllegalArgumentException("paired coupling needs as many source rows as target rows, got "
+          + source.n() + " and " + target.n());
+    }
+    this.interpolant = config.interpolantObject();
+    this.coupling = config.couplingObject();
+    this.source = source;
+    this.target = target;
+    this.manager = DjlRuntime.newManager();
+    this.velocity = new FieldNet(manager, train, vFrom);
+    this.denoiser = config.learnScore() ? new FieldNet(manager, train, eFrom) : null;
+    if (vFrom == null) {
+      losses = new float[0];
+    } else {
+      step = vFrom.step();
+      skipped = vFrom.skippedSteps();
+      losses = vFrom.losses().clone();
+    }
+  }
+
+  /** A fresh run; {@code source} is null for a Gaussian source. */
+  public static InterpolantTrainer create(InterpolantTrainConfig config, Dataset source, Dataset target) {
+    return new InterpolantTrainer(config, source, target, null, null);
+  }
+
+  /**
+   * Resumes the run in {@code runDir} with a new step budget (its stored configuration otherwise).
+   *
+   * @throws CheckpointException if the checkpoints are missing or disagree
+   */
+  public static InterpolantTrainer resume(Path runDir, Dataset source, Dataset target, long steps) throws IOException {
+    InterpolantTrainConfig stored = readConfig(runDir);
+    Checkpoint v = Checkpoint.readLatest(runDir.resolve(VELOCITY_DIR));
+    Checkpoint e = stored.learnScore() ? Checkpoint.readLatest(runDir.resolve(DENOISER_DIR)) : null;
+    if (e != null && e.step() != v.step()) {
+      throw new CheckpointException("velocity and denoiser checkpoints in " + runDir + " are at different steps "
+          + v.step() + " and " + e.step());
+    }
+    InterpolantTrainConfig cfg = stored.withTrain(stored.train().withSteps(steps));
+    return new InterpolantTrainer(cfg, source, target, v, e);
+  }
+
+  /** Reads {@code interpolant.json} of a run. */
+  public static InterpolantTrainConfig readConfig(Path runDir) throws IOException {
+    Path f = runDir.resolve(CONFIG_FILE);
+    if (!Files.exists(f)) {
+      throw new CheckpointException(runDir + " is not an interpolant run: " + CONFIG_FILE + " is missing");
+    }
+    return InterpolantTrainConfig.fromJson(Files.readString(f));
+  }
+
+  public InterpolantTrainConfig config() {
+    return config;
+  }
+
+  public long stepsDone() {
+    return step;
+  }
+
+  public long skippedSteps() {
+    return skipped;
+  }
+
+  /** Loss (L_b + L_eta) of every completed step, NaN where skipped. */
+  public float[] losses() {
+    return Arrays.copyOf(losses, (int) step);
+  }
+
+  /** Mean loss of the last {@code k} finite steps. */
+  public double recentLoss(int k) {
+    double s = 0;
+    int c = 0;
+    for (int i = (int) step - 1; i >= 0 && c < k; i--) {
+      if (Float.isFinite(losses[i])) {
+        s += losses[i];
+        c++;
+      }
+    }
+    return c == 0 ? Double.NaN : s / c;
+  }
+
+  /** Trains to the step budget, checkpointing into {@code runDir} (if not null) on the config's cadence and at the end. */
+  public void train(Path runDir, ProgressListener progress) throws IOException {
+    long total = train.steps();
+    long t0 = System.nanoTime();
+    long s0 = step;
+    long lastReport = 0;
+    while (step < total) {
+      trainStep();
+      boolean last = step == total;
+      if (runDir != null && (last || (train.checkpointEvery() > 0 && step % train.checkpointEvery() == 0))) {
+        writeCheckpoint(runDir);
+      }
+      long now = System.nanoTime();
+      if (progress != null && (last || now - lastReport > 100_000_000L)) {
+        lastReport = now;
+        double rate = (step - s0) / Math.max(1e-9, (now - t0) * 1e-9);
+        progress.onProgress(step, total, String.format("loss %.4f  %.0f steps/s", recentLoss(100), rate));
+      }
+    }
+  }
+
+  /** Writes interpolant.json and the velocity (and denoiser) checkpoints of the current state. */
+  public void writeCheckpoint(Path runDir) throws IOException {
+    Files.createDirectories(runDir);
+    AtomicFiles.writeString(runDir.resolve(CONFIG_FILE), config.toJson());
+    checkpoint(velocity).write(runDir.resolve(VELOCITY_DIR), train.keepCheckpoints(), Checkpoint.WriteHook.NONE);
+    if (denoiser != null) {
+      checkpoint(denoiser).write(runDir.resolve(DENOISER_DIR), train.keepCheckpoints(), Checkpoint.WriteHook.NONE);
+    }
+  }
+
+  private Checkpoint checkpoint(FieldNet f) {
+    return new Checkpoint(train, step, skipped, new double[0], f.net.specs(), f.params.toFloats(), f.ema.toFloats(),
+        f.adamM.toFloats(), f.adamV.toFloats(), Arrays.copyOf(losses, (int) step));
+  }
+
+  /** Trains to the step budget without checkpoints, then returns the EMA model. */
+  public LearnedInterpolant modelAfter() {
+    while (step < train.steps()) {
+      trainStep();
+    }
+    return model(true);
+  }
+
+  /** The current model on the EMA (or raw) weights. */
+  public LearnedInterpolant model(boolean useEma) {
+    float[][] v = useEma ? velocity.ema.toFloats() : velocity.params.toFloats();
+    float[][] e = denoiser == null ? null : useEma ? denoiser.ema.toFloats() : denoiser.params.toFloats();
+    return LearnedInterpolant.of(config, v, e);
+  }
+
+  /** The batch of step k: inputs x_t, times, velocity targets, latent targets (n x d each, float). */
+  private record StepBatch(float[] xt, float[] t, float[] bTarget, float[] latent) {}
+
+  StepBatch batch(long k) {
+    int n = train.batch();
+    int d = target.dim();
+    Rng stepRng = Rng.of(train.seed()).stream(1, k);
+    Batch x0 = new Batch(n, d);
+    Batch x1 = new Batch(n, d);
+    Rng[] rows = new Rng[n];
+    boolean paired = config.coupling().equals("paired");
+    for (int i = 0; i < n; i++) {
+      rows[i] = stepRng.stream(i);
+      int j1 = rows[i].nextInt(target.n());
+      System.arraycopy(target.data().data(), j1 * d, x1.data(), i * d, d);
+      if (source == null) {
+        rows[i].fillGaussian(x0.data(), i * d, d);
+      } else {
+        int j0 = paired ? j1 : rows[i].nextInt(source.n());
+        System.arraycopy(source.data().data(), j0 * d, x0.data(), i * d, d);
+      }
+    }
+    Coupling.Pair pair = coupling.couple(x0, x1, Rng.of(train.seed()).stream(3, k).nextLong());
+    double[] a0 = pair.x0().data();
+    double[] a1 = pair.x1().data();
+    boolean latentIsZ = !(interpolant.gamma() instanceof Gamma.Zero);
+    double lo = config.timeMargin();
+    float[] xt = new float[n * d];
+    float[] ts = new float[n];
+    float[] bt = new float[n * d];
+    float[] lat = new float[n * d];
+    double[] z = new double[d];
+    for (int i = 0; i < n; i++) {
+      double t = lo + (1 - 2 * lo) * rows[i].nextDouble();
+      ts[i] = (float) t;
+      rows[i].fillGaussian(z, 0, d);
+      double al = interpolant.alpha(t);
+      double be = interpolant.beta(t);
+      double ga = interpolant.gamma(t);
+      double ad = interpolant.alphaDot(t);
+      double bd = interpolant.betaDot(t);
+      double gd = latentIsZ ? interpolant.gamma().gammaDot(t) : 0;
+      for (int j = 0; j < d; j++) {
+        int g = i * d + j;
+        xt[g] = (float) (al * a0[g] + be * a1[g] + ga * z[j]);
+        bt[g] = (float) (ad * a0[g] + bd * a1[g] + gd * z[j]);
+        lat[g] = (float) (latentIsZ ? z[j] : a0[g]);
+      }
+    }
+    return new StepBatch(xt, ts, bt, lat);
+  }
+
+  /** One optimiser step on L_b (+ L_eta); returns the loss, NaN if the guard skipped it. */
+  public double trainStep() {
+    final long k = step;
+    final int n = train.batch();
+    final int d = target.dim();
+    StepBatch sb = batch(k);
+    double lossValue;
+    try (NDManager sm = manager.newSubManager()) {
+      NDArray x = sm.create(sb.xt(), new Shape(n, d));
+      NDArray c = sm.create(sb.t(), new Shape(n, 1));
+      NDArray yb = sm.create(sb.bTarget(), new Shape(n, d));
+      NDArray loss;
+      try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+        loss = quadratic(velocity.net.forward(velocity.params, x, c, null), yb, n, d);
+        if (denoiser != null) {
+          NDArray yz = sm.create(sb.latent(), new Shape(n, d));
+          loss = loss.add(quadratic(denoiser.net.forward(denoiser.params, x, c, null), yz, n, d));
+        }
+        gc.backward(loss);
+      }
+      lossValue = loss.getFloat();
+      List<FieldNet> nets = denoiser == null ? List.of(velocity) : List.of(velocity, denoiser);
+      NDArray[][] grads = new NDArray[nets.size()][];
+      double[] norms = new double[nets.size()];
+      boolean finite = Double.isFinite(lossValue);
+      for (int q = 0; q < nets.size(); q++) {
+        grads[q] = new NDArray[nets.get(q).params.size()];
+        norms[q] = Math.sqrt(nets.get(q).gradNormSquared(sm, grads[q]));
+        finite &= Double.isFinite(norms[q]);
+      }
+      if (!finite) {
+        skipped++;
+        consecutiveSkips++;
+        nets.forEach(FieldNet::zeroGrads);
+        if (consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
+          throw new IllegalStateException("interpolant training diverged: loss " + lossValue + " at step " + k
+              + " after " + consecutiveSkips + " consecutive skipped steps; lower the learning rate or clip norm");
+        }
+        lossValue = Double.NaN;
+      } else {
+        consecutiveSkips = 0;
+        for (int q = 0; q < nets.size(); q++) {
+          double clip = Math.min(1.0, train.clipNorm() / (norms[q] + 1e-6));
+          nets.get(q).update(sm, grads[q], train, k, clip);
+          nets.get(q).zeroGrads();
+        }
+      }
+    }
+    if (losses.length <= k) {
+      losses = Arrays.copyOf(losses, (int) Math.max(k + 1, 2L * losses.length + 16));
+    }
+    losses[(int) k] = (float) lossValue;
+    step = k + 1;
+    return lossValue;
+  }
+
+  /** (1 / (n d)) sum_i |f_i|^2 - 2 f_i . y_i: the quadratic interpolant loss (Eq. 2.13 / 2.17). */
+  private static NDArray quadratic(NDArray f, NDArray y, int n, int d) {
+    return f.square().sub(f.mul(y).mul(2f)).sum().div((float) ((double) n * d));
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
