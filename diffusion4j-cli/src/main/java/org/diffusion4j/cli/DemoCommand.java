@@ -65,9 +65,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  /** The demo's training configuration: flow matching on cond-OT, 128-wide 3-block MLP. */
+  /** The demo's training configuration: flow matching on cond-OT, 256-wide 4-block MLP (the reference network). */
   static TrainConfig config(String data, long steps, long seed) {
-    return TrainConfig.builder(2).data(data).network(MlpConfig.defaults(2).withWidth(128).withDepth(3).withInitSeed(seed))
+    return TrainConfig.builder(2).data(data).network(MlpConfig.defaults(2).withWidth(256).withDepth(4).withInitSeed(seed))
         .objective(Objective.FLOW).path("cond-ot").steps(steps).batch(512).lr(3e-3).warmupSteps(100)
         .emaDecay(0.995).checkpointEvery(0).seed(seed).build();
   }
