@@ -14,8 +14,7 @@ import org.diffusion4j.path.GaussianPath;
  * Gauss-Legendre quadrature in lambda (smooth integrand on any path).
  */
 public final class DeisMultistep extends MultistepSampler {
-  private static final int NODES = 16;
-  private static final double[][] GAUSS = gaussLegendre(NODES);
+  private static final GaussLegendre GAUSS = GaussLegendre.of(16);
 
   public DeisMultistep(String name, int order, boolean lowerOrderFinal, Bh uniC) {
     super(name, order, lowerOrderFinal, false, uniC);
@@ -33,9 +32,9 @@ public final class DeisMultistep extends MultistepSampler {
     }
     // C_j = -alpha_t e^{-lambda_s} int_0^h e^{-v} l_j(tau(lambda_s + v)) dv ; Gauss-Legendre on [0, h].
     double[] c = new double[k];
-    for (int q = 0; q < NODES; q++) {
-      double v = 0.5 * h * (GAUSS[0][q] + 1);
-      double wq = 0.5 * h * GAUSS[1][q] * Math.exp(-v);
+    for (int q = 0; q < GAUSS.size(); q++) {
+      double v = 0.5 * h * (GAUSS.node(q) + 1);
+      double wq = 0.5 * h * GAUSS.weight(q) * Math.exp(-v);
       double tau = p.tOfLambda(ls + v);
       for (int j = 0; j < k; j++) {
         c[j] += wq * lagrange(nodes, j, tau);
@@ -62,33 +61,5 @@ public final class DeisMultistep extends MultistepSampler {
       }
     }
     return v;
-  }
-
-  /** Nodes (row 0) and weights (row 1) of n-point Gauss-Legendre on [-1, 1], by Newton's method. */
-  static double[][] gaussLegendre(int n) {
-    double[] x = new double[n];
-    double[] w = new double[n];
-    for (int i = 0; i < n; i++) {
-      double z = Math.cos(Math.PI * (i + 0.75) / (n + 0.5));
-      double dp = 0;
-      for (int it = 0; it < 100; it++) {
-        double p0 = 1;
-        double p1 = z;
-        for (int m = 2; m <= n; m++) {
-          double p2 = ((2 * m - 1) * z * p1 - (m - 1) * p0) / m;
-          p0 = p1;
-          p1 = p2;
-        }
-        dp = n * (z * p1 - p0) / (z * z - 1);
-        double dz = p1 / dp;
-        z -= dz;
-        if (Math.abs(dz) < 1e-16) {
-          break;
-        }
-      }
-      x[i] = z;
-      w[i] = 2 / ((1 - z * z) * dp * dp);
-    }
-    return new double[][] {x, w};
   }
 }

@@ -1,5 +1,7 @@
 package org.diffusion4j.sampler.v3;
 
+import org.diffusion4j.sampler.GaussLegendre;
+
 /**
  * The per-coordinate integrals of one DPM-Solver-v3 step from lambda_s to lambda_t (Zheng et
  * al. 2023, Eq. 11 and 13), computed from the piecewise-linear EMS by composite 8-point
@@ -16,34 +18,7 @@ package org.diffusion4j.sampler.v3;
  * </pre>
  */
 final class StepIntegrals {
-  private static final double[] GL_X = new double[8];
-  private static final double[] GL_W = new double[8];
-
-  static {
-    // Nodes and weights of 8-point Gauss-Legendre on [-1, 1] by Newton's method on P_8.
-    int n = 8;
-    for (int i = 0; i < n; i++) {
-      double x = Math.cos(Math.PI * (i + 0.75) / (n + 0.5));
-      double dp = 0;
-      for (int it = 0; it < 100; it++) {
-        double p0 = 1;
-        double p1 = x;
-        for (int k = 2; k <= n; k++) {
-          double p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
-          p0 = p1;
-          p1 = p2;
-        }
-        dp = n * (x * p1 - p0) / (x * x - 1);
-        double dx = p1 / dp;
-        x -= dx;
-        if (Math.abs(dx) < 1e-16) {
-          break;
-        }
-      }
-      GL_X[i] = x;
-      GL_W[i] = 2 / ((1 - x * x) * dp * dp);
-    }
-  }
+  private static final GaussLegendre GL = GaussLegendre.of(8);
 
   final double[] shrink;
   final double[] i0;
@@ -83,9 +58,9 @@ final class StepIntegrals {
       double c = piece[p + 1];
       double half = 0.5 * (c - a);
       double mid = 0.5 * (c + a);
-      for (int q = 0; q < 8; q++) {
-        double r = mid + half * GL_X[q];
-        double w = half * GL_W[q];
+      for (int q = 0; q < GL.size(); q++) {
+        double r = mid + half * GL.node(q);
+        double w = half * GL.weight(q);
         ems.cumL(r, lq);
         ems.cumS(r, sq);
         if (!zeroB) {
@@ -155,12 +130,12 @@ final class StepIntegrals {
     double mid = 0.5 * (c + a);
     double[] su = new double[d];
     double[] bu = new double[d];
-    for (int q = 0; q < 8; q++) {
-      double r = mid + half * GL_X[q];
+    for (int q = 0; q < GL.size(); q++) {
+      double r = mid + half * GL.node(q);
       ems.cumS(r, su);
       ems.interpolateB(r, bu);
       for (int j = 0; j < d; j++) {
-        acc[j] += half * GL_W[q] * Math.exp(sS[j] - su[j]) * bu[j];
+        acc[j] += half * GL.weight(q) * Math.exp(sS[j] - su[j]) * bu[j];
       }
     }
   }
