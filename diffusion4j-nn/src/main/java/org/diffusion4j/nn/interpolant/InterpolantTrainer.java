@@ -19,6 +19,7 @@ import org.diffusion4j.nn.data.Dataset;
 import org.diffusion4j.nn.train.Checkpoint;
 import org.diffusion4j.nn.train.CheckpointException;
 import org.diffusion4j.nn.train.TrainConfig;
+import org.diffusion4j.nn.train.TrainableNet;
 import org.diffusion4j.progress.ProgressListener;
 import org.diffusion4j.random.Rng;
 
@@ -58,8 +59,8 @@ public final class InterpolantTrainer implements AutoCloseable {
   private final Dataset source;
   private final Dataset target;
   private final NDManager manager;
-  private final FieldNet velocity;
-  private final FieldNet denoiser;
+  private final TrainableNet velocity;
+  private final TrainableNet denoiser;
   private long step;
   private long skipped;
   private int consecutiveSkips;
@@ -89,8 +90,8 @@ public final class InterpolantTrainer implements AutoCloseable {
     this.source = source;
     this.target = target;
     this.manager = DjlRuntime.newManager();
-    this.velocity = new FieldNet(manager, train, vFrom);
-    this.denoiser = config.learnScore() ? new FieldNet(manager, train, eFrom) : null;
+    this.velocity = new TrainableNet(manager, train, vFrom);
+    this.denoiser = config.learnScore() ? new TrainableNet(manager, train, eFrom) : null;
     if (vFrom == null) {
       losses = new float[0];
     } else {
@@ -192,9 +193,8 @@ public final class InterpolantTrainer implements AutoCloseable {
     }
   }
 
-  private Checkpoint checkpoint(FieldNet f) {
-    return new Checkpoint(train, step, skipped, new double[0], f.net.specs(), f.params.toFloats(), f.ema.toFloats(),
-        f.adamM.toFloats(), f.adamV.toFloats(), Arrays.copyOf(losses, (int) step));
+  private Checkpoint checkpoint(TrainableNet f) {
+    return f.checkpoint(train, step, skipped, new double[0], Arrays.copyOf(losses, (int) step));
   }
 
   /** Trains to the step budget without checkpoints, then returns the EMA model. */
@@ -207,8 +207,8 @@ public final class InterpolantTrainer implements AutoCloseable {
 
   /** The current model on the EMA (or raw) weights. */
   public LearnedInterpolant model(boolean useEma) {
-    float[][] v = useEma ? velocity.ema.toFloats() : velocity.params.toFloats();
-    float[][] e = denoiser == null ? null : useEma ? denoiser.ema.toFloats() : denoiser.params.toFloats();
+    float[][] v = useEma ? velocity.emaWeights() : velocity.weights();
+    float[][] e = denoiser == null ? null : useEma ? denoiser.emaWeights() : denoiser.weights();
     return LearnedInterpolant.of(config, v, e);
   }
 
@@ -277,27 +277,27 @@ public final class InterpolantTrainer implements AutoCloseable {
       NDArray yb = sm.create(sb.bTarget(), new Shape(n, d));
       NDArray loss;
       try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
-        loss = quadratic(velocity.net.forward(velocity.params, x, c, null), yb, n, d);
+        loss = quadratic(velocity.net().forward(velocity.params(), x, c, null), yb, n, d);
         if (denoiser != null) {
           NDArray yz = sm.create(sb.latent(), new Shape(n, d));
-          loss = loss.add(quadratic(denoiser.net.forward(denoiser.params, x, c, null), yz, n, d));
+          loss = loss.add(quadratic(denoiser.net().forward(denoiser.params(), x, c, null), yz, n, d));
         }
         gc.backward(loss);
       }
       lossValue = loss.getFloat();
-      List<FieldNet> nets = denoiser == null ? List.of(velocity) : List.of(velocity, denoiser);
+      List<TrainableNet> nets = denoiser == null ? List.of(velocity) : List.of(velocity, denoiser);
       NDArray[][] grads = new NDArray[nets.size()][];
       double[] norms = new double[nets.size()];
       boolean finite = Double.isFinite(lossValue);
       for (int q = 0; q < nets.size(); q++) {
-        grads[q] = new NDArray[nets.get(q).params.size()];
-        norms[q] = Math.sqrt(nets.get(q).gradNormSquared(sm, grads[q]));
+        grads[q] = new NDArray[nets.get(q).params().size()];
+        norms[q] = nets.get(q).gradients(sm, grads[q]);
         finite &= Double.isFinite(norms[q]);
       }
       if (!finite) {
         skipped++;
         consecutiveSkips++;
-        nets.forEach(FieldNet::zeroGrads);
+        nets.forEach(TrainableNet::zeroGrads);
         if (consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
           throw new IllegalStateException("interpolant training diverged: loss " + lossValue + " at step " + k
               + " after " + consecutiveSkips + " consecutive skipped steps; lower the learning rate or clip norm");
@@ -306,8 +306,7 @@ public final class InterpolantTrainer implements AutoCloseable {
       } else {
         consecutiveSkips = 0;
         for (int q = 0; q < nets.size(); q++) {
-          double clip = Math.min(1.0, train.clipNorm() / (norms[q] + 1e-6));
-          nets.get(q).update(sm, grads[q], train, k, clip);
+          nets.get(q).update(sm, grads[q], train, k, norms[q]);
           nets.get(q).zeroGrads();
         }
       }

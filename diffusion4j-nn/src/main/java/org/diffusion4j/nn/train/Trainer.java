@@ -3,8 +3,6 @@ package org.diffusion4j.nn.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,7 +12,6 @@ import org.diffusion4j.array.Batch;
 import org.diffusion4j.nn.DjlRuntime;
 import org.diffusion4j.nn.NeuralDenoiser;
 import org.diffusion4j.nn.data.Dataset;
-import org.diffusion4j.nn.net.ParamSet;
 import org.diffusion4j.nn.net.TimeMlp;
 import org.diffusion4j.nn.objective.Targets;
 import org.diffusion4j.nn.objective.TimeSampler;
@@ -45,12 +42,8 @@ public final class Trainer implements AutoCloseable {
   private final GaussianPath path;
   private final Targets targets;
   private final TimeSampler sampler;
-  private final TimeMlp net;
   private final NDManager manager;
-  private final ParamSet params;
-  private final ParamSet ema;
-  private final ParamSet adamM;
-  private final ParamSet adamV;
+  private final TrainableNet net;
   private long step;
   private long skipped;
   private int consecutiveSkips;
@@ -71,23 +64,11 @@ public final class Trainer implements AutoCloseable {
     this.path = config.gaussianPath();
     this.targets = new Targets(config.objective(), path, config.weighting(), config.sigmaData());
     this.sampler = new TimeSampler(config.timeSampling(), path);
-    this.net = new TimeMlp(config.network());
     this.manager = DjlRuntime.newManager();
-    List<org.diffusion4j.nn.net.ParamSpec> specs = net.specs();
+    this.net = new TrainableNet(manager, config, from);
     if (from == null) {
-      float[][] init = net.initialValues();
-      float[][] zeros = zerosLike(init);
-      this.params = ParamSet.of(manager, specs, init, true);
-      this.ema = ParamSet.of(manager, specs, init, false);
-      this.adamM = ParamSet.of(manager, specs, zeros, false);
-      this.adamV = ParamSet.of(manager, specs, zeros, false);
       this.losses = new float[0];
     } else {
-      from.requireSpecs(specs);
-      this.params = ParamSet.of(manager, specs, from.weights(), true);
-      this.ema = ParamSet.of(manager, specs, from.ema(), false);
-      this.adamM = ParamSet.of(manager, specs, from.adamM(), false);
-      this.adamV = ParamSet.of(manager, specs, from.adamV(), false);
       this.step = from.step();
       this.skipped = from.skippedSteps();
       this.losses = from.losses().clone();
@@ -139,17 +120,17 @@ public final class Trainer implements AutoCloseable {
   }
 
   public TimeMlp network() {
-    return net;
+    return net.net();
   }
 
   /** Current weights (copies). */
   public float[][] weights() {
-    return params.toFloats();
+    return net.weights();
   }
 
   /** Current EMA weights (copies). */
   public float[][] emaWeights() {
-    return ema.toFloats();
+    return net.emaWeights();
   }
 
   /** Hook run every {@code every} steps during {@link #train}. */
@@ -239,11 +220,11 @@ public final class Trainer implements AutoCloseable {
       NDArray c = sm.create(cNoise, new Shape(n, 1));
       NDArray y = sm.create(target, new Shape(n, d));
       NDArray w = sm.create(weight, new Shape(n));
-      NDArray oneHot = labels == null ? null : sm.create(net.oneHot(labels), new Shape(n, config.network().classes() + 1));
+      NDArray oneHot = labels == null ? null : sm.create(net.net().oneHot(labels), new Shape(n, config.network().classes() + 1));
       NDArray perSample;
       NDArray loss;
       try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
-        NDArray f = net.forward(params, x, c, oneHot);
+        NDArray f = net.net().forward(net.params(), x, c, oneHot);
         perSample = config.objective().quadratic()
             ? f.square().sub(f.mul(y).mul(2f)).sum(new int[] {1})
             : f.sub(y).square().sum(new int[] {1});
@@ -252,19 +233,12 @@ public final class Trainer implements AutoCloseable {
       }
       lossValue = loss.getFloat();
       // Gradient norm and guard.
-      NDArray[] grads = new NDArray[params.size()];
-      NDArray sq = null;
-      for (int i = 0; i < grads.length; i++) {
-        grads[i] = params.get(i).getGradient();
-        grads[i].attach(sm);
-        NDArray s = grads[i].square().sum();
-        sq = sq == null ? s : sq.add(s);
-      }
-      double gradNorm = Math.sqrt(sq.getFloat());
+      NDArray[] grads = new NDArray[net.params().size()];
+      double gradNorm = net.gradients(sm, grads);
       if (!Double.isFinite(lossValue) || !Double.isFinite(gradNorm)) {
         skipped++;
         consecutiveSkips++;
-        zeroGrads();
+        net.zeroGrads();
         if (consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
           throw new IllegalStateException("training diverged: loss " + lossValue + ", gradient norm " + gradNorm
               + " at step " + k + " after " + consecutiveSkips + " consecutive skipped steps; lower --lr or --clip-norm");
@@ -272,10 +246,8 @@ public final class Trainer implements AutoCloseable {
         lossValue = Double.NaN;
       } else {
         consecutiveSkips = 0;
-        double clip = Math.min(1.0, config.clipNorm() / (gradNorm + 1e-6));
-        adamw(sm, grads, k, clip);
-        emaUpdate(sm, config.emaDecayAt(k));
-        zeroGrads();
+        net.update(sm, grads, config, k, gradNorm);
+        net.zeroGrads();
         float[] per = perSample.toFloatArray();
         double[] perD = new double[n];
         for (int i = 0; i < n; i++) {
@@ -290,49 +262,6 @@ public final class Trainer implements AutoCloseable {
     losses[(int) k] = (float) lossValue;
     step = k + 1;
     return lossValue;
-  }
-
-  /** AdamW (Loshchilov &amp; Hutter 2019, Algorithm 2) with bias correction; temporaries go to {@code sm}. */
-  private void adamw(NDManager sm, NDArray[] grads, long k, double clip) {
-    double lr = config.learningRate(k);
-    double b1 = config.beta1();
-    double b2 = config.beta2();
-    double bc1 = 1 - Math.pow(b1, k + 1);
-    double bc2 = 1 - Math.pow(b2, k + 1);
-    double stepSize = lr / bc1;
-    double wd = config.weightDecay();
-    for (int i = 0; i < grads.length; i++) {
-      NDArray g = clip < 1 ? grads[i].mul((float) clip) : grads[i];
-      NDArray m = adamM.get(i);
-      NDArray v = adamV.get(i);
-      NDArray p = params.get(i);
-      m.muli((float) b1).addi(g.mul((float) (1 - b1)));
-      v.muli((float) b2).addi(g.square().muli((float) (1 - b2)));
-      NDArray denom = v.div((float) bc2);
-      denom.attach(sm);
-      denom = denom.sqrt().addi((float) config.adamEps());
-      NDArray update = m.div(denom);
-      update.attach(sm);
-      if (wd > 0) {
-        p.muli((float) (1 - lr * wd));
-      }
-      p.subi(update.muli((float) stepSize));
-    }
-  }
-
-  private void emaUpdate(NDManager sm, double decay) {
-    for (int i = 0; i < params.size(); i++) {
-      NDArray e = ema.get(i);
-      NDArray diff = e.sub(params.get(i));
-      diff.attach(sm);
-      e.subi(diff.muli((float) (1 - decay)));
-    }
-  }
-
-  private void zeroGrads() {
-    for (NDArray p : params.arrays()) {
-      JniUtils.zeroGrad((PtNDArray) p);
-    }
   }
 
   /** Data row for global sample position {@code pos}: epoch e = pos / N uses its own seeded permutation. */
@@ -358,8 +287,7 @@ public final class Trainer implements AutoCloseable {
 
   /** The current state as a checkpoint value. */
   public Checkpoint checkpoint() {
-    return new Checkpoint(config, step, skipped, sampler.state(), net.specs(), params.toFloats(), ema.toFloats(),
-        adamM.toFloats(), adamV.toFloats(), Arrays.copyOf(losses, (int) step));
+    return net.checkpoint(config, step, skipped, sampler.state(), Arrays.copyOf(losses, (int) step));
   }
 
   /** Trains to {@code config.steps()} without checkpoints or progress, then returns the EMA model. */
@@ -372,15 +300,7 @@ public final class Trainer implements AutoCloseable {
 
   /** A sampler-ready model on the EMA weights (or the raw weights if {@code useEma} is false). */
   public NeuralDenoiser denoiser(boolean useEma) {
-    return NeuralDenoiser.of(config, useEma ? ema.toFloats() : params.toFloats());
-  }
-
-  private static float[][] zerosLike(float[][] a) {
-    float[][] z = new float[a.length][];
-    for (int i = 0; i < a.length; i++) {
-      z[i] = new float[a[i].length];
-    }
-    return z;
+    return NeuralDenoiser.of(config, useEma ? net.emaWeights() : net.weights());
   }
 
   @Override
