@@ -76,8 +76,8 @@ public final class ModelSpecs {
         return m;
       }
     }
-    throw new UsageException("unknown --model '" + spec + "'; expected gmm:SPEC.json or gmm:NAME (bundled: "
-        + String.join(", ", BUNDLED_MIXTURES) + ")");
+    throw new UsageException("unknown --model '" + spec + "'; expected gmm:SPEC.json, gmm:NAME (bundled: "
+        + String.join(", ", BUNDLED_MIXTURES) + ") or a run directory written by d4j train");
   }
 
   /** Loads a mixture spec file, or a bundled mixture by name. */
