@@ -13,7 +13,6 @@ import org.diffusion4j.model.GaussianMixture;
 import org.diffusion4j.model.Prediction;
 import org.diffusion4j.path.GaussianPath;
 import org.diffusion4j.path.Paths;
-import org.diffusion4j.random.Rng;
 
 /**
  * Accuracy table of the probability-flow likelihood against the closed-form mixture density
@@ -24,22 +23,6 @@ import org.diffusion4j.random.Rng;
  */
 public final class LikelihoodAccuracy {
   private LikelihoodAccuracy() {}
-
-  /** k components, means in [-1.5, 1.5], variances in [0.05, 0.5] (as the tests' fixtures). */
-  static GaussianMixture mixture(int k, int d, long seed) {
-    Rng r = Rng.of(seed);
-    double[] w = new double[k];
-    double[][] mu = new double[k][d];
-    double[][] v = new double[k][d];
-    for (int c = 0; c < k; c++) {
-      w[c] = 0.5 + r.nextDouble();
-      for (int j = 0; j < d; j++) {
-        mu[c][j] = 3 * r.nextDouble() - 1.5;
-        v[c][j] = 0.05 + 0.45 * r.nextDouble();
-      }
-    }
-    return new GaussianMixture(w, mu, v);
-  }
 
   record Row(String path, int d, String divergence, double maxErrPerDim, double meanErrPerDim, double nfePerSolve,
       double modelEvalsPerPoint, double seconds, double cpuSeconds, int points) {}
@@ -54,7 +37,7 @@ public final class LikelihoodAccuracy {
   }
 
   static Row run(String pathName, Prediction kind, int d, int n, double rtol, DivergenceEstimator div, boolean pathPrior) {
-    GaussianMixture g = mixture(4, d, 100 + d);
+    GaussianMixture g = GaussianMixture.random(4, d, 100 + d);
     GaussianPath path = Paths.create(pathName, Map.of());
     double eps = path.tMin() == 0 && pathName.equals("ve") ? 0 : 1e-5;
     var b = Likelihood.builder(g.denoiser(path, kind), path).eps(eps).solver(new DormandPrince(rtol, rtol))

@@ -43,7 +43,7 @@ public class LikelihoodBenchmark {
 
   @Setup
   public void setup() {
-    GaussianMixture g = LikelihoodAccuracy.mixture(4, 64, 164);
+    GaussianMixture g = GaussianMixture.random(4, 64, 164);
     GaussianPath path = Paths.create("vp-linear", Map.of());
     DivergenceEstimator div = divergence.equals("exact") ? new ExactDivergence()
         : new HutchinsonDivergence(8, HutchinsonDivergence.Probe.RADEMACHER, 0);

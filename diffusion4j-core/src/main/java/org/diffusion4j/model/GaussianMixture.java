@@ -82,6 +82,26 @@ public final class GaussianMixture {
     return new GaussianMixture(new double[] {1}, new double[][] {mean}, new double[][] {var});
   }
 
+  /**
+   * A seeded random mixture of {@code k} components in {@code d} dimensions: weights uniform in
+   * [0.5, 1.5) (then normalised), means uniform in [-1.5, 1.5), variances uniform in [0.05, 0.5).
+   * The validation and benchmark mixture of the likelihood tests and tables.
+   */
+  public static GaussianMixture random(int k, int d, long seed) {
+    Rng r = Rng.of(seed);
+    double[] w = new double[k];
+    double[][] mu = new double[k][d];
+    double[][] v = new double[k][d];
+    for (int c = 0; c < k; c++) {
+      w[c] = 0.5 + r.nextDouble();
+      for (int j = 0; j < d; j++) {
+        mu[c][j] = 3 * r.nextDouble() - 1.5;
+        v[c][j] = 0.05 + 0.45 * r.nextDouble();
+      }
+    }
+    return new GaussianMixture(w, mu, v);
+  }
+
   /** Parses the JSON spec; errors name the field. */
   public static GaussianMixture fromJson(String json) {
     Object root = Json.parse(json);

@@ -39,7 +39,7 @@ class HutchinsonTest {
    */
   @Test
   void singleProbeEstimatesAreUnbiased() {
-    GaussianMixture g = MixtureFixtures.random(3, 8, 4);
+    GaussianMixture g = GaussianMixture.random(3, 8, 4);
     GaussianPath path = Paths.create("vp-linear", Map.of());
     ProbabilityFlow flow = new ProbabilityFlow(g.denoiser(path, Prediction.EPSILON), path);
     double t = 0.2;
@@ -64,7 +64,7 @@ class HutchinsonTest {
   /** With M probes the per-row variance drops by M (Rademacher, same seed streams). */
   @Test
   void moreProbesReduceTheVariance() {
-    GaussianMixture g = MixtureFixtures.random(3, 8, 4);
+    GaussianMixture g = GaussianMixture.random(3, 8, 4);
     GaussianPath path = Paths.create("ve", Map.of());
     ProbabilityFlow flow = new ProbabilityFlow(g.denoiser(path, Prediction.SCORE), path);
     Batch one = g.sample(9, 1);
@@ -88,7 +88,7 @@ class HutchinsonTest {
    */
   @Test
   void hutchinsonLikelihoodIsUnbiasedAndThreadCountIndependent() throws Exception {
-    GaussianMixture g = MixtureFixtures.random(2, 2, 8);
+    GaussianMixture g = GaussianMixture.random(2, 2, 8);
     GaussianPath path = Paths.create("vp-linear", Map.of());
     Batch one = g.sample(3, 1);
     int n = 400;

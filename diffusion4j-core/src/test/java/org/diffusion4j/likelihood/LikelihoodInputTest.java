@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 class LikelihoodInputTest {
-  private final GaussianMixture g = MixtureFixtures.random(2, 3, 1);
+  private final GaussianMixture g = GaussianMixture.random(2, 3, 1);
   private final GaussianPath path = Paths.create("vp-linear", Map.of());
   private final Denoiser model = g.denoiser(path, Prediction.EPSILON);
 

@@ -3,27 +3,10 @@ package org.diffusion4j.likelihood;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.model.GaussianMixture;
 import org.diffusion4j.path.GaussianPath;
-import org.diffusion4j.random.Rng;
 
-/** Test fixtures: seeded random mixtures and the closed-form divergence of a mixture's score. */
+/** Test fixture: the closed-form divergence of a mixture's score. */
 final class MixtureFixtures {
   private MixtureFixtures() {}
-
-  /** k components in d dimensions, means in [-1.5, 1.5], variances in [0.05, 0.5]. */
-  static GaussianMixture random(int k, int d, long seed) {
-    Rng r = Rng.of(seed);
-    double[] w = new double[k];
-    double[][] mu = new double[k][d];
-    double[][] v = new double[k][d];
-    for (int c = 0; c < k; c++) {
-      w[c] = 0.5 + r.nextDouble();
-      for (int j = 0; j < d; j++) {
-        mu[c][j] = 3 * r.nextDouble() - 1.5;
-        v[c][j] = 0.05 + 0.45 * r.nextDouble();
-      }
-    }
-    return new GaussianMixture(w, mu, v);
-  }
 
   /**
    * div score of the mixture's marginal at t: with S_k = alpha^2 v_k + sigma^2, s_k = -(x - alpha mu_k)/S_k

@@ -32,7 +32,7 @@ class MixtureLikelihoodTest {
     "cond-ot,   velocity, 64, 1e-5, 1.0",
   })
   void odeLikelihoodMatchesClosedForm(String pathName, String kind, int d, double eps, double tEnd) {
-    GaussianMixture g = MixtureFixtures.random(4, d, 100 + d);
+    GaussianMixture g = GaussianMixture.random(4, d, 100 + d);
     GaussianPath path = Paths.create(pathName, Map.of());
     int n = d == 2 ? 32 : 6;
     Batch x = g.sample(7, n);
@@ -52,7 +52,7 @@ class MixtureLikelihoodTest {
   @ParameterizedTest
   @CsvSource({"cond-ot, 0.05", "vp-linear, 0.1"})
   void rescaledConventionIsTheGaussianPerturbedDataDensity(String pathName, double eps) {
-    GaussianMixture g = MixtureFixtures.random(3, 2, 5);
+    GaussianMixture g = GaussianMixture.random(3, 2, 5);
     GaussianPath path = Paths.create(pathName, Map.of());
     Batch x = g.sample(8, 16);
     Likelihood lik = Likelihood.builder(g.denoiser(path, Prediction.EPSILON), path)

@@ -19,7 +19,7 @@ class ProbabilityFlowTest {
   /** v = f x - g^2/2 score and div v = f d - g^2/2 div score for every path and prediction kind. */
   @Test
   void velocityAndExactDivergenceMatchClosedFormForEveryPathAndKind() {
-    GaussianMixture g = MixtureFixtures.random(3, 4, 11);
+    GaussianMixture g = GaussianMixture.random(3, 4, 11);
     Batch x = g.sample(5, 6);
     for (String name : PATHS) {
       GaussianPath path = Paths.create(name, Map.of());
@@ -50,7 +50,7 @@ class ProbabilityFlowTest {
   /** The exact estimator differentiates only the model output: evaluations per row = 1 + 2d, in one call. */
   @Test
   void exactDivergenceStacksOneBatchPerCall() {
-    GaussianMixture g = MixtureFixtures.random(2, 5, 3);
+    GaussianMixture g = GaussianMixture.random(2, 5, 3);
     GaussianPath path = Paths.create("vp-linear", Map.of());
     org.diffusion4j.model.Denoiser inner = g.denoiser(path, Prediction.EPSILON);
     long[] rows = {0};
@@ -81,7 +81,7 @@ class ProbabilityFlowTest {
 
   @Test
   void undefinedVelocityAtTheEndIsAClearError() {
-    GaussianMixture g = MixtureFixtures.random(1, 2, 3);
+    GaussianMixture g = GaussianMixture.random(1, 2, 3);
     GaussianPath path = Paths.create("cond-ot", Map.of());
     ProbabilityFlow flow = new ProbabilityFlow(g.denoiser(path, Prediction.EPSILON), path);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> flow.coefficients(1.0));
