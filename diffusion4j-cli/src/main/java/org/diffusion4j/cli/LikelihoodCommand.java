@@ -169,13 +169,7 @@ final class LikelihoodCommand implements Callable<Integer> {
       m.denoiser = nd;
       m.path = nd.path();
       m.divergence = ad;
-      Path st = dir.resolve("standardization.json");
-      if (Files.exists(st)) {
-        m.standardization = Standardization.fromJson(Files.readString(st));
-        if (m.standardization.mean().length != x.d()) {
-          throw new UsageException(st + " has " + m.standardization.mean().length + " columns but " + data + " has " + x.d());
-        }
-      }
+      m.standardization = NeuralModels.standardization(dir, nd.dim());
       m.description = "run " + dir + " (" + nd.prediction().cliName() + " network)";
     } else {
       ModelSpecs.ResolvedModel r = ModelSpecs.resolve(model, pathOptions.create(),

@@ -31,16 +31,26 @@ final class NeuralModels {
     Denoiser d = r.prediction() == null ? model : Predictions.as(model, model.samplingPath(), r.prediction());
     var cfg = model.config();
     // A run trained on a file learned standardised data: map samples back to the file's units.
-    Path st = dir.resolve("standardization.json");
-    java.util.function.UnaryOperator<org.diffusion4j.array.Batch> toData = java.util.function.UnaryOperator.identity();
-    if (Files.isRegularFile(st)) {
-      Standardization s = Standardization.fromJson(Files.readString(st));
-      if (s.mean().length != model.dim()) {
-        throw new UsageException(st + " has " + s.mean().length + " columns but the model has dimension " + model.dim());
-      }
-      toData = s::invert;
-    }
+    Standardization s = standardization(dir, model.dim());
+    java.util.function.UnaryOperator<org.diffusion4j.array.Batch> toData =
+        s == null ? java.util.function.UnaryOperator.identity() : s::invert;
     return new ModelSpecs.ResolvedModel(d, model.samplingPath(), null, "trained " + cfg.objective().cliName() + " model "
         + dir + " (" + cfg.path() + ", d=" + model.dim() + ", " + d.prediction().cliName() + ")", toData);
+  }
+
+  /**
+   * The per-column standardisation a run was trained with ({@code standardization.json}, written
+   * by d4j train for NPY/CSV data), or null for a run trained on raw data.
+   */
+  static Standardization standardization(Path dir, int dim) throws IOException {
+    Path st = dir.resolve("standardization.json");
+    if (!Files.isRegularFile(st)) {
+      return null;
+    }
+    Standardization s = Standardization.fromJson(Files.readString(st));
+    if (s.mean().length != dim) {
+      throw new UsageException(st + " has " + s.mean().length + " columns but the model has dimension " + dim);
+    }
+    return s;
   }
 }
