@@ -64,6 +64,11 @@ public final class TimeMlp {
     return config;
   }
 
+  /** The embedding frequencies w_k (a copy): the embedding of c is [sin(c w), cos(c w)]. */
+  public float[] frequencies() {
+    return freqs.clone();
+  }
+
   /** Parameter names and shapes, in the order {@link #forward} expects them. */
   public List<ParamSpec> specs() {
     return specs;
