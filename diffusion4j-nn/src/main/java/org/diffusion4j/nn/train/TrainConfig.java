@@ -21,6 +21,11 @@ import org.diffusion4j.path.Paths;
  * {@code steps} (Loshchilov &amp; Hutter 2017, "SGDR", Eq. 5); gradients clipped to global
  * norm {@code clipNorm} (Pascanu et al. 2013); EMA of weights with decay
  * min(emaDecay, (1 + k)/(10 + k)) at step k.
+ *
+ * <p>{@code fpWeight} lambda &gt;= 0 adds the score Fokker-Planck penalty
+ * lambda E_t E_x |r~|^2 / d of {@link org.diffusion4j.nn.objective.ScoreFokkerPlanckResidual}
+ * (Deveney et al. 2023) to the loss; 0 (the default) trains exactly as without it. It is written
+ * to JSON only when non-zero, so configs and checkpoints without it read as 0.
  */
 public record TrainConfig(
     String data,
@@ -45,7 +50,8 @@ public record TrainConfig(
     double classDropout,
     long seed,
     long checkpointEvery,
-    int keepCheckpoints) {
+    int keepCheckpoints,
+    double fpWeight) {
 
   public TrainConfig {
     pathOptions = Map.copyOf(new TreeMap<>(pathOptions));
@@ -63,6 +69,7 @@ public record TrainConfig(
     require(classDropout >= 0 && classDropout <= 1, "class-dropout must be in [0, 1], got " + classDropout);
     require(checkpointEvery >= 0, "checkpoint-every must be >= 0, got " + checkpointEvery);
     require(keepCheckpoints >= 1, "keep-checkpoints must be >= 1, got " + keepCheckpoints);
+    require(fpWeight >= 0 && Double.isFinite(fpWeight), "fp-weight must be >= 0, got " + fpWeight);
   }
 
   private static void require(boolean ok, String message) {
@@ -80,7 +87,7 @@ public record TrainConfig(
   public TrainConfig withSteps(long newSteps) {
     return new TrainConfig(data, network, objective, path, pathOptions, weighting, timeSampling, sigmaData, newSteps,
         batch, lr, warmupSteps, minLrRatio, beta1, beta2, adamEps, weightDecay, clipNorm, emaDecay, classDropout, seed,
-        checkpointEvery, keepCheckpoints);
+        checkpointEvery, keepCheckpoints, fpWeight);
   }
 
   /** Learning rate for step k (0-based): linear warm-up, then cosine decay to lr * minLrRatio. */
@@ -129,6 +136,7 @@ public record TrainConfig(
     b.seed = seed;
     b.checkpointEvery = checkpointEvery;
     b.keepCheckpoints = keepCheckpoints;
+    b.fpWeight = fpWeight;
     return b;
   }
 
@@ -157,6 +165,7 @@ public record TrainConfig(
     private long seed = 0;
     private long checkpointEvery = 1000;
     private int keepCheckpoints = 2;
+    private double fpWeight = 0;
 
     private Builder(int dim) {
       this.network = MlpConfig.defaults(dim);
@@ -184,13 +193,14 @@ public record TrainConfig(
     public Builder seed(long v) { this.seed = v; return this; }
     public Builder checkpointEvery(long v) { this.checkpointEvery = v; return this; }
     public Builder keepCheckpoints(int v) { this.keepCheckpoints = v; return this; }
+    public Builder fpWeight(double v) { this.fpWeight = v; return this; }
 
     public TrainConfig build() {
       Weighting w = weighting != null ? weighting
           : objective == Objective.INTERPOLANT_SCORE ? Weighting.SIGMA2 : Weighting.NONE;
       return new TrainConfig(data, network, objective, path, pathOptions, w, timeSampling, sigmaData, steps, batch,
           lr, warmupSteps, minLrRatio, beta1, beta2, adamEps, weightDecay, clipNorm, emaDecay, classDropout, seed,
-          checkpointEvery, keepCheckpoints);
+          checkpointEvery, keepCheckpoints, fpWeight);
     }
   }
 
@@ -230,6 +240,9 @@ public record TrainConfig(
     num(sb, "classDropout", classDropout);
     num(sb, "seed", seed);
     num(sb, "checkpointEvery", checkpointEvery);
+    if (fpWeight != 0) {
+      num(sb, "fpWeight", fpWeight);
+    }
     sb.append("  \"keepCheckpoints\": ").append(keepCheckpoints).append("\n}\n");
     return sb.toString();
   }
@@ -284,7 +297,8 @@ public record TrainConfig(
         Json.number(m.get("classDropout"), "classDropout"),
         (long) Json.number(m.get("seed"), "seed"),
         (long) Json.number(m.get("checkpointEvery"), "checkpointEvery"),
-        (int) Json.number(m.get("keepCheckpoints"), "keepCheckpoints"));
+        (int) Json.number(m.get("keepCheckpoints"), "keepCheckpoints"),
+        m.containsKey("fpWeight") ? Json.number(m.get("fpWeight"), "fpWeight") : 0);
   }
 
   /**
@@ -295,7 +309,9 @@ public record TrainConfig(
     List<String> diffs = new ArrayList<>();
     Map<?, ?> a = (Map<?, ?>) Json.parse(toJson());
     Map<?, ?> b = (Map<?, ?>) Json.parse(other.toJson());
-    for (Object key : a.keySet()) {
+    java.util.Set<Object> keys = new java.util.LinkedHashSet<>(a.keySet());
+    keys.addAll(b.keySet());
+    for (Object key : keys) {
       if (key.equals("steps") || key.equals("checkpointEvery") || key.equals("keepCheckpoints")) {
         continue;
       }

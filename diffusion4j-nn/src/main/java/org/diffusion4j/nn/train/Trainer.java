@@ -13,6 +13,7 @@ import org.diffusion4j.nn.DjlRuntime;
 import org.diffusion4j.nn.NeuralDenoiser;
 import org.diffusion4j.nn.data.Dataset;
 import org.diffusion4j.nn.net.TimeMlp;
+import org.diffusion4j.nn.objective.ScoreFokkerPlanckResidual;
 import org.diffusion4j.nn.objective.Targets;
 import org.diffusion4j.nn.objective.TimeSampler;
 import org.diffusion4j.path.GaussianPath;
@@ -29,6 +30,11 @@ import org.diffusion4j.random.Rng;
  * so memory stays flat. The random state is a pure function of (seed, step), so a run resumed
  * from a checkpoint continues exactly as an uninterrupted one.
  *
+ * <p>With {@link TrainConfig#fpWeight} lambda &gt; 0 the loss gains lambda times the batch mean of
+ * |w(t) r(t, x_t)|^2 / d, the score Fokker-Planck residual of {@link ScoreFokkerPlanckResidual}
+ * at the same (t, x_t) (times the importance weight when times are importance-sampled); its
+ * forward-mode jet also supplies F, so the step still has one forward and one backward.
+ *
  * <p>Loss guard: a step whose loss or gradient norm is not finite is skipped (no update, counted
  * in {@link #skippedSteps()}); after 20 consecutive skips training stops with an error naming the step.
  */
@@ -44,6 +50,8 @@ public final class Trainer implements AutoCloseable {
   private final TimeSampler sampler;
   private final NDManager manager;
   private final TrainableNet net;
+  private final ScoreFokkerPlanckResidual fp;
+  private double lastFpPenalty = Double.NaN;
   private long step;
   private long skipped;
   private int consecutiveSkips;
@@ -66,6 +74,7 @@ public final class Trainer implements AutoCloseable {
     this.sampler = new TimeSampler(config.timeSampling(), path);
     this.manager = DjlRuntime.newManager();
     this.net = new TrainableNet(manager, config, from);
+    this.fp = config.fpWeight() > 0 ? ScoreFokkerPlanckResidual.of(config) : null;
     if (from == null) {
       this.losses = new float[0];
     } else {
@@ -117,6 +126,14 @@ public final class Trainer implements AutoCloseable {
   /** The loss of every completed step (NaN where the guard skipped it). */
   public float[] losses() {
     return Arrays.copyOf(losses, (int) step);
+  }
+
+  /**
+   * The unscaled Fokker-Planck penalty mean |w r|^2 / d of the last step (before the multiplier
+   * fpWeight); NaN when fpWeight is 0 or no step ran.
+   */
+  public double lastFpPenalty() {
+    return lastFpPenalty;
   }
 
   public TimeMlp network() {
@@ -214,7 +231,27 @@ public final class Trainer implements AutoCloseable {
     targets.fill(x0, eps, t, config.timeSampling() == org.diffusion4j.nn.objective.TimeSampling.IMPORTANCE ? tw : null,
         input, cNoise, target, weight);
 
+    ScoreFokkerPlanckResidual.Coefficients fpCoef = null;
+    float[] xt = null;
+    float[] fpRowWeight = null;
+    if (fp != null) {
+      boolean importance = config.timeSampling() == org.diffusion4j.nn.objective.TimeSampling.IMPORTANCE;
+      fpCoef = fp.coefficients(t);
+      xt = new float[n * d];
+      fpRowWeight = new float[n];
+      double[] es = eps.data();
+      for (int i = 0; i < n; i++) {
+        double a = path.alpha(t[i]);
+        double s = path.sigma(t[i]);
+        for (int j = i * d; j < i * d + d; j++) {
+          xt[j] = (float) (a * xs[j] + s * es[j]);
+        }
+        fpRowWeight[i] = (float) (importance ? tw[i] : 1);
+      }
+    }
+
     double lossValue;
+    double fpValue = Double.NaN;
     try (NDManager sm = manager.newSubManager()) {
       NDArray x = sm.create(input, new Shape(n, d));
       NDArray c = sm.create(cNoise, new Shape(n, 1));
@@ -223,15 +260,31 @@ public final class Trainer implements AutoCloseable {
       NDArray oneHot = labels == null ? null : sm.create(net.net().oneHot(labels), new Shape(n, config.network().classes() + 1));
       NDArray perSample;
       NDArray loss;
+      NDArray fpPenalty = null;
       try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
-        NDArray f = net.net().forward(net.params(), x, c, oneHot);
+        NDArray f;
+        if (fp == null) {
+          f = net.net().forward(net.params(), x, c, oneHot);
+        } else {
+          ScoreFokkerPlanckResidual.Result res = fp.evaluate(net.params(), sm.create(xt, new Shape(n, d)), x, c,
+              fpCoef, oneHot);
+          f = res.value();
+          fpPenalty = res.weighted().square().sum(new int[] {1}).mul(sm.create(fpRowWeight, new Shape(n))).sum()
+              .div((float) ((double) n * d));
+        }
         perSample = config.objective().quadratic()
             ? f.square().sub(f.mul(y).mul(2f)).sum(new int[] {1})
             : f.sub(y).square().sum(new int[] {1});
         loss = perSample.mul(w).sum().div((float) ((double) n * d));
+        if (fpPenalty != null) {
+          loss = loss.add(fpPenalty.mul((float) config.fpWeight()));
+        }
         gc.backward(loss);
       }
       lossValue = loss.getFloat();
+      if (fpPenalty != null) {
+        fpValue = fpPenalty.getFloat();
+      }
       // Gradient norm and guard.
       NDArray[] grads = new NDArray[net.params().size()];
       double gradNorm = net.gradients(sm, grads);
@@ -260,6 +313,7 @@ public final class Trainer implements AutoCloseable {
       losses = Arrays.copyOf(losses, (int) Math.max(k + 1, 2L * losses.length + 16));
     }
     losses[(int) k] = (float) lossValue;
+    lastFpPenalty = fpValue;
     step = k + 1;
     return lossValue;
   }

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Every derivative of {@link TimeMlpJet} against central finite differences of an independent
  * plain-Java float64 re-implementation of the {@link TimeMlp} forward pass, on random weights.
  */
-class TimeMlpJetTest {
+public class TimeMlpJetTest {
   static final int N = 6;
 
   @ParameterizedTest
@@ -157,12 +157,12 @@ class TimeMlpJetTest {
   }
 
   /** The TimeMlp forward pass in plain double arithmetic (independent of DJL). */
-  static final class Plain {
+  public static final class Plain {
     final MlpConfig cfg;
     final double[] freqs;
     final double[][] w;
 
-    Plain(TimeMlp net, float[][] weights) {
+    public Plain(TimeMlp net, float[][] weights) {
       this.cfg = net.config();
       float[] f = net.frequencies();
       this.freqs = new double[f.length];
@@ -175,7 +175,7 @@ class TimeMlpJetTest {
       }
     }
 
-    double[] f(double[] u, double c, int label) {
+    public double[] f(double[] u, double c, int label) {
       int half = freqs.length;
       double[] emb = new double[2 * half];
       for (int k = 0; k < half; k++) {
