@@ -75,6 +75,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--ema", defaultValue = "0.999", description = "EMA decay of the weights used for sampling (default: ${DEFAULT-VALUE}).")
   double ema;
 
+  @Option(names = "--fp-weight", defaultValue = "0", paramLabel = "LAMBDA", description = "Weight of the score"
+      + " Fokker-Planck residual penalty (Deveney et al. 2023; see docs/fokker-planck.md; default: ${DEFAULT-VALUE} = off).")
+  double fpWeight;
+
   @Option(names = "--width", defaultValue = "256", description = "MLP width (default: ${DEFAULT-VALUE}).")
   int width;
 
@@ -125,6 +129,7 @@ final class TrainCommand implements Callable<Integer> {
     TrainConfig.Builder b = TrainConfig.builder(train.dim()).data(data).network(net).objective(obj).path(pathName)
         .pathOptions(pathOptions).timeSampling(TimeSampling.parse(timeSampling)).steps(steps).batch(batch).lr(lr)
         .warmupSteps(Math.min(warmup, steps)).weightDecay(weightDecay).clipNorm(clipNorm).emaDecay(ema).seed(seed)
+        .fpWeight(fpWeight)
         .checkpointEvery(checkpointEvery).sigmaData(obj == Objective.EDM ? train.std() : 1);
     if (weighting != null) {
       b.weighting(Weighting.parse(weighting));
@@ -219,6 +224,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (pr.hasMatchedOption("--ema")) {
       b.emaDecay(asked.emaDecay());
+    }
+    if (pr.hasMatchedOption("--fp-weight")) {
+      b.fpWeight(asked.fpWeight());
     }
     if (pr.hasMatchedOption("--checkpoint-every")) {
       b.checkpointEvery(asked.checkpointEvery());
