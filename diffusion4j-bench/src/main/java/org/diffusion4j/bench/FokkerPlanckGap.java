@@ -60,6 +60,7 @@ public final class FokkerPlanckGap {
         sw.projections());
     out.println("| fpWeight | train s | penalty E|w r|^2/d | SW1(ODE, SDE) | SW1(ODE, target) | SW1(SDE, target) | noise floor |");
     out.println("|---|---|---|---|---|---|---|");
+    StringBuilder penaltyByTime = new StringBuilder();
     for (double lambda : weights) {
       TrainConfig cfg = base.toBuilder().fpWeight(lambda).build();
       long t0 = System.nanoTime();
@@ -72,6 +73,16 @@ public final class FokkerPlanckGap {
       }
       double secs = (System.nanoTime() - t0) / 1e9;
       double penalty = ScoreFokkerPlanckResidual.meanPenalty(cfg, ema, held, 23);
+      double[] bins = new double[4];
+      GaussianPath trainPath = cfg.gaussianPath();
+      double lo = new org.diffusion4j.nn.objective.TimeSampler(cfg.timeSampling(), trainPath).lo();
+      double hi = new org.diffusion4j.nn.objective.TimeSampler(cfg.timeSampling(), trainPath).hi();
+      for (int b = 0; b < 4; b++) {
+        bins[b] = ScoreFokkerPlanckResidual.meanPenalty(cfg, ema, held, 29 + b, lo + (hi - lo) * b / 4,
+            lo + (hi - lo) * (b + 1) / 4);
+      }
+      penaltyByTime.append(String.format(Locale.ROOT, "| %s | %.3g | %.3g | %.3g | %.3g |%n", lambda, bins[0],
+          bins[1], bins[2], bins[3]));
       Batch ode;
       Batch sde;
       try (NeuralDenoiser model = NeuralDenoiser.of(cfg, ema)) {
@@ -85,5 +96,11 @@ public final class FokkerPlanckGap {
       out.printf(Locale.ROOT, "| %s | %.0f | %.4g | %.4f | %.4f | %.4f | %.4f |%n", lambda, secs, penalty,
           sw.between(ode, sde), sw.between(ode, held), sw.between(sde, held), floor);
     }
+    out.println();
+    out.println("Penalty E|w r|^2/d by quarter of the training time range [t_lo, t_max] (data -> noise):");
+    out.println();
+    out.println("| fpWeight | 1st quarter | 2nd | 3rd | 4th |");
+    out.println("|---|---|---|---|---|");
+    out.print(penaltyByTime);
   }
 }

@@ -120,7 +120,10 @@ public final class TimeMlpJet {
       h = h.add(Linear.linear(classOneHot, p.get(i++)).singletonOrThrow());
     }
     // dh/du_j = column j of W_in on every row; the time tangent goes through u and the embedding.
-    NDArray spatial = win.transpose().reshape(d, 1, width).broadcast(new Shape(d, n, width));
+    // (Linear of the identity rather than win.transpose(): an op called on a parameter would put
+    // its result, and the autograd graph behind it, in the parameters' long-lived manager.)
+    NDArray spatial = Linear.linear(m.eye(d), win).singletonOrThrow().reshape(d, 1, width)
+        .broadcast(new Shape(d, n, width));
     NDArray time = Linear.linear(du, win).singletonOrThrow().add(tembTime);
     Jet jet = new Jet(h, spatial.concat(time.expandDims(0), 0), m.zeros(new Shape(pairs.length, n, width)));
     for (int k = 0; k < net.config().depth(); k++) {

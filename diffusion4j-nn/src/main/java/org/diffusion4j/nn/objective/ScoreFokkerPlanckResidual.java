@@ -221,12 +221,20 @@ public final class ScoreFokkerPlanckResidual {
    * {@code seed} for its time and noise). Unconditional networks only.
    */
   public static double meanPenalty(TrainConfig config, float[][] weights, Batch x0, long seed) {
+    TimeSampler ts = new TimeSampler(TimeSampling.UNIFORM, config.gaussianPath());
+    return meanPenalty(config, weights, x0, seed, ts.lo(), ts.hi());
+  }
+
+  /** As {@link #meanPenalty(TrainConfig, float[][], Batch, long)} with t uniform on [tLo, tHi]. */
+  public static double meanPenalty(TrainConfig config, float[][] weights, Batch x0, long seed, double tLo,
+      double tHi) {
     if (config.network().classes() > 0) {
       throw new IllegalArgumentException("meanPenalty is for unconditional networks");
     }
     ScoreFokkerPlanckResidual fp = of(config);
     GaussianPath path = fp.path;
-    TimeSampler ts = new TimeSampler(TimeSampling.UNIFORM, path);
+    path.checkTime(tLo);
+    path.checkTime(tHi);
     int n = x0.n();
     int d = x0.d();
     double[] t = new double[n];
@@ -235,7 +243,7 @@ public final class ScoreFokkerPlanckResidual {
     float[] cs = new float[n];
     for (int i = 0; i < n; i++) {
       Rng r = Rng.of(seed).stream(i);
-      t[i] = ts.lo() + (ts.hi() - ts.lo()) * r.nextDouble();
+      t[i] = tLo + (tHi - tLo) * r.nextDouble();
       Parameterisation p = fp.param(t[i]);
       cs[i] = (float) p.cNoise();
       for (int j = 0; j < d; j++) {

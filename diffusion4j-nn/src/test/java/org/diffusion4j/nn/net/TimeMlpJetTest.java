@@ -121,6 +121,33 @@ public class TimeMlpJetTest {
     }
   }
 
+  /**
+   * Every array of a step lives in the step's sub-manager: after it closes, the manager holding
+   * the parameters has exactly as many arrays as before (no per-step leak of graphs).
+   */
+  @org.junit.jupiter.api.Test
+  void stepArraysStayInTheStepManager() {
+    MlpConfig cfg = new MlpConfig(2, 8, 1, 4, TimeEmbedding.FOURIER, 1.0, 0, 1);
+    TimeMlp net = new TimeMlp(cfg);
+    TimeMlpJet jet = new TimeMlpJet(net);
+    try (NDManager m = DjlRuntime.newManager()) {
+      ParamSet p = ParamSet.of(m, net.specs(), net.initialValues(), true);
+      int before = m.getManagedArrays().size();
+      for (int step = 0; step < 3; step++) {
+        try (NDManager sm = m.newSubManager();
+            ai.djl.training.GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+          NDArray u = sm.randomNormal(new Shape(4, 2));
+          NDArray c = sm.randomUniform(0f, 1f, new Shape(4, 1));
+          TimeMlpJet.Result r = jet.forward(p, u, c, u.mul(0.5f), c.mul(2f), null);
+          gc.backward(r.value().sum().add(r.spatial().square().sum()).add(r.time().sum())
+              .add(jet.gradDivergence(r).square().sum()));
+        }
+      }
+      assertTrue(m.getManagedArrays().size() == before, "arrays in the parameters' manager: before " + before
+          + ", after " + m.getManagedArrays().size());
+    }
+  }
+
   static double[] toDouble(float[] a) {
     double[] out = new double[a.length];
     for (int i = 0; i < a.length; i++) {
