@@ -79,6 +79,10 @@ final class TrainCommand implements Callable<Integer> {
       + " Fokker-Planck residual penalty (Deveney et al. 2023; see docs/fokker-planck.md; default: ${DEFAULT-VALUE} = off).")
   double fpWeight;
 
+  @Option(names = "--fp-probes", defaultValue = "0", paramLabel = "P", description = "Rademacher probes per row for the"
+      + " penalty's grad(div s) term (Hutchinson; for larger d); 0 = exact (default: ${DEFAULT-VALUE}).")
+  int fpProbes;
+
   @Option(names = "--width", defaultValue = "256", description = "MLP width (default: ${DEFAULT-VALUE}).")
   int width;
 
@@ -129,7 +133,7 @@ final class TrainCommand implements Callable<Integer> {
     TrainConfig.Builder b = TrainConfig.builder(train.dim()).data(data).network(net).objective(obj).path(pathName)
         .pathOptions(pathOptions).timeSampling(TimeSampling.parse(timeSampling)).steps(steps).batch(batch).lr(lr)
         .warmupSteps(Math.min(warmup, steps)).weightDecay(weightDecay).clipNorm(clipNorm).emaDecay(ema).seed(seed)
-        .fpWeight(fpWeight)
+        .fpWeight(fpWeight).fpProbes(fpProbes)
         .checkpointEvery(checkpointEvery).sigmaData(obj == Objective.EDM ? train.std() : 1);
     if (weighting != null) {
       b.weighting(Weighting.parse(weighting));
@@ -227,6 +231,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (pr.hasMatchedOption("--fp-weight")) {
       b.fpWeight(asked.fpWeight());
+    }
+    if (pr.hasMatchedOption("--fp-probes")) {
+      b.fpProbes(asked.fpProbes());
     }
     if (pr.hasMatchedOption("--checkpoint-every")) {
       b.checkpointEvery(asked.checkpointEvery());

@@ -15,9 +15,10 @@ class FpWeightOptionTest {
     Path runDir = dir.resolve("run");
     TrainCommandTest.Run r = TrainCommandTest.run("train", "--data", "moons", "--out", runDir.toString(), "--objective",
         "eps", "--width", "16", "--depth", "1", "--batch", "64", "--n-train", "1000", "--steps", "20",
-        "--fp-weight", "0.5");
+        "--fp-weight", "0.5", "--fp-probes", "1");
     assertEquals(0, r.code(), r.err());
     assertEquals(0.5, Checkpoint.readLatest(runDir).config().fpWeight());
+    assertEquals(1, Checkpoint.readLatest(runDir).config().fpProbes());
     TrainCommandTest.Run conflict = TrainCommandTest.run("train", "--data", "moons", "--out", runDir.toString(),
         "--steps", "30", "--resume", "--fp-weight", "0");
     assertEquals(2, conflict.code());

@@ -20,7 +20,11 @@ import java.util.List;
  * direction (du, dc) given per row (for a path, du = c_in'(t) x and dc = c_noise'(t), so the
  * time tangent is dF/dt at fixed x through the input scaling and the noise-level embedding).
  * Second directions: every unordered coordinate pair (j, k), j &lt;= k, which is what the
- * gradient of the divergence needs (exact, d(d+1)/2 pairs: meant for small d).
+ * gradient of the divergence needs (exact, d(d+1)/2 pairs: meant for small d). With
+ * {@code probes} P &gt; 0 it instead propagates P extra first directions v_p (given per row, e.g.
+ * Rademacher) and the pairs (e_j, v_p), and estimates grad(div F)_j = E_v[v . d_j d_v F]
+ * (Hutchinson 1989's trace estimator, E[v v^T] = I, applied to the Hessians of F): d P second
+ * directions instead of d(d+1)/2, unbiased, exact when the probes are all 2^d sign vectors.
  *
  * <p>Propagation rules for one stage, with value v, first tangents T_a, second tangents S_ab:
  * <pre>
@@ -36,25 +40,52 @@ import java.util.List;
 public final class TimeMlpJet {
   private final TimeMlp net;
   private final int d;
+  private final int probes;
+  private final int m1;
   private final int[][] pairs;
 
+  /** Exact second derivatives (all coordinate pairs). */
   public TimeMlpJet(TimeMlp net) {
+    this(net, 0);
+  }
+
+  /** {@code probes} = 0: exact; &gt; 0: Hutchinson estimate of grad(div F) with that many probes per row. */
+  public TimeMlpJet(TimeMlp net, int probes) {
+    if (probes < 0) {
+      throw new IllegalArgumentException("probes must be >= 0, got " + probes);
+    }
     this.net = net;
     this.d = net.config().dim();
+    this.probes = probes;
+    this.m1 = d + 1 + probes;
     List<int[]> p = new ArrayList<>();
     for (int j = 0; j < d; j++) {
-      for (int k = j; k < d; k++) {
-        p.add(new int[] {j, k});
+      if (probes == 0) {
+        for (int k = j; k < d; k++) {
+          p.add(new int[] {j, k});
+        }
+      } else {
+        for (int q = 0; q < probes; q++) {
+          p.add(new int[] {j, d + 1 + q});
+        }
       }
     }
     this.pairs = p.toArray(new int[0][]);
+  }
+
+  /** Hutchinson probes per row (0 = exact). */
+  public int probes() {
+    return probes;
   }
 
   public TimeMlp net() {
     return net;
   }
 
-  /** The second-order coordinate pairs (j, k), j &lt;= k, in the order of {@link Result#second()}. */
+  /**
+   * The second-order direction pairs in the order of {@link Result#second()}: coordinate pairs
+   * (j, k), j &lt;= k, when exact; (j, d + 1 + p) (coordinate j, probe p) with probes.
+   */
   public int[][] pairs() {
     int[][] out = new int[pairs.length][];
     for (int i = 0; i < pairs.length; i++) {
@@ -65,6 +96,9 @@ public final class TimeMlpJet {
 
   /** Index of pair (j, k) (either order) in {@link #pairs()}. */
   public int pairIndex(int j, int k) {
+    if (probes > 0) {
+      throw new IllegalStateException("pairIndex is for the exact jet");
+    }
     int a = Math.min(j, k);
     int b = Math.max(j, k);
     return a * d - a * (a - 1) / 2 + (b - a);
@@ -77,8 +111,14 @@ public final class TimeMlpJet {
    * @param spatial dF/du_j stacked (d, n, d): element [j, r, i] = dF_i/du_j at row r
    * @param time derivative along the time direction (n, d)
    * @param second d^2 F / du_j du_k for each pair of {@link #pairs()}, stacked (pairs, n, d)
+   * @param probeDirs the Hutchinson probes (probes, n, d), or null when exact
    */
-  public record Result(NDArray value, NDArray spatial, NDArray time, NDArray second) {}
+  public record Result(NDArray value, NDArray spatial, NDArray time, NDArray second, NDArray probeDirs) {}
+
+  /** {@link #forward(ParamSet, NDArray, NDArray, NDArray, NDArray, NDArray, NDArray)} of an exact jet. */
+  public Result forward(ParamSet params, NDArray u, NDArray c, NDArray du, NDArray dc, NDArray classOneHot) {
+    return forward(params, u, c, du, dc, classOneHot, null);
+  }
 
   /**
    * Propagates the jet of one batch.
@@ -88,8 +128,14 @@ public final class TimeMlpJet {
    * @param du time direction of the input (n, d)
    * @param dc time direction of the noise level (n, 1)
    * @param classOneHot (n, classes + 1) or null when unconditional
+   * @param probeDirs Hutchinson probe directions (probes, n, d); null for an exact jet
    */
-  public Result forward(ParamSet params, NDArray u, NDArray c, NDArray du, NDArray dc, NDArray classOneHot) {
+  public Result forward(ParamSet params, NDArray u, NDArray c, NDArray du, NDArray dc, NDArray classOneHot,
+      NDArray probeDirs) {
+    if ((probeDirs != null) != (probes > 0)) {
+      throw new IllegalArgumentException(probes > 0 ? "this jet needs " + probes + " probe directions per row"
+          : "an exact jet takes no probe directions");
+    }
     List<NDArray> p = params.arrays();
     NDManager m = u.getManager();
     long n = u.getShape().get(0);
@@ -125,13 +171,18 @@ public final class TimeMlpJet {
     NDArray spatial = Linear.linear(m.eye(d), win).singletonOrThrow().reshape(d, 1, width)
         .broadcast(new Shape(d, n, width));
     NDArray time = Linear.linear(du, win).singletonOrThrow().add(tembTime);
-    Jet jet = new Jet(h, spatial.concat(time.expandDims(0), 0), m.zeros(new Shape(pairs.length, n, width)));
+    NDArray first = spatial.concat(time.expandDims(0), 0);
+    if (probes > 0) {
+      first = first.concat(Linear.linear(probeDirs.reshape(probes * n, d), win).singletonOrThrow()
+          .reshape(probes, n, width), 0);
+    }
+    Jet jet = new Jet(h, first, m.zeros(new Shape(pairs.length, n, width)));
     for (int k = 0; k < net.config().depth(); k++) {
       Jet y = linear(silu(jet), p.get(i++), p.get(i++));
       jet = new Jet(jet.v.add(y.v), jet.t.add(y.t), jet.s.add(y.s));
     }
     Jet out = linear(silu(jet), p.get(i++), p.get(i));
-    return new Result(out.v, out.t.get("0:" + d), out.t.get(d), out.s);
+    return new Result(out.v, out.t.get("0:" + d), out.t.get(d), out.s, probeDirs);
   }
 
   /**
@@ -139,6 +190,12 @@ public final class TimeMlpJet {
    * {@code r}.
    */
   public NDArray gradDivergence(Result r) {
+    if (probes > 0) {
+      // mean over probes p of sum_i v_{p,i} d_j d_{v_p} F_i; pairs are (j, p) j-major.
+      long n = r.value().getShape().get(0);
+      NDArray s = r.second().reshape(d, probes, n, d);
+      return s.mul(r.probeDirs().expandDims(0)).sum(new int[] {3}).mean(new int[] {1}).transpose();
+    }
     NDList cols = new NDList();
     for (int j = 0; j < d; j++) {
       NDArray sum = null;
@@ -179,7 +236,6 @@ public final class TimeMlpJet {
   private Jet linear(Jet x, NDArray weight, NDArray bias) {
     long n = x.v.getShape().get(0);
     long width = x.v.getShape().get(1);
-    int m1 = d + 1;
     NDArray stacked = NDArrays.concat(new NDList(x.v.expandDims(0), x.t, x.s), 0);
     NDArray y = Linear.linear(stacked.reshape(-1, width), weight).singletonOrThrow();
     long out = weight.getShape().get(0);

@@ -57,18 +57,46 @@ public final class ScoreFokkerPlanckResidual {
   private final Prediction kind;
   private final TimeMlpJet jet;
 
-  public ScoreFokkerPlanckResidual(TimeMlp net, Objective objective, GaussianPath path, double sigmaData) {
+  /**
+   * @param probes 0: exact grad(div s); &gt; 0: Hutchinson estimate with that many Rademacher probes
+   *     per row (see {@link TimeMlpJet}); |r|^2 then carries the estimator's variance as a bias
+   */
+  public ScoreFokkerPlanckResidual(TimeMlp net, Objective objective, GaussianPath path, double sigmaData,
+      int probes) {
     this.objective = objective;
     this.path = path;
     this.sigmaData = sigmaData;
     this.kind = objective.prediction();
-    this.jet = new TimeMlpJet(net);
+    this.jet = new TimeMlpJet(net, probes);
   }
 
-  /** For the network, objective and path of a training configuration. */
+  /** For the network, objective, path and fpProbes of a training configuration. */
   public static ScoreFokkerPlanckResidual of(TrainConfig config) {
     return new ScoreFokkerPlanckResidual(new TimeMlp(config.network()), config.objective(), config.gaussianPath(),
-        config.sigmaData());
+        config.sigmaData(), config.fpProbes());
+  }
+
+  /** Hutchinson probes per row (0 = exact). */
+  public int probes() {
+    return jet.probes();
+  }
+
+  /**
+   * Rademacher probe directions (probes, n, d) as floats: probe p of row i uses {@code rows[i]}
+   * (drawn in probe order, after whatever the caller drew from it).
+   */
+  public float[] rademacherProbes(Rng[] rows, int d) {
+    int n = rows.length;
+    int probes = jet.probes();
+    float[] v = new float[probes * n * d];
+    for (int i = 0; i < n; i++) {
+      for (int q = 0; q < probes; q++) {
+        for (int j = 0; j < d; j++) {
+          v[(q * n + i) * d + j] = (float) rows[i].nextRademacher();
+        }
+      }
+    }
+    return v;
   }
 
   public TimeMlpJet jet() {
@@ -166,12 +194,18 @@ public final class ScoreFokkerPlanckResidual {
    * @param classOneHot (n, classes + 1) or null
    */
   public Result evaluate(ParamSet params, NDArray x, NDArray u, NDArray c, Coefficients k, NDArray classOneHot) {
+    return evaluate(params, x, u, c, k, classOneHot, null);
+  }
+
+  /** As above, with Hutchinson probe directions (probes, n, d) when {@link #probes()} &gt; 0 (else null). */
+  public Result evaluate(ParamSet params, NDArray x, NDArray u, NDArray c, Coefficients k, NDArray classOneHot,
+      NDArray probeDirs) {
     NDManager m = x.getManager();
     NDArray a = column(m, k.a());
     NDArray b = column(m, k.b());
     NDArray cIn = column(m, k.cIn());
     TimeMlpJet.Result jr = jet.forward(params, u, c, x.mul(column(m, k.cInDot())), column(m, k.cNoiseDot()),
-        classOneHot);
+        classOneHot, probeDirs);
     NDArray f = jr.value();
     NDArray bc = b.mul(cIn);
     NDArray s = x.mul(a).add(f.mul(b));
@@ -241,8 +275,10 @@ public final class ScoreFokkerPlanckResidual {
     float[] xs = new float[n * d];
     float[] us = new float[n * d];
     float[] cs = new float[n];
+    Rng[] rows = new Rng[n];
     for (int i = 0; i < n; i++) {
       Rng r = Rng.of(seed).stream(i);
+      rows[i] = r;
       t[i] = tLo + (tHi - tLo) * r.nextDouble();
       Parameterisation p = fp.param(t[i]);
       cs[i] = (float) p.cNoise();
@@ -253,10 +289,12 @@ public final class ScoreFokkerPlanckResidual {
       }
     }
     Coefficients k = fp.coefficients(t);
+    float[] probeDirs = fp.probes() > 0 ? fp.rademacherProbes(rows, d) : null;
     try (NDManager m = DjlRuntime.newManager()) {
       ParamSet params = ParamSet.of(m, fp.jet.net().specs(), weights, false);
       Result res = fp.evaluate(params, m.create(xs, new Shape(n, d)), m.create(us, new Shape(n, d)),
-          m.create(cs, new Shape(n, 1)), k, null);
+          m.create(cs, new Shape(n, 1)), k, null,
+          probeDirs == null ? null : m.create(probeDirs, new Shape(fp.probes(), n, d)));
       return res.weighted().square().sum().getFloat() / ((double) n * d);
     }
   }

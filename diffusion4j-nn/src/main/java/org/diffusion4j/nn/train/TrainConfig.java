@@ -24,8 +24,10 @@ import org.diffusion4j.path.Paths;
  *
  * <p>{@code fpWeight} lambda &gt;= 0 adds the score Fokker-Planck penalty
  * lambda E_t E_x |r~|^2 / d of {@link org.diffusion4j.nn.objective.ScoreFokkerPlanckResidual}
- * (Deveney et al. 2023) to the loss; 0 (the default) trains exactly as without it. It is written
- * to JSON only when non-zero, so configs and checkpoints without it read as 0.
+ * (Deveney et al. 2023) to the loss; 0 (the default) trains exactly as without it.
+ * {@code fpProbes} P &gt; 0 estimates its grad(div s) term with P Rademacher probes per row
+ * (Hutchinson) instead of exactly (0, the default; exact costs d(d+1)/2 second directions). Both
+ * are written to JSON only when non-zero, so configs and checkpoints without them read as 0.
  */
 public record TrainConfig(
     String data,
@@ -51,7 +53,8 @@ public record TrainConfig(
     long seed,
     long checkpointEvery,
     int keepCheckpoints,
-    double fpWeight) {
+    double fpWeight,
+    int fpProbes) {
 
   public TrainConfig {
     pathOptions = Map.copyOf(new TreeMap<>(pathOptions));
@@ -70,6 +73,7 @@ public record TrainConfig(
     require(checkpointEvery >= 0, "checkpoint-every must be >= 0, got " + checkpointEvery);
     require(keepCheckpoints >= 1, "keep-checkpoints must be >= 1, got " + keepCheckpoints);
     require(fpWeight >= 0 && Double.isFinite(fpWeight), "fp-weight must be >= 0, got " + fpWeight);
+    require(fpProbes >= 0, "fp-probes must be >= 0, got " + fpProbes);
   }
 
   private static void require(boolean ok, String message) {
@@ -87,7 +91,7 @@ public record TrainConfig(
   public TrainConfig withSteps(long newSteps) {
     return new TrainConfig(data, network, objective, path, pathOptions, weighting, timeSampling, sigmaData, newSteps,
         batch, lr, warmupSteps, minLrRatio, beta1, beta2, adamEps, weightDecay, clipNorm, emaDecay, classDropout, seed,
-        checkpointEvery, keepCheckpoints, fpWeight);
+        checkpointEvery, keepCheckpoints, fpWeight, fpProbes);
   }
 
   /** Learning rate for step k (0-based): linear warm-up, then cosine decay to lr * minLrRatio. */
@@ -137,6 +141,7 @@ public record TrainConfig(
     b.checkpointEvery = checkpointEvery;
     b.keepCheckpoints = keepCheckpoints;
     b.fpWeight = fpWeight;
+    b.fpProbes = fpProbes;
     return b;
   }
 
@@ -166,6 +171,7 @@ public record TrainConfig(
     private long checkpointEvery = 1000;
     private int keepCheckpoints = 2;
     private double fpWeight = 0;
+    private int fpProbes = 0;
 
     private Builder(int dim) {
       this.network = MlpConfig.defaults(dim);
@@ -194,13 +200,14 @@ public record TrainConfig(
     public Builder checkpointEvery(long v) { this.checkpointEvery = v; return this; }
     public Builder keepCheckpoints(int v) { this.keepCheckpoints = v; return this; }
     public Builder fpWeight(double v) { this.fpWeight = v; return this; }
+    public Builder fpProbes(int v) { this.fpProbes = v; return this; }
 
     public TrainConfig build() {
       Weighting w = weighting != null ? weighting
           : objective == Objective.INTERPOLANT_SCORE ? Weighting.SIGMA2 : Weighting.NONE;
       return new TrainConfig(data, network, objective, path, pathOptions, w, timeSampling, sigmaData, steps, batch,
           lr, warmupSteps, minLrRatio, beta1, beta2, adamEps, weightDecay, clipNorm, emaDecay, classDropout, seed,
-          checkpointEvery, keepCheckpoints, fpWeight);
+          checkpointEvery, keepCheckpoints, fpWeight, fpProbes);
     }
   }
 
@@ -242,6 +249,9 @@ public record TrainConfig(
     num(sb, "checkpointEvery", checkpointEvery);
     if (fpWeight != 0) {
       num(sb, "fpWeight", fpWeight);
+    }
+    if (fpProbes != 0) {
+      num(sb, "fpProbes", fpProbes);
     }
     sb.append("  \"keepCheckpoints\": ").append(keepCheckpoints).append("\n}\n");
     return sb.toString();
@@ -298,7 +308,8 @@ public record TrainConfig(
         (long) Json.number(m.get("seed"), "seed"),
         (long) Json.number(m.get("checkpointEvery"), "checkpointEvery"),
         (int) Json.number(m.get("keepCheckpoints"), "keepCheckpoints"),
-        m.containsKey("fpWeight") ? Json.number(m.get("fpWeight"), "fpWeight") : 0);
+        m.containsKey("fpWeight") ? Json.number(m.get("fpWeight"), "fpWeight") : 0,
+        m.containsKey("fpProbes") ? (int) Json.number(m.get("fpProbes"), "fpProbes") : 0);
   }
 
   /**

@@ -234,7 +234,9 @@ public final class Trainer implements AutoCloseable {
     ScoreFokkerPlanckResidual.Coefficients fpCoef = null;
     float[] xt = null;
     float[] fpRowWeight = null;
+    float[] fpProbeDirs = null;
     if (fp != null) {
+      fpProbeDirs = fp.probes() > 0 ? fp.rademacherProbes(rows, d) : null;
       boolean importance = config.timeSampling() == org.diffusion4j.nn.objective.TimeSampling.IMPORTANCE;
       fpCoef = fp.coefficients(t);
       xt = new float[n * d];
@@ -267,7 +269,7 @@ public final class Trainer implements AutoCloseable {
           f = net.net().forward(net.params(), x, c, oneHot);
         } else {
           ScoreFokkerPlanckResidual.Result res = fp.evaluate(net.params(), sm.create(xt, new Shape(n, d)), x, c,
-              fpCoef, oneHot);
+              fpCoef, oneHot, fpProbeDirs == null ? null : sm.create(fpProbeDirs, new Shape(fp.probes(), n, d)));
           f = res.value();
           fpPenalty = res.weighted().square().sum(new int[] {1}).mul(sm.create(fpRowWeight, new Shape(n))).sum()
               .div((float) ((double) n * d));

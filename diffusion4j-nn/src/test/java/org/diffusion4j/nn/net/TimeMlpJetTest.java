@@ -122,6 +122,58 @@ public class TimeMlpJetTest {
   }
 
   /**
+   * Hutchinson grad(div F) with all 2^d sign vectors as the probes of every row equals the exact
+   * one (E[v v^T] = I holds exactly over the full sign set), and the other outputs are unchanged.
+   */
+  @org.junit.jupiter.api.Test
+  void hutchinsonWithAllSignVectorsIsExact() {
+    int d = 3;
+    int probes = 1 << d;
+    MlpConfig cfg = new MlpConfig(d, 16, 2, 8, TimeEmbedding.FOURIER, 1.0, 0, 9);
+    TimeMlp net = new TimeMlp(cfg);
+    float[][] w = net.initialValues();
+    for (float[] a : w) {
+      for (int j = 0; j < a.length; j++) {
+        a[j] *= 2.5f;
+      }
+    }
+    int n = 5;
+    float[] v = new float[probes * n * d];
+    for (int q = 0; q < probes; q++) {
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < d; j++) {
+          v[(q * n + i) * d + j] = ((q >> j) & 1) == 0 ? 1f : -1f;
+        }
+      }
+    }
+    try (NDManager m = DjlRuntime.newManager()) {
+      ParamSet p = ParamSet.of(m, net.specs(), w, false);
+      NDArray u = m.randomNormal(new Shape(n, d));
+      NDArray c = m.randomUniform(0f, 1f, new Shape(n, 1));
+      TimeMlpJet exact = new TimeMlpJet(net);
+      TimeMlpJet hutch = new TimeMlpJet(net, probes);
+      TimeMlpJet.Result re = exact.forward(p, u, c, u.mul(0.3f), c.mul(0.7f), null);
+      TimeMlpJet.Result rh = hutch.forward(p, u, c, u.mul(0.3f), c.mul(0.7f), null, m.create(v, new Shape(probes, n, d)));
+      check("hutchinson grad div", exact.gradDivergence(re).toFloatArray(),
+          toDouble(hutch.gradDivergence(rh).toFloatArray()), 1e-5);
+      check("spatial", re.spatial().toFloatArray(), toDouble(rh.spatial().toFloatArray()), 1e-6);
+      check("time", re.time().toFloatArray(), toDouble(rh.time().toFloatArray()), 1e-6);
+      // A single probe is not exact (the off-diagonal Hessian terms enter).
+      TimeMlpJet one = new TimeMlpJet(net, 1);
+      float[] v1 = java.util.Arrays.copyOf(v, n * d);
+      java.util.Arrays.fill(v1, 1f);
+      float[] est = one.gradDivergence(one.forward(p, u, c, u, c, null, m.create(v1, new Shape(1, n, d))))
+          .toFloatArray();
+      float[] ex = exact.gradDivergence(re).toFloatArray();
+      double diff = 0;
+      for (int i = 0; i < est.length; i++) {
+        diff = Math.max(diff, Math.abs(est[i] - ex[i]));
+      }
+      assertTrue(diff > 1e-3, "one all-ones probe should differ from the exact value, max diff " + diff);
+    }
+  }
+
+  /**
    * Every array of a step lives in the step's sub-manager: after it closes, the manager holding
    * the parameters has exactly as many arrays as before (no per-step leak of graphs).
    */

@@ -263,17 +263,36 @@ class ScoreFokkerPlanckResidualTest {
     assertTrue(penalty[1] < 0.7 * penalty[0], "penalty without " + penalty[0] + ", with fp " + penalty[1]);
   }
 
+  /** Training with the Hutchinson variant (1 probe) runs, reports a finite penalty and skips no step. */
+  @Test
+  void hutchinsonPenaltyTrains() {
+    GaussianMixture g = GaussianMixture.gaussian(new double[] {0.5, -0.5}, new double[] {0.3, 0.3});
+    Dataset data = Dataset.of("gauss", g.sample(1, 512));
+    MlpConfig net = new MlpConfig(2, 16, 1, 8, TimeEmbedding.FOURIER, 1.0, 0, 2);
+    TrainConfig cfg = TrainConfig.builder(2).network(net).objective(Objective.EPS).path("vp-linear").steps(20)
+        .batch(64).seed(4).fpWeight(1).fpProbes(1).build();
+    try (Trainer tr = Trainer.create(cfg, data)) {
+      while (tr.stepsDone() < cfg.steps()) {
+        tr.trainStep();
+      }
+      assertEquals(0, tr.skippedSteps());
+      assertTrue(Double.isFinite(tr.lastFpPenalty()) && tr.lastFpPenalty() > 0, "penalty " + tr.lastFpPenalty());
+      assertTrue(Double.isFinite(ScoreFokkerPlanckResidual.meanPenalty(cfg, tr.weights(), g.sample(2, 200), 3)));
+    }
+  }
+
   /** fpWeight round-trips through the config JSON; configs written without it read as 0 and differ from fp runs. */
   @Test
   void configJsonCarriesFpWeight() {
-    TrainConfig a = TrainConfig.builder(2).fpWeight(0.25).build();
+    TrainConfig a = TrainConfig.builder(2).fpWeight(0.25).fpProbes(2).build();
     TrainConfig back = TrainConfig.fromJson(a.toJson());
     assertEquals(0.25, back.fpWeight());
+    assertEquals(2, back.fpProbes());
     assertEquals(a, back);
     TrainConfig zero = TrainConfig.builder(2).build();
     assertTrue(!zero.toJson().contains("fpWeight"), "fpWeight 0 is not written (old format)");
     assertEquals(0.0, TrainConfig.fromJson(zero.toJson()).fpWeight());
-    assertEquals(1, zero.differences(a).size(), zero.differences(a).toString());
-    assertEquals(1, a.differences(zero).size(), a.differences(zero).toString());
+    assertEquals(2, zero.differences(a).size(), zero.differences(a).toString());
+    assertEquals(2, a.differences(zero).size(), a.differences(zero).toString());
   }
 }
