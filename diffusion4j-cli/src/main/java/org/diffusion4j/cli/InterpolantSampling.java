@@ -44,7 +44,8 @@ import picocli.CommandLine.ParseResult;
  * since it grows as 1 / alpha(t) towards the data, eps(t) = EPS alpha(t)^2 so that the noise
  * vanishes there; time runs on [0, 1 - m]. {@code --reward} runs
  * {@link RolloverBudgetForcing} on that flow SDE (Euler-Maruyama); with {@code --budget 1} it is
- * plain {@code --sde-eps} sampling with {@code --solver euler}, bit for bit.
+ * plain {@code --sde-eps} sampling with {@code --solver euler} (bit for bit for a batch-independent
+ * field such as an exact mixture; to float32 rounding for a network, evaluated row by row here).
  */
 final class InterpolantSampling {
   /** Default eps of reward-guided sampling (eps(t) = 2 alpha(t)^2). */
@@ -206,7 +207,9 @@ final class InterpolantSampling {
   /** A diffusion model (gmm: or a d4j train run) on the cond-ot or trig path, as a flow. */
   private static int sampleFlowModel(SampleCommand c, int steps, Scheme scheme) throws IOException {
     GaussianPath path = c.pathOptions.create();
-    Prediction kind = c.prediction == null ? null : Prediction.parse(c.prediction);
+    // An analytic model exposes the velocity itself: a converted eps or x0 prediction would be
+    // singular at the noise end (alpha = 0), where the flow starts.
+    Prediction kind = c.prediction == null ? Prediction.VELOCITY : Prediction.parse(c.prediction);
     ModelSpecs.ResolvedModel m = ModelSpecs.resolve(c.model, path, kind);
     Interpolant oneSided = m.path() instanceof CondOtPath ? Interpolant.oneSidedLinear()
         : m.path() instanceof TrigPath ? Interpolant.oneSidedTrigonometric() : null;
