@@ -27,9 +27,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Train a neural denoiser / velocity field on a 2-D toy set or an NPY/CSV file.",
         "Writes OUT/checkpoints/ (atomic; --resume continues bit-for-bit), OUT/loss.png and OUT/losses.csv.",
-        "--objective interpolant trains a stochastic interpolant from --source to --target instead (no --data):",
-        "  OUT/interpolant.json, OUT/velocity/ and OUT/denoiser/ checkpoints; its defaults are --steps 3000 --batch 256",
-        "  --lr 3e-3 --width 128 --depth 3 --ema 0.995. Sample it with d4j sample --model OUT.",
+        "--objective interpolant trains a stochastic interpolant from --source to --target instead of --data"
+            + " (OUT/interpolant.json, OUT/velocity/ and OUT/denoiser/ checkpoints), with the defaults --steps 3000"
+            + " --batch 256 --lr 3e-3 --width 128 --depth 3 --ema 0.995; sample it with d4j sample --model OUT.",
         "The first run unpacks the PyTorch native library (~430 MB) into DJL_CACHE_DIR (default ~/.djl.ai)."})
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -48,7 +48,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin InterpolantTraining.Options interpolantOptions;
 
-  @Option(names = "--path", description = "Gaussian path (default: cond-ot for flow/interpolant, edm for edm, else vp-linear).")
+  @Option(names = "--path", description = "Gaussian path (default: cond-ot for flow/interpolant-b/-score, edm for edm, else vp-linear).")
   String path;
 
   @Option(names = "--path-option", paramLabel = "KEY=VALUE", description = "Path option, e.g. beta-max=20 (repeatable).")

@@ -60,9 +60,12 @@ class InterpolantCommandsTest {
     assertFalse(Files.exists(run.resolve("standardization.json")));
     Path ode = dir.resolve("ode.npy");
     Run r = d4j("sample", "--model", run.toString(), "--n", "50", "--steps", "4", "--out", ode.toString(), "--plot",
-        dir.resolve("p.png").toString());
+        dir.resolve("p.png").toString(), "--reference", "checkerboard");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.err().lines().anyMatch("nfe=8"::equals), r.err());
+    Matcher w = Pattern.compile("sliced W1 to checkerboard=([0-9.]+) floor=([0-9.]+)").matcher(r.err());
+    assertTrue(w.find(), r.err());
+    assertTrue(Double.parseDouble(w.group(1)) > 0 && Double.parseDouble(w.group(2)) > 0, r.err());
     Batch x = Npy.readBatch(ode);
     assertEquals(50, x.n());
     assertEquals(2, x.d());
