@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.UnaryOperator;
@@ -24,7 +25,7 @@ import org.diffusion4j.nn.interpolant.InterpolantTrainConfig;
 import org.diffusion4j.nn.interpolant.LearnedInterpolant;
 import org.diffusion4j.path.CondOtPath;
 import org.diffusion4j.path.GaussianPath;
-import org.diffusion4j.path.TrigPath;
+import org.diffusion4j.path.Paths;
 import org.diffusion4j.random.Noise;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -217,15 +218,43 @@ final class InterpolantSampling {
     // singular at the noise end (alpha = 0), where the flow starts.
     Prediction kind = c.prediction == null ? Prediction.VELOCITY : Prediction.parse(c.prediction);
     ModelSpecs.ResolvedModel m = ModelSpecs.resolve(c.model, path, kind);
-    Interpolant oneSided = m.path() instanceof CondOtPath ? Interpolant.oneSidedLinear()
-        : m.path() instanceof TrigPath ? Interpolant.oneSidedTrigonometric() : null;
-    if (oneSided == null) {
+    GaussianPath full = flowPath(m.path());
+    if (full == null) {
       throw new UsageException("--sde-eps and --reward convert a flow's ODE into an SDE and need the cond-ot or trig path,"
           + " not " + m.path().name() + "; for stochastic sampling on it choose a stochastic --solver (e.g. euler-maruyama)");
     }
-    Flow flow = new Flow(oneSided, FlowConversions.velocityOf(m.denoiser(), m.path()), 1 - END_MARGIN, m.toDataUnits());
+    Interpolant oneSided = full instanceof CondOtPath ? Interpolant.oneSidedLinear() : Interpolant.oneSidedTrigonometric();
+    Flow flow = new Flow(oneSided, FlowConversions.velocityOf(m.denoiser(), full), 1 - END_MARGIN, m.toDataUnits());
     Batch x0 = Noise.standardNormal(c.seed, c.n, m.denoiser().dim());
+    // The flow starts at the noise end, alpha = 0, where an eps or score prediction cannot be
+    // converted to a velocity (x0 = (x - sigma eps) / alpha): say so instead of failing at step 0.
+    Batch probe = new Batch(1, x0.d());
+    System.arraycopy(x0.data(), 0, probe.data(), 0, x0.d());
+    Batch v = probe.zerosLike();
+    flow.velocity().evaluate(0, probe, v);
+    if (v.firstNonFinite() >= 0) {
+      throw new UsageException("the velocity of " + m.description() + " is not finite at the noise end (alpha = 0),"
+          + " where the flow SDE starts; use a velocity / x0 / v model (e.g. d4j train --objective flow)");
+    }
     return sampleFlow(c, flow, x0, steps, scheme, m.description());
+  }
+
+  /**
+   * The cond-ot or trig path on its whole time range [0, 1] if {@code p} is one of them (a trained
+   * run's path is the same schedule restricted to its training range, which would shift the time
+   * map of {@link FlowConversions#velocityOf}), else null.
+   */
+  static GaussianPath flowPath(GaussianPath p) {
+    if (!p.name().equals("cond-ot") && !p.name().equals("trig")) {
+      return null;
+    }
+    GaussianPath full = Paths.create(p.name(), Map.of());
+    for (double t : new double[] {0.25, 0.5, 0.75}) {
+      if (Math.abs(full.alpha(t) - p.alpha(t)) > 1e-12 || Math.abs(full.sigma(t) - p.sigma(t)) > 1e-12) {
+        return null;
+      }
+    }
+    return full;
   }
 
   /** The flow's SDE (score from the velocity, eps(t) = EPS alpha(t)^2), reward-guided with --reward. */

@@ -151,6 +151,44 @@ class InterpolantCommandsTest {
   }
 
   /**
+   * --sde-eps and --reward on a diffusion run of d4j train --objective flow (cond-ot) trained on a
+   * shifted file: samples and rewards are in the file's units (a reward on model units, around 0,
+   * would be 0 for the box x &gt; 50 that holds half the data). An eps run cannot start the flow at
+   * alpha = 0: a usage error.
+   */
+  @Test
+  void flowSdeAndRewardOnATrainedDiffusionRunUseFileUnits() throws Exception {
+    Batch tgt = Noise.standardNormal(4, 1000, 2);
+    for (int i = 0; i < 1000; i++) {
+      tgt.set(i, 0, 50 + 10 * tgt.get(i, 0));
+      tgt.set(i, 1, 7 + 2 * tgt.get(i, 1));
+    }
+    Path data = dir.resolve("d.npy");
+    Npy.write(data, tgt);
+    Path run = dir.resolve("flow");
+    Run t = d4j("train", "--objective", "flow", "--data", data.toString(), "--steps", "30", "--batch", "128", "--width",
+        "32", "--depth", "1", "--out", run.toString());
+    assertEquals(0, t.code(), t.err());
+    Path x = dir.resolve("x.npy");
+    Run s = d4j("sample", "--model", run.toString(), "--sde-eps", "1", "--n", "400", "--steps", "10", "--out", x.toString());
+    assertEquals(0, s.code(), s.err());
+    double[] m = columnMeans(Npy.readBatch(x));
+    assertTrue(Math.abs(m[0] - 50) < 10 && Math.abs(m[1] - 7) < 2, java.util.Arrays.toString(m));
+    Run r = d4j("sample", "--model", run.toString(), "--reward", "region:50,1000,-1000,1000", "--n", "400", "--steps",
+        "10", "--out", x.toString());
+    assertEquals(0, r.code(), r.err());
+    Matcher mm = Pattern.compile("reward mean=([0-9.]+)").matcher(r.err());
+    assertTrue(mm.find(), r.err());
+    assertTrue(Double.parseDouble(mm.group(1)) > 0.2, r.err());
+    Path eps = dir.resolve("eps");
+    assertEquals(0, d4j("train", "--objective", "eps", "--path", "cond-ot", "--data", "moons", "--steps", "3", "--batch",
+        "16", "--width", "8", "--depth", "1", "--n-train", "100", "--out", eps.toString()).code());
+    Run bad = d4j("sample", "--model", eps.toString(), "--sde-eps", "1", "--n", "10", "--out", x.toString());
+    assertEquals(2, bad.code(), bad.err());
+    assertEquals(1, bad.err().lines().count(), bad.err());
+  }
+
+  /**
    * Reward-guided sampling with budget 1 is plain Euler-Maruyama sampling of the flow's SDE: bit for
    * bit on an exact mixture, to float32 rounding on a trained run.
    */
