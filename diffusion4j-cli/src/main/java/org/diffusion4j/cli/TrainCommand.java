@@ -120,6 +120,9 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     if (InterpolantTraining.selected(objective)) {
+      if (fpWeight != 0) {
+        throw new UsageException("--fp-weight applies to the Gaussian-path objectives, not --objective " + objective);
+      }
       return InterpolantTraining.train(this);
     }
     InterpolantTraining.checkDiffusion(spec, objective, data);

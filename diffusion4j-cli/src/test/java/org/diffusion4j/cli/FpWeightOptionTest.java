@@ -31,5 +31,9 @@ class FpWeightOptionTest {
         "--steps", "5", "--fp-weight", "-1");
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("fp-weight"), bad.err());
+    TrainCommandTest.Run interp = TrainCommandTest.run("train", "--objective", "interpolant", "--target", "moons",
+        "--out", dir.resolve("i").toString(), "--steps", "5", "--fp-weight", "1");
+    assertEquals(2, interp.code(), interp.err());
+    assertTrue(interp.err().contains("--fp-weight"), interp.err());
   }
 }
