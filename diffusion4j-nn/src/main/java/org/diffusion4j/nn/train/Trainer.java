@@ -33,7 +33,8 @@ import org.diffusion4j.random.Rng;
  * <p>With {@link TrainConfig#fpWeight} lambda &gt; 0 the loss gains lambda times the batch mean of
  * |w(t) r(t, x_t)|^2 / d, the score Fokker-Planck residual of {@link ScoreFokkerPlanckResidual}
  * at the same (t, x_t) (times the importance weight when times are importance-sampled); its
- * forward-mode jet also supplies F, so the step still has one forward and one backward.
+ * forward-mode jet also supplies F, so the step still has one forward and one backward. The
+ * recorded loss is the total (data loss + lambda penalty); {@link #lastFpPenalty()} gives the penalty.
  *
  * <p>Loss guard: a step whose loss or gradient norm is not finite is skipped (no update, counted
  * in {@link #skippedSteps()}); after 20 consecutive skips training stops with an error naming the step.
@@ -179,7 +180,8 @@ public final class Trainer implements AutoCloseable {
       if (last || now - lastReport > 100_000_000L) {
         lastReport = now;
         double rate = (step - s0) / Math.max(1e-9, (now - t0) * 1e-9);
-        progress.onProgress(step, total, String.format("loss %.4f  %.0f steps/s", recentLoss(100), rate));
+        String fpNote = fp == null ? "" : String.format("  fp %.4f", lastFpPenalty);
+        progress.onProgress(step, total, String.format("loss %.4f%s  %.0f steps/s", recentLoss(100), fpNote, rate));
       }
     }
   }
