@@ -27,7 +27,7 @@ import org.diffusion4j.sampler.Sampling;
  * target samples, the two-sample noise floor, and the measured penalty E|w r|^2/d on x_t.
  *
  * <pre>
- *   java -cp ... org.diffusion4j.bench.FokkerPlanckGap [steps [n [fpWeight...]]]
+ *   java -cp ... org.diffusion4j.bench.FokkerPlanckGap [steps [n [seed [fpWeight...]]]]
  * </pre>
  */
 public final class FokkerPlanckGap {
@@ -36,11 +36,12 @@ public final class FokkerPlanckGap {
   public static void main(String[] args) {
     long steps = args.length > 0 ? Long.parseLong(args[0]) : 2000;
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 4000;
+    long seed = args.length > 2 ? Long.parseLong(args[2]) : 5;
     double[] weights = {0, 0.1, 1};
-    if (args.length > 2) {
-      weights = new double[args.length - 2];
-      for (int i = 2; i < args.length; i++) {
-        weights[i - 2] = Double.parseDouble(args[i]);
+    if (args.length > 3) {
+      weights = new double[args.length - 3];
+      for (int i = 3; i < args.length; i++) {
+        weights[i - 3] = Double.parseDouble(args[i]);
       }
     }
     int odeNfe = 200;
@@ -53,10 +54,10 @@ public final class FokkerPlanckGap {
     double floor = sw.between(held, held2);
     MlpConfig net = MlpConfig.defaults(2).withWidth(128).withDepth(3);
     TrainConfig base = TrainConfig.builder(2).data("8gaussians").network(net).objective(Objective.EPS)
-        .path("vp-linear").steps(steps).batch(256).lr(2e-3).warmupSteps(100).seed(5).build();
+        .path("vp-linear").steps(steps).batch(256).lr(2e-3).warmupSteps(100).seed(seed).build();
     out.printf(Locale.ROOT, "## ODE-SDE gap, 8 Gaussians, eps objective on vp-linear, MLP %dx%d, %d steps, batch %d,"
-        + " seed 5; ODE = heun %d NFE, SDE = euler-maruyama %d steps (eta 1), same noise; n = %d,"
-        + " SW1 with %d projections%n%n", net.width(), net.depth(), steps, base.batch(), odeNfe, sdeSteps, n,
+        + " seed %d (init seed 0); ODE = heun %d NFE, SDE = euler-maruyama %d steps (eta 1), same noise; n = %d,"
+        + " SW1 with %d projections%n%n", net.width(), net.depth(), steps, base.batch(), seed, odeNfe, sdeSteps, n,
         sw.projections());
     out.println("| fpWeight | train s | penalty E|w r|^2/d | SW1(ODE, SDE) | SW1(ODE, target) | SW1(SDE, target) | noise floor |");
     out.println("|---|---|---|---|---|---|---|");
