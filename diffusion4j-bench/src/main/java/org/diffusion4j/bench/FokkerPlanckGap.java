@@ -28,12 +28,59 @@ import org.diffusion4j.sampler.Sampling;
  *
  * <pre>
  *   java -cp ... org.diffusion4j.bench.FokkerPlanckGap [steps [n [seed [fpWeight...]]]]
+ *   java -cp ... org.diffusion4j.bench.FokkerPlanckGap cost [rounds]   # ms per step, plain vs penalty
  * </pre>
+ *
+ * <p>{@code cost} interleaves blocks of 100 training steps of the same model without and with the
+ * penalty (exact, and Hutchinson with 1 probe), so that both see the same machine load.
  */
 public final class FokkerPlanckGap {
   private FokkerPlanckGap() {}
 
+  static void cost(int rounds) {
+    Dataset train = Toy2d.EIGHT_GAUSSIANS.sample(1, 20000);
+    MlpConfig net = MlpConfig.defaults(2).withWidth(128).withDepth(3);
+    TrainConfig base = TrainConfig.builder(2).data("8gaussians").network(net).objective(Objective.EPS)
+        .path("vp-linear").steps(1_000_000).batch(256).seed(5).build();
+    TrainConfig[] cfgs = {base, base.toBuilder().fpWeight(1).build(), base.toBuilder().fpWeight(1).fpProbes(1).build()};
+    String[] names = {"plain", "fp exact", "fp hutchinson-1"};
+    Trainer[] trainers = new Trainer[cfgs.length];
+    double[] ms = new double[cfgs.length];
+    try {
+      for (int k = 0; k < cfgs.length; k++) {
+        trainers[k] = Trainer.create(cfgs[k], train);
+        for (int i = 0; i < 50; i++) {
+          trainers[k].trainStep(); // warm-up
+        }
+      }
+      for (int r = 0; r < rounds; r++) {
+        for (int k = 0; k < cfgs.length; k++) {
+          long t0 = System.nanoTime();
+          for (int i = 0; i < 100; i++) {
+            trainers[k].trainStep();
+          }
+          ms[k] += (System.nanoTime() - t0) / 1e6 / 100 / rounds;
+        }
+      }
+    } finally {
+      for (Trainer t : trainers) {
+        if (t != null) {
+          t.close();
+        }
+      }
+    }
+    System.out.println("| step (d = 2, width 128, 3 blocks, batch 256) | ms per step | vs plain |");
+    System.out.println("|---|---|---|");
+    for (int k = 0; k < cfgs.length; k++) {
+      System.out.printf(Locale.ROOT, "| %s | %.2f | %.1fx |%n", names[k], ms[k], ms[k] / ms[0]);
+    }
+  }
+
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("cost")) {
+      cost(args.length > 1 ? Integer.parseInt(args[1]) : 3);
+      return;
+    }
     long steps = args.length > 0 ? Long.parseLong(args[0]) : 2000;
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 4000;
     long seed = args.length > 2 ? Long.parseLong(args[2]) : 5;
