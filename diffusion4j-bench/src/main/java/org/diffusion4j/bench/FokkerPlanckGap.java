@@ -84,7 +84,7 @@ public final class FokkerPlanckGap {
     long steps = args.length > 0 ? Long.parseLong(args[0]) : 2000;
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 4000;
     long seed = args.length > 2 ? Long.parseLong(args[2]) : 5;
-    double[] weights = {0, 0.1, 1};
+    double[] weights = {0, 0.01, 0.1, 1};
     if (args.length > 3) {
       weights = new double[args.length - 3];
       for (int i = 3; i < args.length; i++) {
