@@ -64,4 +64,33 @@ class InterpolantCommandsTest {
     assertEquals(2, d4j("train-interpolant", "--target", "moons", "--interpolant", "spline", "--out", dir.resolve("b").toString()).code());
     assertEquals(2, d4j("sample-interpolant", "--model", dir.toString(), "--out", dir.resolve("c").toString()).code());
   }
+
+  /** d4j likelihood on an interpolant run: ODE and SDE rows, the (n, 2) output, and the usage errors. */
+  @Test
+  void likelihoodOfAnInterpolantRun() throws Exception {
+    Path run = dir.resolve("lrun");
+    Run t = d4j("train-interpolant", "--source", "gaussian", "--target", "8gaussians", "--steps", "20", "--batch", "64",
+        "--width", "32", "--depth", "1", "--n-train", "2000", "--out", run.toString());
+    assertEquals(0, t.code(), t.err());
+    Path data = dir.resolve("x.npy");
+    Npy.write(data, org.diffusion4j.random.Noise.standardNormal(4, 5, 2));
+    Run r = d4j("likelihood", "--model", run.toString(), "--data", data.toString(), "--sde-eps", "0,0.5", "--paths", "8",
+        "--steps", "10");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("jensen bound") && r.out().contains("row 4"), r.out());
+    Path out = dir.resolve("lp.npy");
+    Run w = d4j("likelihood", "--model", run.toString(), "--data", data.toString(), "--sde-eps", "0.5", "--paths", "4",
+        "--steps", "5", "--hutchinson", "1", "--out", out.toString());
+    assertEquals(0, w.code(), w.err());
+    Batch lp = Npy.readBatch(out);
+    assertEquals(5, lp.n());
+    assertEquals(2, lp.d());
+    for (int i = 0; i < 5; i++) {
+      assertTrue(lp.get(i, 0) <= lp.get(i, 1) + 1e-12, "Jensen bound above the log mean weight, row " + i);
+    }
+    assertEquals(2, d4j("likelihood", "--model", run.toString(), "--data", data.toString(), "--sde-eps", "0,0.5", "--out",
+        out.toString()).code());
+    assertEquals(2, d4j("likelihood", "--model", run.toString(), "--data", data.toString(), "--sde-eps", "-1").code());
+    assertEquals(2, d4j("likelihood", "--model", run.toString(), "--data", data.toString(), "--paths", "0").code());
+  }
 }
