@@ -65,7 +65,7 @@ final class InterpolantLikelihoodReport {
       o.printf(Locale.ROOT, "quantity   log rho_hat(x) of the model on t in [%s, %s]: rho0 = N(0, I) at t = %s%s, the data taken"
           + " as the state at t = %s%n", LikelihoodCommand.num(t0), LikelihoodCommand.num(t1), LikelihoodCommand.num(t0),
           t0 > 0 ? " (approximate: x_t0 also holds t0 x1 + gamma(t0) z)" : "", LikelihoodCommand.num(t1));
-      o.printf(Locale.ROOT, "method     reweighted backward SDE paths (Girsanov), %d paths per point, %d Heun steps, divergence"
+      o.printf(Locale.ROOT, "method     reweighted backward SDE paths (Girsanov), %d paths per point, %d Heun steps (quadratic grid), divergence"
           + " of b by autograd (%s); eps = 0 is the ODE (exact change of variables)%n", opt.paths(), opt.steps(),
           opt.probes() == null ? "exact" : "Hutchinson, " + opt.probes() + " probes");
       o.printf(Locale.ROOT, "columns    Jensen bound E[log w] <= log rho_hat; log mean weight (consistent, biased low by"
@@ -78,7 +78,8 @@ final class InterpolantLikelihoodReport {
       for (double e : opt.eps()) {
         double start = bar.elapsedSeconds();
         SdeInterpolantLikelihood.Builder b = SdeInterpolantLikelihood.builder(m.velocityDivergence(probes, opt.seed()), rho0)
-            .eps(e).times(t0, t1).steps(opt.steps()).paths(e == 0 ? 1 : opt.paths()).seed(opt.seed());
+            .eps(e).times(t0, t1).grid(SdeInterpolantLikelihood.Grid.QUADRATIC).steps(opt.steps())
+            .paths(e == 0 ? 1 : opt.paths()).seed(opt.seed());
         if (e > 0) {
           b.score(m.scoreField());
         }

@@ -76,6 +76,17 @@ public final class SdeInterpolantLikelihood {
     FEYNMAN_KAC
   }
 
+  /** Placement of the time grid on [tStart, tEnd]. */
+  public enum Grid {
+    /** Equal steps. */
+    UNIFORM,
+    /**
+     * t_k = tEnd - (tEnd - tStart) (k / N)^2: steps growing linearly from the data end, where the
+     * fields of a concentrated rho1 are stiffest (the first-order bias there dominates).
+     */
+    QUADRATIC
+  }
+
   private final DivergenceField velocity;
   private final VectorField score;
   private final DivergenceField scoreDivergence;
@@ -85,6 +96,7 @@ public final class SdeInterpolantLikelihood {
   private final int steps;
   private final int paths;
   private final Scheme scheme;
+  private final Grid grid;
   private final long seed;
   private final double tStart;
   private final double tEnd;
@@ -120,6 +132,10 @@ public final class SdeInterpolantLikelihood {
     steps = b.steps;
     paths = b.paths;
     scheme = b.scheme;
+    if (b.grid == null) {
+      throw new IllegalArgumentException("grid must not be null");
+    }
+    grid = b.grid;
     seed = b.seed;
     tStart = b.tStart;
     tEnd = b.tEnd;
@@ -138,10 +154,11 @@ public final class SdeInterpolantLikelihood {
    * Per-row estimates. {@code lowerBound[i]} = mean over paths of the log-weights (Jensen lower bound
    * on log rho_hat(x_i)) with standard error {@code lowerBoundSe[i]}; {@code logMeanWeight[i]} = log
    * of the mean weight with its delta-method standard error {@code logMeanWeightSe[i]} = sd(w) /
-   * (sqrt(M) mean(w)); {@code effectiveSampleSize[i]} = (sum w)^2 / sum w^2 out of {@code paths}.
+   * (sqrt(M) mean(w)); {@code effectiveSampleSize[i]} = (sum w)^2 / sum w^2 out of {@code paths};
+   * {@code logWeights} holds every path's log-weight, row i's at [i * paths, (i + 1) * paths).
    */
   public record Result(double[] lowerBound, double[] lowerBoundSe, double[] logMeanWeight, double[] logMeanWeightSe,
-      double[] effectiveSampleSize, int paths, int steps, String scheme, Estimator estimator) {
+      double[] effectiveSampleSize, double[] logWeights, int paths, int steps, String scheme, Estimator estimator) {
     /** Mean of the per-row Jensen bounds (a bound on the cross-entropy's negative). */
     public double meanLowerBound() {
       return mean(lowerBound);
@@ -203,14 +220,16 @@ public final class SdeInterpolantLikelihood {
     double[] lmw = new double[n];
     double[] lmwSe = new double[n];
     double[] ess = new double[n];
+    double[] all = new double[n * paths];
     for (int from = 0; from < n; from += chunkRows) {
       int m = Math.min(chunkRows, n - from);
       double[] logw = chunk(x, from, m, firstRow + from);
+      System.arraycopy(logw, 0, all, from * paths, m * paths);
       for (int i = 0; i < m; i++) {
         summarise(logw, i * paths, from + i, lower, lowerSe, lmw, lmwSe, ess);
       }
     }
-    return new Result(lower, lowerSe, lmw, lmwSe, ess, paths, steps, scheme.name().toLowerCase(java.util.Locale.ROOT),
+    return new Result(lower, lowerSe, lmw, lmwSe, ess, all, paths, steps, scheme.name().toLowerCase(java.util.Locale.ROOT),
         estimator);
   }
 
@@ -244,8 +263,8 @@ public final class SdeInterpolantLikelihood {
     // -g dtau of Y is + h g, and -int (...) dtau accumulates as + h (...).
     double span = tEnd - tStart;
     for (int k = 0; k < steps; k++) {
-      double t = tEnd - span * k / steps;
-      double tNext = k == steps - 1 ? tStart : tEnd - span * (k + 1) / steps;
+      double t = timeAt(k);
+      double tNext = timeAt(k + 1);
       double h = tNext - t;
       double e0 = checkEps(t);
       double e1 = checkEps(tNext);
@@ -309,6 +328,15 @@ public final class SdeInterpolantLikelihood {
       }
     }
     return logw;
+  }
+
+  /** Grid time k of steps (exactly tEnd at 0 and tStart at steps). */
+  private double timeAt(int k) {
+    if (k == steps) {
+      return tStart;
+    }
+    double u = (double) k / steps;
+    return tEnd - (tEnd - tStart) * (grid == Grid.UNIFORM ? u : u * u);
   }
 
   /** logw -= (1/2)(s0 + s1) . dN: the Stratonovich integral of sqrt(2 eps) s o dW along the increment dN. */
@@ -466,6 +494,7 @@ public final class SdeInterpolantLikelihood {
     private int steps = 100;
     private int paths = 64;
     private Scheme scheme = Scheme.HEUN;
+    private Grid grid = Grid.UNIFORM;
     private long seed;
     private double tStart = 0;
     private double tEnd = 1;
@@ -518,6 +547,12 @@ public final class SdeInterpolantLikelihood {
 
     public Builder scheme(Scheme scheme) {
       this.scheme = scheme;
+      return this;
+    }
+
+    /** Default {@link Grid#UNIFORM}. */
+    public Builder grid(Grid grid) {
+      this.grid = grid;
       return this;
     }
 

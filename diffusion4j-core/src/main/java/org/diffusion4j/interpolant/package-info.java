@@ -14,6 +14,10 @@
  * {@link org.diffusion4j.interpolant.FlowConversions}); reward-guided particle sampling with
  * rollover budget forcing ({@link org.diffusion4j.interpolant.RolloverBudgetForcing}); the exact
  * ODE likelihood of data-to-data flows ({@link org.diffusion4j.interpolant.InterpolantLikelihood});
+ * the SDE model's likelihood (Jensen bound and log mean weight over reweighted paths,
+ * {@link org.diffusion4j.interpolant.SdeInterpolantLikelihood}, fields with divergences
+ * {@link org.diffusion4j.interpolant.DivergenceField}) and its KL bound
+ * ({@link org.diffusion4j.interpolant.SdeKlBound});
  * and the velocity/score consistency residual
  * ({@link org.diffusion4j.interpolant.ScoreTransportResidual}).
  *

@@ -276,6 +276,31 @@ class SdeInterpolantLikelihoodTest {
     }
   }
 
+  /**
+   * A concentrated target (4 Gaussians of variance 0.04 on a circle of radius 2): with exact fields the
+   * reweighted weight is constant, so the mean log-weight error is the discretisation bias; the
+   * quadratic grid (small steps at the data end) must at least halve it against the uniform grid at
+   * the same cost (measured: about 3x on 8 Gaussians).
+   */
+  @Test
+  void quadraticGridReducesTheBiasOnAConcentratedTarget() {
+    double[][] means = {{2, 0}, {0, 2}, {-2, 0}, {0, -2}};
+    double[][] vars = {{0.04, 0.04}, {0.04, 0.04}, {0.04, 0.04}, {0.04, 0.04}};
+    GaussianMixture rho1 = new GaussianMixture(new double[] {0.25, 0.25, 0.25, 0.25}, means, vars);
+    GaussianInterpolantFields f = new GaussianInterpolantFields(Interpolant.linear(Gamma.sqrtBridge(2)), RHO0, rho1);
+    Batch x = rho1.sample(31, 40);
+    double[] exact = rho1.logDensityData(x);
+    double[] bias = new double[2];
+    for (SdeInterpolantLikelihood.Grid g : SdeInterpolantLikelihood.Grid.values()) {
+      SdeInterpolantLikelihood.Result r = exactModel(f, RHO0, 0.5).grid(g).steps(60).paths(8).seed(1).build().evaluate(x);
+      for (int i = 0; i < x.n(); i++) {
+        bias[g.ordinal()] += (exact[i] - r.lowerBound()[i]) / x.n();
+      }
+    }
+    System.out.printf("bias uniform %.4f quadratic %.4f%n", bias[0], bias[1]);
+    assertTrue(Math.abs(bias[1]) < 0.5 * Math.abs(bias[0]), java.util.Arrays.toString(bias));
+  }
+
   /** Same seed: bitwise identical at 1 and 3 threads and for any chunking, also with Hutchinson probes. */
   @Test
   void deterministicAcrossThreadsAndChunks() throws Exception {
