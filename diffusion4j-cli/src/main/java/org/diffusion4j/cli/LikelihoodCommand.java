@@ -143,6 +143,9 @@ final class LikelihoodCommand implements Callable<Integer> {
       if (bitsPerDim || prediction != null) {
         throw new UsageException("--bits-per-dim and --prediction do not apply to interpolant runs");
       }
+      if (divergence.probes != null && !probe.equalsIgnoreCase("rademacher")) {
+        throw new UsageException("trained models use Rademacher probes; --probe " + probe + " is not available for them");
+      }
       try (ProgressBar bar = ProgressBar.create(spec, "likelihood")) {
         return InterpolantLikelihoodReport.run(stdout, runDir, x, new InterpolantLikelihoodReport.Options(
             sdeEps.isEmpty() ? java.util.List.of(0.0) : sdeEps, paths, steps, divergence.probes, seed, out), bar);
