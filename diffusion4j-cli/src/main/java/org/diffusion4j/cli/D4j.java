@@ -26,8 +26,6 @@ import picocli.CommandLine.Option;
       SearchScheduleCommand.class,
       TrainCommand.class,
       DemoCommand.class,
-      TrainInterpolantCommand.class,
-      SampleInterpolantCommand.class,
       ReflowCommand.class
     })
 public final class D4j implements Runnable {

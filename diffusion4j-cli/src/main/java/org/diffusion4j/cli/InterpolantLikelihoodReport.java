@@ -24,6 +24,25 @@ final class InterpolantLikelihoodReport {
   /** The options that apply; {@code probes} null for the exact (autograd) divergence. */
   record Options(List<Double> eps, int paths, int steps, Integer probes, long seed, Path out) {}
 
+  /** The result with {@code c} added to every log-density (the standardization's log-determinant). */
+  private static SdeInterpolantLikelihood.Result shift(SdeInterpolantLikelihood.Result r, double c) {
+    if (c == 0) {
+      return r;
+    }
+    double[] lb = r.lowerBound().clone();
+    double[] lm = r.logMeanWeight().clone();
+    double[] lw = r.logWeights().clone();
+    for (int i = 0; i < lb.length; i++) {
+      lb[i] += c;
+      lm[i] += c;
+    }
+    for (int i = 0; i < lw.length; i++) {
+      lw[i] += c;
+    }
+    return new SdeInterpolantLikelihood.Result(lb, r.lowerBoundSe(), lm, r.logMeanWeightSe(), r.effectiveSampleSize(), lw,
+        r.paths(), r.steps(), r.scheme(), r.estimator());
+  }
+
   static int run(PrintWriter o, Path runDir, Batch x, Options opt, ProgressBar bar) throws IOException {
     if (opt.eps().isEmpty()) {
       throw new UsageException("--sde-eps needs at least one value");
@@ -55,6 +74,15 @@ final class InterpolantLikelihoodReport {
       if (opt.eps().stream().anyMatch(e -> e > 0) && !m.hasScore()) {
         throw new UsageException("--sde-eps > 0 needs a score, but " + runDir + " was trained with --no-score");
       }
+      // The network sees standardized targets z = (x - mean) / std: log p_x(x) = log p_z(z) - sum_j log std_j.
+      org.diffusion4j.nn.data.Standardization st = NeuralModels.standardization(runDir, m.dim());
+      Batch points = st == null ? x : st.apply(x);
+      double logDet = 0;
+      if (st != null) {
+        for (double sd : st.std()) {
+          logDet -= Math.log(sd);
+        }
+      }
       // The fields were trained on [m, 1 - m]: the model runs there (from t = 0 when gamma = 0, where
       // x_0 ~ N(0, I) exactly), with rho0 = N(0, I) taken as the density at the start.
       double tm = Math.max(c.timeMargin(), 1e-3);
@@ -65,6 +93,10 @@ final class InterpolantLikelihoodReport {
       o.printf(Locale.ROOT, "quantity   log rho_hat(x) of the model on t in [%s, %s]: rho0 = N(0, I) at t = %s%s, the data taken"
           + " as the state at t = %s%n", LikelihoodCommand.num(t0), LikelihoodCommand.num(t1), LikelihoodCommand.num(t0),
           t0 > 0 ? " (approximate: x_t0 also holds t0 x1 + gamma(t0) z)" : "", LikelihoodCommand.num(t1));
+      if (st != null) {
+        o.printf(Locale.ROOT, "scaling    standardization.json of the run applied; its log-determinant %s added%n",
+            LikelihoodCommand.num(logDet));
+      }
       o.printf(Locale.ROOT, "method     reweighted backward SDE paths (Girsanov), %d paths per point, %d Heun steps (quadratic grid), divergence"
           + " of b by autograd (%s); eps = 0 is the ODE (exact change of variables)%n", opt.paths(), opt.steps(),
           opt.probes() == null ? "exact" : "Hutchinson, " + opt.probes() + " probes");
@@ -83,7 +115,7 @@ final class InterpolantLikelihoodReport {
         if (e > 0) {
           b.score(m.scoreField());
         }
-        SdeInterpolantLikelihood.Result r = b.build().evaluate(x);
+        SdeInterpolantLikelihood.Result r = shift(b.build().evaluate(points), logDet);
         bar.onProgress(++done, opt.eps().size(), "eps " + e);
         double ess = 0;
         for (double v : r.effectiveSampleSize()) {

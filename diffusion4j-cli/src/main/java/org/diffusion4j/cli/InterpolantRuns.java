@@ -6,11 +6,9 @@ import org.diffusion4j.array.Batch;
 import org.diffusion4j.nn.data.Dataset;
 import org.diffusion4j.nn.data.Datasets;
 import org.diffusion4j.nn.data.Toy2d;
-import org.diffusion4j.nn.interpolant.InterpolantTrainConfig;
 import org.diffusion4j.random.Noise;
-import org.diffusion4j.cli.plot.Plot;
 
-/** Shared pieces of the interpolant commands: end-point data, held-out draws, scatter panels. */
+/** Shared pieces of the interpolant commands: end-point data and held-out draws. */
 final class InterpolantRuns {
   /** Seed offset of held-out toy draws (never used for training). */
   static final long HELD_OUT = 1_000_003;
@@ -51,27 +49,10 @@ final class InterpolantRuns {
     return b;
   }
 
-  /** The source rows of a run, or null for a Gaussian source. */
-  static Dataset source(InterpolantTrainConfig c, long seed, int n) throws IOException {
-    return c.gaussianSource() ? null : load(c.source(), seed, n);
-  }
-
-  /** A 2-D scatter panel of the first two coordinates. */
-  static Plot scatter(String title, Batch b, int color, double lim) {
-    int n = b.n();
-    double[] x = new double[n];
-    double[] y = new double[n];
-    for (int i = 0; i < n; i++) {
-      x[i] = b.get(i, 0);
-      y[i] = b.d() > 1 ? b.get(i, 1) : 0;
-    }
-    return Plot.of(title).scatter(x, y, Plot.color(color), null).equalAspect().xRange(-lim, lim).yRange(-lim, lim);
-  }
-
   static Path requireRun(Path dir) {
     if (!java.nio.file.Files.exists(dir.resolve("interpolant.json"))) {
       throw new UsageException("--model " + dir + " is not an interpolant run (no interpolant.json); train one with"
-          + " d4j train-interpolant");
+          + " d4j train --objective interpolant");
     }
     return dir;
   }

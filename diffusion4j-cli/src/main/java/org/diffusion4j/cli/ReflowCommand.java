@@ -8,8 +8,10 @@ import java.util.concurrent.Callable;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.interpolant.Straightness;
 import org.diffusion4j.interpolant.coupling.Coupling;
+import org.diffusion4j.io.AtomicFiles;
 import org.diffusion4j.io.Npy;
 import org.diffusion4j.nn.data.Dataset;
+import org.diffusion4j.nn.data.Standardization;
 import org.diffusion4j.nn.interpolant.InterpolantTrainConfig;
 import org.diffusion4j.nn.interpolant.LearnedInterpolant;
 import org.diffusion4j.nn.interpolant.NeuralReflow;
@@ -25,7 +27,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "reflow", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Reflow a trained interpolant: pairs (x0, ODE(x0)) from --model, then a new paired linear flow in OUT.",
-        "Writes OUT/reflow-x0.npy, OUT/reflow-x1.npy and an interpolant run (sample it with d4j sample-interpolant)."})
+        "Writes OUT/reflow-x0.npy, OUT/reflow-x1.npy (in the data's units) and an interpolant run in OUT",
+        "(sample it with d4j sample --model OUT, e.g. with --source gaussian for a run from a Gaussian source)."})
 final class ReflowCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -35,13 +38,13 @@ final class ReflowCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "New run directory.")
   Path out;
 
-  @Option(names = "--pairs", defaultValue = "20000", description = "Generated pairs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--n-train", defaultValue = "20000", description = "Generated training pairs (default: ${DEFAULT-VALUE}).")
   int pairs;
 
   @Option(names = "--ode-steps", defaultValue = "50", description = "Heun steps generating the pairs (default: ${DEFAULT-VALUE}).")
   int odeSteps;
 
-  @Option(names = "--steps", description = "Training steps (default: those of --model).")
+  @Option(names = "--steps", description = "Optimiser steps (default: those of --model).")
   Long steps;
 
   @Option(names = "--seed", defaultValue = "0", description = "Seed of the source draws (default: ${DEFAULT-VALUE}).")
@@ -50,7 +53,7 @@ final class ReflowCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     if (pairs < 2 || odeSteps < 1) {
-      throw new UsageException("--pairs must be >= 2 and --ode-steps >= 1");
+      throw new UsageException("--n-train must be >= 2 and --ode-steps >= 1");
     }
     if (Files.exists(out.resolve("interpolant.json"))) {
       throw new UsageException(out + " already holds an interpolant run; choose another --out");
@@ -62,21 +65,38 @@ final class ReflowCommand implements Callable<Integer> {
     InterpolantTrainConfig base;
     double before;
     Batch probe;
+    Standardization sourceStd;
+    Standardization targetStd;
     try (LearnedInterpolant m = LearnedInterpolant.load(model)) {
       base = m.config();
+      // The pairs live in the model's (standardised) coordinates; the new run keeps them.
+      sourceStd = base.gaussianSource() ? null : InterpolantSampling.sourceStandardization(model, m.dim());
+      targetStd = NeuralModels.standardization(model, m.dim());
       Batch x0 = InterpolantRuns.draws(base.source(), m.dim(), seed + 101, pairs);
       probe = InterpolantRuns.draws(base.source(), m.dim(), seed + 202, Math.min(1000, pairs));
+      if (sourceStd != null) {
+        x0 = sourceStd.apply(x0);
+        probe = sourceStd.apply(probe);
+      }
       pair = NeuralReflow.pairs(m, x0, odeSteps);
       before = Straightness.of(m.velocityField(), probe, 0, 1, odeSteps).value();
     }
     Files.createDirectories(out);
     Path f0 = out.resolve("reflow-x0.npy").toAbsolutePath();
     Path f1 = out.resolve("reflow-x1.npy").toAbsolutePath();
-    Npy.write(f0, pair.x0());
-    Npy.write(f1, pair.x1());
+    // The files hold the pairs in the data's units, with the base run's statistics next to them,
+    // so that drawing x0 from reflow-x0.npy at sampling time gives the training x0 back.
+    Npy.write(f0, sourceStd == null ? pair.x0() : sourceStd.invert(pair.x0()));
+    Npy.write(f1, targetStd == null ? pair.x1() : targetStd.invert(pair.x1()));
+    if (sourceStd != null) {
+      AtomicFiles.writeString(out.resolve(InterpolantTraining.SOURCE_STANDARDIZATION), sourceStd.toJson());
+    }
+    if (targetStd != null) {
+      AtomicFiles.writeString(out.resolve("standardization.json"), targetStd.toJson());
+    }
     InterpolantTrainConfig cfg = NeuralReflow.config(base, f0.toString(), f1.toString(),
         steps != null ? steps : base.train().steps());
-    TrainInterpolantCommand.run(spec, cfg, Dataset.of("reflow-x0", pair.x0()), Dataset.of("reflow-x1", pair.x1()), out);
+    InterpolantTraining.run(spec, cfg, Dataset.of("reflow-x0", pair.x0()), Dataset.of("reflow-x1", pair.x1()), out, -1);
     try (LearnedInterpolant m = LearnedInterpolant.load(out)) {
       double after = Straightness.of(m.velocityField(), probe, 0, 1, odeSteps).value();
       o.printf("straightness S (Liu et al. 2023): before %.4f, after reflow %.4f%n", before, after);

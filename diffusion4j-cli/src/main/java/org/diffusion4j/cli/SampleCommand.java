@@ -26,13 +26,19 @@ import picocli.CommandLine.Spec;
     description = {"Sample a model with any solver ('d4j solvers' lists them) on any path and time grid.",
       "--noise is the state at t-start exactly as given; --out is the state at t-end (with --denoise-final,"
           + " the final data prediction). A run trained on an NPY/CSV file writes samples in the file's units"
-          + " (its standardization.json is undone)."})
+          + " (its standardization.json is undone).",
+      "An interpolant run (d4j train --objective interpolant) is sampled by its ODE, or its SDE with --sde-eps;"
+          + " --sde-eps on a diffusion model on the cond-ot or trig path samples the flow's SDE, and --reward with"
+          + " --budget guides that SDE towards a reward (rollover budget forcing, Kim et al. 2025)."})
 final class SampleCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--model", required = true, paramLabel = "SPEC",
-      description = "The model: gmm:SPEC.json or gmm:NAME (bundled: ring8-2d, three-2d, gmm64-12).")
+      description = "The model: gmm:SPEC.json, gmm:NAME (bundled: ring8-2d, three-2d, gmm64-12) or a run directory"
+          + " of d4j train (diffusion or interpolant).")
   String model;
+
+  @Mixin InterpolantSampling.Options interpolantOptions;
 
   @Option(names = "--prediction", paramLabel = "KIND",
       description = "Prediction kind the analytic model exposes: eps, x0, v, score, velocity (default eps).")
@@ -79,6 +85,9 @@ final class SampleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (InterpolantSampling.handles(this)) {
+      return InterpolantSampling.sample(this);
+    }
     GaussianPath path = pathOptions.create();
     Prediction kind = prediction == null ? null : Prediction.parse(prediction);
     ModelSpecs.ResolvedModel m = ModelSpecs.resolve(model, path, kind);

@@ -36,19 +36,28 @@ public final class FlowConversions {
   public static VectorField scoreFromVelocity(Interpolant oneSided, VectorField velocity) {
     requireOneSided(oneSided);
     return (t, x, out) -> {
-      double a = oneSided.alpha(t);
-      double b = oneSided.beta(t);
-      double ad = oneSided.alphaDot(t);
-      double bd = oneSided.betaDot(t);
-      double det = b * ad - a * bd;
-      if (!(a > 1e-12) || det == 0) {
-        throw new IllegalArgumentException("the score of " + oneSided.name() + " is singular at t=" + t
-            + " (alpha = " + a + "); stop the SDE before t = 1 or let eps vanish there");
-      }
       velocity.evaluate(t, x, out);
-      // s = -(beta b - beta' x) / (alpha det)
-      out.setLinear(-b / (a * det), out, bd / (a * det), x);
+      scoreFromVelocityValue(oneSided, t, x, out, out);
     };
+  }
+
+  /**
+   * The score at (t, x) from an already computed velocity value {@code b} = b(t, x), so a sampler
+   * that holds b need not evaluate the model again; {@code out} may alias {@code b}.
+   */
+  public static void scoreFromVelocityValue(Interpolant oneSided, double t, Batch x, Batch b, Batch out) {
+    requireOneSided(oneSided);
+    double a = oneSided.alpha(t);
+    double be = oneSided.beta(t);
+    double ad = oneSided.alphaDot(t);
+    double bd = oneSided.betaDot(t);
+    double det = be * ad - a * bd;
+    if (!(a > 1e-12) || det == 0) {
+      throw new IllegalArgumentException("the score of " + oneSided.name() + " is singular at t=" + t
+          + " (alpha = " + a + "); stop the SDE before t = 1 or let eps vanish there");
+    }
+    // s = -(beta b - beta' x) / (alpha det)
+    out.setLinear(-be / (a * det), b, bd / (a * det), x);
   }
 
   /**

@@ -67,7 +67,6 @@ public final class RolloverBudgetForcing {
     if (!(t1 > 0 && t1 < 1)) {
       throw new IllegalArgumentException("final time must be in (0, 1), got " + t1);
     }
-    VectorField score = FlowConversions.scoreFromVelocity(oneSided, velocity);
     int n = x0.n();
     int d = x0.d();
     Batch out = x0.copy();
@@ -104,7 +103,8 @@ public final class RolloverBudgetForcing {
           // Same operations, in the same order, as InterpolantGenerator's Euler step.
           drift.setFrom(b);
           if (e != 0) {
-            score.evaluate(t, x, s);
+            // The score follows from the velocity already held in b: no second model call.
+            FlowConversions.scoreFromVelocityValue(oneSided, t, x, b, s);
             drift.addScaled(e, s);
           }
           double amp = Math.sqrt(2 * e * Math.abs(h));

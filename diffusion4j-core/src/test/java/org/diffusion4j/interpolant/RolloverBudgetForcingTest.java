@@ -22,7 +22,15 @@ class RolloverBudgetForcingTest {
   @Test
   void budgetOneIsPlainEulerMaruyamaSampling() {
     Batch x0 = STD.sample(3, 100);
-    RolloverBudgetForcing.Result r = RolloverBudgetForcing.sample(IT, F.velocityField(), EPS, REGION, x0, 0.995, 40, 1, 7);
+    java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+    VectorField counted = (t, x, out) -> {
+      calls.addAndGet(x.n());
+      F.velocityField().evaluate(t, x, out);
+    };
+    RolloverBudgetForcing.Result r = RolloverBudgetForcing.sample(IT, counted, EPS, REGION, x0, 0.995, 40, 1, 7);
+    // The reported NFE is the number of velocity evaluations actually made (one per row and step,
+    // plus the start): the SDE's score comes from the velocity already computed.
+    assertTrue(calls.get() == 100L * 41, "velocity row evaluations " + calls.get());
     Batch plain = InterpolantGenerator.sde(F.velocityField(), FlowConversions.scoreFromVelocity(IT, F.velocityField()), EPS,
         x0, 0, 0.995, 40, Scheme.EULER, 7);
     assertArrayEquals(plain.data(), r.samples().data());

@@ -1,6 +1,5 @@
 package org.diffusion4j.sde.models;
 
-import org.diffusion4j.sde.Calculus;
 import org.diffusion4j.sde.NoiseType;
 
 /**
@@ -30,10 +29,6 @@ public record CoxIngersollRoss(double kappa, double theta, double sigma) impleme
     return NoiseType.DIAGONAL;
   }
 
-  @Override
-  public Calculus calculus() {
-    return Calculus.ITO;
-  }
 
   @Override
   public void drift(double t, double[] y, double[] out, int n) {

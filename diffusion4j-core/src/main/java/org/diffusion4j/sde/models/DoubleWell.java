@@ -1,6 +1,5 @@
 package org.diffusion4j.sde.models;
 
-import org.diffusion4j.sde.Calculus;
 import org.diffusion4j.sde.NoiseType;
 
 /**
@@ -24,10 +23,6 @@ public record DoubleWell(double sigma, int dim) implements SdeModel {
     return NoiseType.ADDITIVE;
   }
 
-  @Override
-  public Calculus calculus() {
-    return Calculus.ITO;
-  }
 
   @Override
   public void drift(double t, double[] y, double[] out, int n) {

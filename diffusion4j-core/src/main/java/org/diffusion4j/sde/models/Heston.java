@@ -1,6 +1,5 @@
 package org.diffusion4j.sde.models;
 
-import org.diffusion4j.sde.Calculus;
 import org.diffusion4j.sde.NoiseType;
 
 /**
@@ -39,10 +38,6 @@ public record Heston(double mu, double kappa, double theta, double xi, double rh
     return NoiseType.GENERAL;
   }
 
-  @Override
-  public Calculus calculus() {
-    return Calculus.ITO;
-  }
 
   @Override
   public void drift(double t, double[] y, double[] out, int n) {

@@ -1,6 +1,5 @@
 package org.diffusion4j.sde.models;
 
-import org.diffusion4j.sde.Calculus;
 import org.diffusion4j.sde.NoiseType;
 
 /**
@@ -25,10 +24,6 @@ public record OrnsteinUhlenbeck(double theta, double mu, double sigma, int dim) 
     return NoiseType.ADDITIVE;
   }
 
-  @Override
-  public Calculus calculus() {
-    return Calculus.ITO;
-  }
 
   @Override
   public void drift(double t, double[] y, double[] out, int n) {

@@ -1,11 +1,18 @@
 package org.diffusion4j.sde.models;
 
+import org.diffusion4j.sde.Calculus;
 import org.diffusion4j.sde.SdeTerm;
 
 /** A named built-in SDE with its parameters, a default initial state and, where known, exact marginals. */
 public interface SdeModel extends SdeTerm {
   /** Registry name, e.g. "gbm". */
   String name();
+
+  /** Built-in models are stated in Ito form unless they say otherwise. */
+  @Override
+  default Calculus calculus() {
+    return Calculus.ITO;
+  }
 
   /** A sensible initial state. */
   double[] defaultY0();

@@ -1,6 +1,5 @@
 package org.diffusion4j.sde.models;
 
-import org.diffusion4j.sde.Calculus;
 import org.diffusion4j.sde.NoiseType;
 
 /**
@@ -32,10 +31,6 @@ public record StochasticLorenz(double s, double rho, double beta, double a1, dou
     return NoiseType.DIAGONAL;
   }
 
-  @Override
-  public Calculus calculus() {
-    return Calculus.ITO;
-  }
 
   @Override
   public void drift(double t, double[] y, double[] out, int n) {
