@@ -105,7 +105,9 @@ final class LikelihoodCommand implements Callable<Integer> {
   int steps;
 
   @Option(names = "--sde-eps", split = ",", paramLabel = "EPS",
-      description = "Interpolant runs: diffusion coefficients eps of the SDE models (comma-separated; 0 = the ODE). Default: 0.")
+      description = "Interpolant runs: diffusion coefficients eps of the SDE models (comma-separated; 0 = the ODE). Default: 0. "
+          + "Uses --steps, --paths, --seed, --hutchinson and --out (n x 2: Jensen bound, log mean weight); the ODE-solver "
+          + "options do not apply.")
   java.util.List<Double> sdeEps = new java.util.ArrayList<>();
 
   @Option(names = "--paths", defaultValue = "64", paramLabel = "M",
