@@ -42,14 +42,17 @@ import picocli.CommandLine.Spec;
           + "(Song et al. 2021); --convention rescaled gives the density of x0 + sigma(eps)/alpha(eps) z instead.",
       "With --bits-per-dim the data are integers in [0, 255], dequantised (k + u)/256 and scaled to [-1, 1] "
           + "(or [0, 1]); bits/dim = -(log p(z) + d log(a/256)) / (d log 2), a = 2 (or 1), "
-          + "with the importance-weighted bound over --samples K."
+          + "with the importance-weighted bound over --samples K.",
+      "With an interpolant run directory (interpolant.json, gaussian source): the ODE model and, for each --sde-eps, "
+          + "the SDE model's Jensen bound and log mean weight over --paths reweighted paths."
     })
 final class LikelihoodCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--model", required = true, paramLabel = "gmm:SPEC.json|RUN_DIR",
       description = "The model: gmm:SPEC.json or gmm:NAME (exact Gaussian mixture, on --path), or a training run "
-          + "directory (its own path; divergence by autograd; its standardization.json is applied with its log-determinant).")
+          + "directory (its own path; divergence by autograd; its standardization.json is applied with its log-determinant), "
+          + "or an interpolant run directory (see --sde-eps).")
   String model;
 
   @Option(names = "--prediction", paramLabel = "KIND",
@@ -97,8 +100,19 @@ final class LikelihoodCommand implements Callable<Integer> {
       description = "ODE solver: dopri5 (adaptive), rk4 or dopri5-fixed (with --steps); default ${DEFAULT-VALUE}.")
   String solverName;
 
-  @Option(names = "--steps", defaultValue = "100", paramLabel = "N", description = "Steps of a fixed-step solver; default ${DEFAULT-VALUE}.")
+  @Option(names = "--steps", defaultValue = "100", paramLabel = "N",
+      description = "Steps of a fixed-step solver, or Heun steps of an interpolant run's likelihood; default ${DEFAULT-VALUE}.")
   int steps;
+
+  @Option(names = "--sde-eps", split = ",", paramLabel = "EPS",
+      description = "Interpolant runs: diffusion coefficients eps of the SDE models (comma-separated; 0 = the ODE). Default: 0. "
+          + "Uses --steps, --paths, --seed, --hutchinson and --out (n x 2: Jensen bound, log mean weight); the ODE-solver "
+          + "options do not apply.")
+  java.util.List<Double> sdeEps = new java.util.ArrayList<>();
+
+  @Option(names = "--paths", defaultValue = "64", paramLabel = "M",
+      description = "Interpolant runs: SDE paths per data point; default ${DEFAULT-VALUE}.")
+  int paths;
 
   @Option(names = "--rtol", defaultValue = "1e-5", description = "Relative tolerance of dopri5; default ${DEFAULT-VALUE}.")
   double rtol;
@@ -126,6 +140,22 @@ final class LikelihoodCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter stdout = spec.commandLine().getOut();
     Batch x = readData(data);
+    Path runDir = Path.of(model);
+    if (!model.startsWith("gmm:") && Files.exists(runDir.resolve("interpolant.json"))) {
+      if (bitsPerDim || prediction != null) {
+        throw new UsageException("--bits-per-dim and --prediction do not apply to interpolant runs");
+      }
+      if (divergence.probes != null && !probe.equalsIgnoreCase("rademacher")) {
+        throw new UsageException("trained models use Rademacher probes; --probe " + probe + " is not available for them");
+      }
+      try (ProgressBar bar = ProgressBar.create(spec, "likelihood")) {
+        return InterpolantLikelihoodReport.run(stdout, runDir, x, new InterpolantLikelihoodReport.Options(
+            sdeEps.isEmpty() ? java.util.List.of(0.0) : sdeEps, paths, steps, divergence.probes, seed, out), bar);
+      }
+    }
+    if (!sdeEps.isEmpty()) {
+      throw new UsageException("--sde-eps applies to interpolant runs only");
+    }
     try (ModelChoice m = resolve(x)) {
       return run(stdout, m, x);
     }

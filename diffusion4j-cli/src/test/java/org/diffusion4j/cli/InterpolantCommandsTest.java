@@ -324,4 +324,37 @@ class InterpolantCommandsTest {
     }
     return v;
   }
+
+  /** d4j likelihood on an interpolant run: ODE and SDE rows, the (n, 2) output, and the usage errors. */
+  @Test
+  void likelihoodOfAnInterpolantRun() throws Exception {
+    Path run = dir.resolve("lrun");
+    // A target file (standardized by the trainer: the likelihood must undo it, with its log-determinant).
+    Path target = dir.resolve("target.npy");
+    Npy.write(target, new Batch(500, 2).setScaled(3, org.diffusion4j.random.Noise.standardNormal(8, 500, 2)));
+    Run t = d4j(cat(new String[] {"train", "--objective", "interpolant", "--source", "gaussian", "--target",
+        target.toString(), "--out", run.toString()}, TINY));
+    assertEquals(0, t.code(), t.err());
+    Path data = dir.resolve("x.npy");
+    Npy.write(data, org.diffusion4j.random.Noise.standardNormal(4, 5, 2));
+    Run r = d4j("likelihood", "--model", run.toString(), "--data", data.toString(), "--sde-eps", "0,0.5", "--paths", "8",
+        "--steps", "10");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("jensen bound") && r.out().contains("row 4"), r.out());
+    assertTrue(r.out().contains("standardization.json of the run applied"), r.out());
+    Path out = dir.resolve("lp.npy");
+    Run w = d4j("likelihood", "--model", run.toString(), "--data", data.toString(), "--sde-eps", "0.5", "--paths", "4",
+        "--steps", "5", "--hutchinson", "1", "--out", out.toString());
+    assertEquals(0, w.code(), w.err());
+    Batch lp = Npy.readBatch(out);
+    assertEquals(5, lp.n());
+    assertEquals(2, lp.d());
+    for (int i = 0; i < 5; i++) {
+      assertTrue(lp.get(i, 0) <= lp.get(i, 1) + 1e-12, "Jensen bound above the log mean weight, row " + i);
+    }
+    assertEquals(2, d4j("likelihood", "--model", run.toString(), "--data", data.toString(), "--sde-eps", "0,0.5", "--out",
+        out.toString()).code());
+    assertEquals(2, d4j("likelihood", "--model", run.toString(), "--data", data.toString(), "--sde-eps", "-1").code());
+    assertEquals(2, d4j("likelihood", "--model", run.toString(), "--data", data.toString(), "--paths", "0").code());
+  }
 }

@@ -3,10 +3,12 @@ package org.diffusion4j.nn.interpolant;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.diffusion4j.array.Batch;
+import org.diffusion4j.interpolant.DivergenceField;
 import org.diffusion4j.interpolant.Gamma;
 import org.diffusion4j.interpolant.Interpolant;
 import org.diffusion4j.interpolant.VectorField;
@@ -15,6 +17,7 @@ import org.diffusion4j.nn.net.ParamSet;
 import org.diffusion4j.nn.net.TimeMlp;
 import org.diffusion4j.nn.train.Checkpoint;
 import org.diffusion4j.nn.train.CheckpointException;
+import org.diffusion4j.random.Rng;
 
 /**
  * A trained interpolant as fields for the core generators
@@ -118,6 +121,97 @@ public final class LearnedInterpolant implements AutoCloseable {
   public VectorField scoreField() {
     requireScore();
     return this::score;
+  }
+
+  /**
+   * The velocity b with its divergence by reverse-mode autodiff of the network (as
+   * {@link org.diffusion4j.nn.likelihood.AutogradDivergence}): the exact trace from d
+   * vector-Jacobian products (probes = 0) or Hutchinson's estimate with {@code probes} Rademacher
+   * probes per state from {@code Rng.of(seed).stream(1, row)} (Grathwohl et al. 2019, Eq. 7). For
+   * {@link org.diffusion4j.interpolant.SdeInterpolantLikelihood} and the ODE likelihood.
+   */
+  public DivergenceField velocityDivergence(int probes, long seed) {
+    checkProbes(probes);
+    return (t, x, firstRow, value, div) -> forwardWithTrace(velocityNet, velocity, t, x, firstRow, probes, seed, 1, value,
+        div);
+  }
+
+  /** The score s = -eta / c with its divergence -tr(d eta / dx) / c by autodiff; see {@link #velocityDivergence}. */
+  public DivergenceField scoreDivergence(int probes, long seed) {
+    requireScore();
+    checkProbes(probes);
+    return (t, x, firstRow, value, div) -> {
+      double c = interpolant.gamma() instanceof Gamma.Zero ? interpolant.alpha(t) : interpolant.gamma(t);
+      if (!(c > 0)) {
+        throw new IllegalArgumentException("the learned score is singular at t=" + t + " (latent coefficient 0)");
+      }
+      forwardWithTrace(denoiserNet, denoiser, t, x, firstRow, probes, seed, -1 / c, value, div);
+    };
+  }
+
+  private static void checkProbes(int probes) {
+    if (probes < 0) {
+      throw new IllegalArgumentException("probes must be >= 1 for Hutchinson (or 0 for the exact trace), got " + probes);
+    }
+  }
+
+  /** value = scale * F(t, x), div = scale * tr(dF/dx) (exact or Hutchinson), F the network. */
+  private void forwardWithTrace(TimeMlp net, ParamSet params, double t, Batch x, long firstRow, int probes, long seed,
+      double scale, Batch value, double[] div) {
+    x.requireSameShape(value);
+    int d = dim();
+    if (x.d() != d) {
+      throw new IllegalArgumentException("model expects dimension " + d + ", got " + x.d());
+    }
+    Interpolant.checkTime(t);
+    int copies = probes == 0 ? d : probes;
+    int rowsPerPass = Math.max(1, CHUNK / copies);
+    double[] xs = x.data();
+    double[] vs = value.data();
+    for (int from = 0; from < x.n(); from += rowsPerPass) {
+      int m = Math.min(rowsPerPass, x.n() - from);
+      int rows = m * copies;
+      float[] in = new float[rows * d];
+      float[] cot = new float[rows * d];
+      for (int i = 0; i < m; i++) {
+        Rng rng = probes == 0 ? null : Rng.of(seed).stream(1, firstRow + from + i);
+        for (int k = 0; k < copies; k++) {
+          int base = (i * copies + k) * d;
+          for (int j = 0; j < d; j++) {
+            in[base + j] = (float) xs[(from + i) * d + j];
+            cot[base + j] = probes == 0 ? (j == k ? 1f : 0f) : (float) rng.nextRademacher();
+          }
+        }
+      }
+      float[] cs = new float[rows];
+      Arrays.fill(cs, (float) t);
+      float[] f;
+      float[] g;
+      try (NDManager sm = manager.newSubManager();
+          GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+        NDArray xa = sm.create(in, new Shape(rows, d));
+        xa.setRequiresGradient(true);
+        NDArray ca = sm.create(cs, new Shape(rows, 1));
+        NDArray out = net.forward(params, xa, ca, null);
+        gc.backward(out.mul(sm.create(cot, new Shape(rows, d))).sum());
+        f = out.toFloatArray();
+        g = xa.getGradient().toFloatArray();
+      }
+      for (int i = 0; i < m; i++) {
+        int base0 = i * copies * d;
+        for (int j = 0; j < d; j++) {
+          vs[(from + i) * d + j] = scale * f[base0 + j];
+        }
+        double trace = 0;
+        for (int k = 0; k < copies; k++) {
+          int base = (i * copies + k) * d;
+          for (int j = 0; j < d; j++) {
+            trace += (double) cot[base + j] * g[base + j];
+          }
+        }
+        div[from + i] = scale * (probes == 0 ? trace : trace / probes);
+      }
+    }
   }
 
   private void requireScore() {
