@@ -77,12 +77,6 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    // One PyTorch intra-op thread unless the user chose (-Dai.djl.pytorch.num_threads=N): for this
-    // small MLP two OpenMP threads gained ~1.5x on an idle 2-core machine but ran 5-8x slower when
-    // other processes competed for the cores (barrier stalls); results are the same either way.
-    if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-      System.setProperty("ai.djl.pytorch.num_threads", "1");
-    }
     Toy2d toy = Toy2d.parse(data);
     if (n < 100) {
       throw new UsageException("--n must be at least 100, got " + n);

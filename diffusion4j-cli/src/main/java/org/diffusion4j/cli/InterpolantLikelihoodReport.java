@@ -61,7 +61,6 @@ final class InterpolantLikelihoodReport {
     if (opt.out() != null && opt.eps().size() != 1) {
       throw new UsageException("--out with an interpolant run needs exactly one --sde-eps value (it writes that one's estimates)");
     }
-    InterpolantRuns.defaultOneThread();
     try (LearnedInterpolant m = LearnedInterpolant.load(runDir)) {
       InterpolantTrainConfig c = m.config();
       if (!c.gaussianSource()) {

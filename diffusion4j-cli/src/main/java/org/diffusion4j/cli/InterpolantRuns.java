@@ -15,17 +15,6 @@ final class InterpolantRuns {
 
   private InterpolantRuns() {}
 
-  /**
-   * One PyTorch intra-op thread unless the user chose -Dai.djl.pytorch.num_threads=N (as d4j demo):
-   * these 2-D MLPs are too small to gain from intra-op threads, and on a shared machine the
-   * threads' spin-waits slowed a 1500-step training from 66 s to 530 s. Call before DJL starts.
-   */
-  static void defaultOneThread() {
-    if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-      System.setProperty("ai.djl.pytorch.num_threads", "1");
-    }
-  }
-
   /** Training rows of an end point: a toy set ({@code n} points from {@code seed}) or an NPY/CSV file, unstandardised. */
   static Dataset load(String spec, long seed, int n) throws IOException {
     return Datasets.load(spec, seed, n, false).train();

@@ -161,7 +161,6 @@ final class InterpolantSampling {
   /** A run of d4j train --objective interpolant. */
   private static int sampleRun(SampleCommand c, Path dir, int steps, Scheme scheme) throws IOException {
     Options o = c.interpolantOptions;
-    InterpolantRuns.defaultOneThread();
     try (LearnedInterpolant m = LearnedInterpolant.load(dir)) {
       InterpolantTrainConfig cfg = m.config();
       int dim = m.dim();

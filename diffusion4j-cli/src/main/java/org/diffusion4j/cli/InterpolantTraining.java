@@ -101,7 +101,6 @@ final class InterpolantTraining {
     if (io.target == null) {
       throw new UsageException("--objective interpolant needs --target NAME|FILE");
     }
-    InterpolantRuns.defaultOneThread();
     Path out = c.out;
     boolean has = Files.exists(out.resolve("interpolant.json"));
     if (has && !c.resume) {

@@ -58,7 +58,6 @@ final class ReflowCommand implements Callable<Integer> {
     if (Files.exists(out.resolve("interpolant.json"))) {
       throw new UsageException(out + " already holds an interpolant run; choose another --out");
     }
-    InterpolantRuns.defaultOneThread();
     InterpolantRuns.requireRun(model);
     PrintWriter o = spec.commandLine().getOut();
     Coupling.Pair pair;

@@ -15,9 +15,8 @@
  *   <li>{@link org.diffusion4j.nn.data}: seeded 2-D toys and NPY/CSV tables.</li>
  * </ul>
  *
- * <p>Threads: PyTorch intra-op threads default to the number of cores
- * ({@code -Dai.djl.pytorch.num_threads=N} overrides). On a machine shared with other busy
- * processes one thread can be several times faster, because OpenMP barriers stall when a worker
- * is descheduled. Results are bitwise reproducible for a fixed thread count.
+ * <p>Threads: PyTorch intra-op threads default to 1 ({@code -Dai.djl.pytorch.num_threads=N}
+ * overrides; see {@link org.diffusion4j.nn.DjlRuntime} for the measurement behind the default).
+ * Results are bitwise reproducible for a fixed thread count.
  */
 package org.diffusion4j.nn;

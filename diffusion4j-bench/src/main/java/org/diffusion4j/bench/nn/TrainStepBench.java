@@ -39,7 +39,7 @@ public final class TrainStepBench {
 
   public static void main(String[] args) throws IOException {
     String mode = args.length > 0 ? args[0] : "step";
-    System.out.println("threads(intra-op)=" + System.getProperty("ai.djl.pytorch.num_threads", "cores")
+    System.out.println("threads(intra-op)=" + System.getProperty("ai.djl.pytorch.num_threads", "1")
         + " cores=" + Runtime.getRuntime().availableProcessors());
     if (mode.equals("memory")) {
       memory(args.length > 1 ? Long.parseLong(args[1]) : 20000);
