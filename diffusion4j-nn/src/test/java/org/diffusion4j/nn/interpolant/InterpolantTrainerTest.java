@@ -47,8 +47,7 @@ class InterpolantTrainerTest {
         LearnedInterpolant model = tr.modelAfter()) {
       int n = 2000;
       for (double u : new double[] {0.25, 0.5, 0.75}) {
-        Batch xt = new Batch(n, 2).setLinear(it.alpha(u), SOURCE.sample(40 + (long) (10 * u), n), it.beta(u),
-            TARGET.sample(50 + (long) (10 * u), n), it.gamma(u), Noise.standardNormal(60 + (long) (10 * u), n, 2));
+        Batch xt = xtAt(it, u, n);
         Batch want = xt.zerosLike();
         Batch got = xt.zerosLike();
         exact.velocity(u, xt, want);
@@ -68,6 +67,46 @@ class InterpolantTrainerTest {
           Scheme.HEUN, 9);
       checkMoments("ode", ode, n);
       checkMoments("sde eps=0.5", sde, n);
+    }
+  }
+
+  /** n draws of x_t from the exact law at time u (Gaussian end points SOURCE, TARGET), seeds fixed by u. */
+  static Batch xtAt(Interpolant it, double u, int n) {
+    return new Batch(n, 2).setLinear(it.alpha(u), SOURCE.sample(40 + (long) (10 * u), n), it.beta(u),
+        TARGET.sample(50 + (long) (10 * u), n), it.gamma(u), Noise.standardNormal(60 + (long) (10 * u), n, 2));
+  }
+
+  /**
+   * The direct score objective L_s = E|s|^2 + 2 s . z / gamma: the same run as
+   * {@link #gaussianToGaussianFieldsMatchClosedFormAndTransport} (seed, steps, network) with the
+   * second network trained on the score itself gives s close to the closed form, eta = -gamma s,
+   * and its autograd divergence agrees with finite differences.
+   */
+  @Test
+  void scoreObjectiveLearnsTheScore() {
+    InterpolantTrainConfig cfg = new InterpolantTrainConfig("linear", Map.of("gamma", "sqrt", "a", "1"), "gaussian",
+        "gaussian-target", "independent", true, InterpolantTrainConfig.SCORE, 1e-3, small(600, 5));
+    Interpolant it = cfg.interpolantObject();
+    GaussianInterpolantFields exact = new GaussianInterpolantFields(it, SOURCE, TARGET);
+    try (InterpolantTrainer tr = InterpolantTrainer.create(cfg, null, Dataset.of("t", TARGET.sample(11, 8192)));
+        LearnedInterpolant model = tr.modelAfter()) {
+      int n = 2000;
+      for (double u : new double[] {0.25, 0.5, 0.75}) {
+        Batch xt = xtAt(it, u, n);
+        Batch want = xt.zerosLike();
+        Batch got = xt.zerosLike();
+        exact.score(u, xt, want);
+        model.score(u, xt, got);
+        double rs = relError(got, want);
+        System.out.printf("score objective: u=%.2f  score rel err %.4f%n", u, rs);
+        // Same budget as the denoiser test (600 steps, 64-wide MLP), same 10% relative RMS bound.
+        assertTrue(rs < 0.10, "relative score error " + rs + " at u=" + u);
+        Batch eta = xt.zerosLike();
+        model.denoiser(u, xt, eta);
+        got.scale(-it.gamma(u));
+        assertEquals(0, eta.rmsDistance(got), 1e-12, "eta = -gamma s at u=" + u);
+      }
+      LearnedInterpolantLikelihoodTest.checkDivergences(model);
     }
   }
 
