@@ -7,7 +7,6 @@ import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.interpolant.Gamma;
@@ -18,6 +17,7 @@ import org.diffusion4j.nn.DjlRuntime;
 import org.diffusion4j.nn.data.Dataset;
 import org.diffusion4j.nn.train.Checkpoint;
 import org.diffusion4j.nn.train.CheckpointException;
+import org.diffusion4j.nn.train.RunLog;
 import org.diffusion4j.nn.train.TrainConfig;
 import org.diffusion4j.nn.train.TrainableNet;
 import org.diffusion4j.progress.ProgressListener;
@@ -62,7 +62,6 @@ import org.diffusion4j.random.Rng;
  * {@code stream(3, k)}, so a run is reproducible and a resumed run continues identically.
  */
 public final class InterpolantTrainer implements AutoCloseable {
-  private static final int MAX_CONSECUTIVE_SKIPS = 20;
   static final String CONFIG_FILE = "interpolant.json";
   static final String VELOCITY_DIR = "velocity";
   static final String DENOISER_DIR = "denoiser";
@@ -76,10 +75,7 @@ public final class InterpolantTrainer implements AutoCloseable {
   private final NDManager manager;
   private final TrainableNet velocity;
   private final TrainableNet denoiser;
-  private long step;
-  private long skipped;
-  private int consecutiveSkips;
-  private float[] losses;
+  private final RunLog log;
 
   private InterpolantTrainer(InterpolantTrainConfig config, Dataset source, Dataset target, Checkpoint vFrom,
       Checkpoint eFrom) {
@@ -107,13 +103,7 @@ public final class InterpolantTrainer implements AutoCloseable {
     this.manager = DjlRuntime.newManager();
     this.velocity = new TrainableNet(manager, train, vFrom);
     this.denoiser = config.learnScore() ? new TrainableNet(manager, train, eFrom) : null;
-    if (vFrom == null) {
-      losses = new float[0];
-    } else {
-      step = vFrom.step();
-      skipped = vFrom.skippedSteps();
-      losses = vFrom.losses().clone();
-    }
+    this.log = RunLog.of(vFrom);
   }
 
   /** A fresh run; {@code source} is null for a Gaussian source. */
@@ -152,50 +142,36 @@ public final class InterpolantTrainer implements AutoCloseable {
   }
 
   public long stepsDone() {
-    return step;
+    return log.stepsDone();
   }
 
   public long skippedSteps() {
-    return skipped;
+    return log.skippedSteps();
   }
 
   /** Loss (L_b + L_eta, or L_b + L_s) of every completed step, NaN where skipped. */
   public float[] losses() {
-    return Arrays.copyOf(losses, (int) step);
+    return log.losses();
   }
 
   /** Mean loss of the last {@code k} finite steps. */
   public double recentLoss(int k) {
-    double s = 0;
-    int c = 0;
-    for (int i = (int) step - 1; i >= 0 && c < k; i--) {
-      if (Float.isFinite(losses[i])) {
-        s += losses[i];
-        c++;
-      }
-    }
-    return c == 0 ? Double.NaN : s / c;
+    return log.recentLoss(k);
   }
 
   /** Trains to the step budget, checkpointing into {@code runDir} (if not null) on the config's cadence and at the end. */
   public void train(Path runDir, ProgressListener progress) throws IOException {
-    long total = train.steps();
-    long t0 = System.nanoTime();
-    long s0 = step;
-    long lastReport = 0;
-    while (step < total) {
-      trainStep();
-      boolean last = step == total;
-      if (runDir != null && (last || (train.checkpointEvery() > 0 && step % train.checkpointEvery() == 0))) {
+    log.train(train.steps(), train.checkpointEvery(), runDir != null, new RunLog.Steps() {
+      @Override
+      public void step() {
+        trainStep();
+      }
+
+      @Override
+      public void checkpoint() throws IOException {
         writeCheckpoint(runDir);
       }
-      long now = System.nanoTime();
-      if (progress != null && (last || now - lastReport > 100_000_000L)) {
-        lastReport = now;
-        double rate = (step - s0) / Math.max(1e-9, (now - t0) * 1e-9);
-        progress.onProgress(step, total, String.format("loss %.4f  %.0f steps/s", recentLoss(100), rate));
-      }
-    }
+    }, progress);
   }
 
   /** Writes interpolant.json and the velocity (and denoiser) checkpoints of the current state. */
@@ -209,12 +185,12 @@ public final class InterpolantTrainer implements AutoCloseable {
   }
 
   private Checkpoint checkpoint(TrainableNet f) {
-    return f.checkpoint(train, step, skipped, new double[0], Arrays.copyOf(losses, (int) step));
+    return f.checkpoint(train, log.stepsDone(), log.skippedSteps(), new double[0], log.losses());
   }
 
   /** Trains to the step budget without checkpoints, then returns the EMA model. */
   public LearnedInterpolant modelAfter() {
-    while (step < train.steps()) {
+    while (log.stepsDone() < train.steps()) {
       trainStep();
     }
     return model(true);
@@ -288,7 +264,7 @@ public final class InterpolantTrainer implements AutoCloseable {
 
   /** One optimiser step on L_b (+ L_eta or L_s); returns the loss, NaN if the guard skipped it. */
   public double trainStep() {
-    final long k = step;
+    final long k = log.stepsDone();
     final int n = train.batch();
     final int d = target.dim();
     StepBatch sb = batch(k);
@@ -317,27 +293,18 @@ public final class InterpolantTrainer implements AutoCloseable {
         finite &= Double.isFinite(norms[q]);
       }
       if (!finite) {
-        skipped++;
-        consecutiveSkips++;
         nets.forEach(TrainableNet::zeroGrads);
-        if (consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
-          throw new IllegalStateException("interpolant training diverged: loss " + lossValue + " at step " + k
-              + " after " + consecutiveSkips + " consecutive skipped steps; lower the learning rate or clip norm");
-        }
+        log.skip(k, "interpolant training diverged: loss " + lossValue, "lower the learning rate or clip norm");
         lossValue = Double.NaN;
       } else {
-        consecutiveSkips = 0;
+        log.applied();
         for (int q = 0; q < nets.size(); q++) {
           nets.get(q).update(sm, grads[q], train, k, norms[q]);
           nets.get(q).zeroGrads();
         }
       }
     }
-    if (losses.length <= k) {
-      losses = Arrays.copyOf(losses, (int) Math.max(k + 1, 2L * losses.length + 16));
-    }
-    losses[(int) k] = (float) lossValue;
-    step = k + 1;
+    log.record(k, lossValue);
     return lossValue;
   }
 
