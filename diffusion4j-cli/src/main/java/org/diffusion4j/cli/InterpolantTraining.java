@@ -60,6 +60,11 @@ final class InterpolantTraining {
 
     @Option(names = "--time-margin", paramLabel = "M", description = "interpolant: train on t in [M, 1 - M] (default 1e-3).")
     Double timeMargin;
+
+    @Option(names = "--score-loss", paramLabel = "denoiser|score",
+        description = "interpolant: train the score network as the denoiser eta_z (default, s = -eta/gamma) or as the"
+            + " score s itself (loss |s|^2 + 2 s.z/gamma).")
+    String scoreLoss;
   }
 
   /** Options of d4j train that have no meaning for an interpolant run. */
@@ -67,7 +72,7 @@ final class InterpolantTraining {
       "--conditional"};
   /** Options of d4j train that only an interpolant run takes. */
   private static final String[] INTERPOLANT_ONLY = {"--source", "--target", "--interpolant", "--gamma", "--gamma-a",
-      "--coupling", "--no-score", "--time-margin"};
+      "--coupling", "--no-score", "--time-margin", "--score-loss"};
 
   private InterpolantTraining() {}
 
@@ -129,14 +134,27 @@ final class InterpolantTraining {
         .batch(pick(pr, "--batch", c.batch, 256)).lr(pick(pr, "--lr", c.lr, 3e-3)).warmupSteps(Math.min(c.warmup, steps))
         .weightDecay(c.weightDecay).clipNorm(c.clipNorm).emaDecay(pick(pr, "--ema", c.ema, 0.995)).seed(c.seed)
         .checkpointEvery(c.checkpointEvery).build();
+    if (io.scoreLoss != null && !InterpolantTrainConfig.SCORE_OBJECTIVES.contains(io.scoreLoss)) {
+      throw new UsageException("--score-loss must be one of " + String.join(", ", InterpolantTrainConfig.SCORE_OBJECTIVES)
+          + ", got '" + io.scoreLoss + "'");
+    }
+    if (io.scoreLoss != null && io.noScore) {
+      throw new UsageException("--score-loss chooses how the score is learned; it contradicts --no-score");
+    }
     InterpolantTrainConfig cfg = new InterpolantTrainConfig(io.interpolant == null ? "linear" : io.interpolant, opts,
         source, io.target, io.coupling == null ? "independent" : io.coupling, !io.noScore,
-        io.timeMargin == null ? 1e-3 : io.timeMargin, train);
+        io.scoreLoss == null ? InterpolantTrainConfig.DENOISER : io.scoreLoss, io.timeMargin == null ? 1e-3 : io.timeMargin,
+        train);
     if (c.resume) {
       InterpolantTrainConfig stored = InterpolantTrainer.readConfig(out);
       if (!stored.source().equals(cfg.source()) || !stored.target().equals(cfg.target())) {
         throw new UsageException("--resume: the run was trained from " + stored.source() + " to " + stored.target()
             + ", not " + cfg.source() + " to " + cfg.target());
+      }
+      // The stored objective is kept on resume; a contradicting --score-loss is refused rather than ignored.
+      if (io.scoreLoss != null && !io.scoreLoss.equals(stored.scoreObjective())) {
+        throw new UsageException("--resume: the run's score network was trained with --score-loss "
+            + stored.scoreObjective() + ", not " + io.scoreLoss);
       }
     }
     Files.createDirectories(out);
@@ -181,7 +199,7 @@ final class InterpolantTraining {
       spec.commandLine().getOut().printf(
           "trained interpolant %s (gamma %s) %s -> %s, coupling %s%s: steps %d -> %d in %.1f s, final loss %.4f%nwrote %s%n",
           c.interpolant(), c.interpolantObject().gamma().name(), c.source(), c.target(), c.coupling(),
-          c.learnScore() ? ", velocity + score" : ", velocity only", before, tr.stepsDone(), secs, tr.recentLoss(100), out);
+          c.learnScore() ? ", velocity + score (" + c.scoreObjective() + " loss)" : ", velocity only", before, tr.stepsDone(), secs, tr.recentLoss(100), out);
       if (tr.skippedSteps() > 0) {
         spec.commandLine().getErr().println("d4j: warning: the loss guard skipped " + tr.skippedSteps() + " non-finite steps");
       }

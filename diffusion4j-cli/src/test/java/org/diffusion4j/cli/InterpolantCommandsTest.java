@@ -106,6 +106,32 @@ class InterpolantCommandsTest {
   }
 
   /**
+   * --score-loss score trains the score network on L_s and stores the choice in interpolant.json;
+   * the run samples with the SDE, resumes with its stored objective and refuses a contradicting one.
+   */
+  @Test
+  void scoreLossOptionIsStoredAndKeptOnResume() throws Exception {
+    Path run = dir.resolve("srun");
+    Run t = d4j(cat(new String[] {"train", "--objective", "interpolant", "--target", "moons", "--score-loss", "score",
+        "--out", run.toString()}, TINY));
+    assertEquals(0, t.code(), t.err());
+    assertTrue(t.out().contains("velocity + score (score loss)"), t.out());
+    assertTrue(Files.readString(run.resolve("interpolant.json")).contains("\"scoreObjective\": \"score\""));
+    Run s = d4j("sample", "--model", run.toString(), "--sde-eps", "0.5", "--n", "20", "--steps", "4", "--out",
+        dir.resolve("s.npy").toString());
+    assertEquals(0, s.code(), s.err());
+    assertEquals(20, Npy.readBatch(dir.resolve("s.npy")).n());
+    Run clash = d4j("train", "--objective", "interpolant", "--target", "moons", "--resume", "--score-loss", "denoiser",
+        "--steps", "25", "--out", run.toString());
+    assertEquals(2, clash.code(), clash.err());
+    assertTrue(clash.err().contains("--score-loss"), clash.err());
+    Run more = d4j("train", "--objective", "interpolant", "--target", "moons", "--resume", "--n-train", "2000", "--steps",
+        "25", "--out", run.toString());
+    assertEquals(0, more.code(), more.err());
+    assertTrue(more.out().contains("steps 20 -> 25") && more.out().contains("(score loss)"), more.out());
+  }
+
+  /**
    * A run trained between shifted and scaled files learns standardised coordinates: the samples
    * come back in the target file's units, and x0 read from the source file is standardised first.
    * Without that, 30 steps could not move N(0, 1)-sized outputs to a mean of 100.
@@ -274,6 +300,10 @@ class InterpolantCommandsTest {
         {"train", "--objective", "interpolant", "--target", "moons", "--coupling", "nope", "--out", dir.resolve("a").toString()},
         {"train", "--objective", "interpolant", "--target", "moons", "--interpolant", "spline", "--out", dir.resolve("a").toString()},
         {"train", "--objective", "flow", "--target", "moons", "--out", dir.resolve("a").toString()},
+        {"train", "--objective", "interpolant", "--target", "moons", "--score-loss", "eta", "--out", dir.resolve("a").toString()},
+        {"train", "--objective", "interpolant", "--target", "moons", "--no-score", "--score-loss", "score", "--out",
+            dir.resolve("a").toString()},
+        {"train", "--objective", "eps", "--data", "moons", "--score-loss", "score", "--out", dir.resolve("a").toString()},
         {"train", "--objective", "flow", "--out", dir.resolve("a").toString()},
         {"sample", "--model", dir.toString(), "--out", out},
         // The former commands are gone: one way to train and sample.

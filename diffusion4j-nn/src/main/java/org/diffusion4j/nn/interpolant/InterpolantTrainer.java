@@ -7,7 +7,6 @@ import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.interpolant.Gamma;
@@ -18,13 +17,14 @@ import org.diffusion4j.nn.DjlRuntime;
 import org.diffusion4j.nn.data.Dataset;
 import org.diffusion4j.nn.train.Checkpoint;
 import org.diffusion4j.nn.train.CheckpointException;
+import org.diffusion4j.nn.train.RunLog;
 import org.diffusion4j.nn.train.TrainConfig;
 import org.diffusion4j.nn.train.TrainableNet;
 import org.diffusion4j.progress.ProgressListener;
 import org.diffusion4j.random.Rng;
 
 /**
- * Trains the velocity b and (optionally) the denoiser eta_z of a two-sided stochastic
+ * Trains the velocity b and (optionally) the score, via the denoiser eta_z or directly, of a two-sided stochastic
  * interpolant x_t = alpha(t) x0 + beta(t) x1 + gamma(t) z between x0 ~ rho0 (N(0, I) or a data
  * set) and x1 ~ rho1 (a data set), with (x0, x1) drawn from a coupling (independent, paired or
  * exact minibatch OT, core {@link org.diffusion4j.interpolant.coupling.Couplings}).
@@ -33,21 +33,35 @@ import org.diffusion4j.random.Rng;
  * uniform on [m, 1 - m] (m = {@code timeMargin}):
  * <ul>
  *   <li>velocity, Eq. 2.13: L_b = E[|b(t, x_t)|^2 - 2 b(t, x_t) . (alpha' x0 + beta' x1 + gamma' z)],</li>
- *   <li>denoiser, Eq. 2.17 / 2.19: L_eta = E[|eta(t, x_t)|^2 - 2 eta(t, x_t) . z], whose minimiser is
- *       E[z | x_t] and gives the score s = -eta / gamma (Eq. 2.12). For gamma = 0 with a Gaussian
- *       source and independent coupling the Gaussian part is x0 instead: eta = E[x0 | x_t] and
- *       s = -eta / alpha (Tweedie's formula).</li>
+ *   <li>denoiser ({@code scoreObjective = "denoiser"}, the default), Eq. 2.17 / 2.19:
+ *       L_eta = E[|eta(t, x_t)|^2 - 2 eta(t, x_t) . z], whose minimiser is E[z | x_t] and gives the
+ *       score s = -eta / gamma (Eq. 2.12). For gamma = 0 with a Gaussian source and independent
+ *       coupling the Gaussian part is x0 instead: eta = E[x0 | x_t] and s = -eta / alpha (Tweedie's
+ *       formula).</li>
+ *   <li>score ({@code scoreObjective = "score"}), the paper's score loss (stated in full here):
+ *       L_s = E[|s(t, x_t)|^2 + 2 gamma^{-1} s(t, x_t) . z], the same quadratic loss with target
+ *       y = -z / gamma (-x0 / alpha when gamma = 0). Its minimiser is the score: given (x0, x1), x_t is Gaussian with mean
+ *       alpha x0 + beta x1 and covariance gamma^2 I, so -z / gamma = grad log rho(x_t | x0, x1), and
+ *       the minimiser of E|s - y|^2 (which differs from L_s by the constant E|y|^2) is
+ *       E[y | x_t] = E[grad log rho(x_t | x0, x1) | x_t] = grad log rho_t(x_t).</li>
  * </ul>
- * Both are quadratic losses whose minimum equals minus the target's conditional second moment,
- * so they can be negative. Each field is a {@link org.diffusion4j.nn.net.TimeMlp} fed c = t;
- * optimiser, clipping, schedule and EMA follow the {@link TrainConfig} (as the nn Trainer).
+ * All are quadratic losses whose minimum equals minus the target's conditional second moment,
+ * so they can be negative.
+ *
+ * <p>Why the denoiser is the default: both give the same score at the optimum, but L_s's target
+ * -z / gamma has variance d / gamma^2, which blows up at the end points where gamma -> 0 (the paper
+ * makes this point for L_s and recommends eta_z); L_eta's target z has variance d at every
+ * t and the division by gamma happens only at evaluation. Training times t ~ U[m, 1 - m] keep
+ * L_s finite (the score objective therefore requires m &gt; 0), but its gradient noise is still
+ * dominated by the t near m and 1 - m (docs/interpolants-neural.md compares the two).
+ *
+ * <p>Each field is a {@link org.diffusion4j.nn.net.TimeMlp} fed c = t; optimiser, clipping, schedule and EMA follow the {@link TrainConfig} (as the nn Trainer).
  *
  * <p>Determinism: the batch of step k (data rows, Gaussian draws, times, noise) comes from
  * {@code Rng.of(seed).stream(1, k).stream(i)} per row and the coupling's seed from
  * {@code stream(3, k)}, so a run is reproducible and a resumed run continues identically.
  */
 public final class InterpolantTrainer implements AutoCloseable {
-  private static final int MAX_CONSECUTIVE_SKIPS = 20;
   static final String CONFIG_FILE = "interpolant.json";
   static final String VELOCITY_DIR = "velocity";
   static final String DENOISER_DIR = "denoiser";
@@ -61,10 +75,7 @@ public final class InterpolantTrainer implements AutoCloseable {
   private final NDManager manager;
   private final TrainableNet velocity;
   private final TrainableNet denoiser;
-  private long step;
-  private long skipped;
-  private int consecutiveSkips;
-  private float[] losses;
+  private final RunLog log;
 
   private InterpolantTrainer(InterpolantTrainConfig config, Dataset source, Dataset target, Checkpoint vFrom,
       Checkpoint eFrom) {
@@ -92,13 +103,7 @@ public final class InterpolantTrainer implements AutoCloseable {
     this.manager = DjlRuntime.newManager();
     this.velocity = new TrainableNet(manager, train, vFrom);
     this.denoiser = config.learnScore() ? new TrainableNet(manager, train, eFrom) : null;
-    if (vFrom == null) {
-      losses = new float[0];
-    } else {
-      step = vFrom.step();
-      skipped = vFrom.skippedSteps();
-      losses = vFrom.losses().clone();
-    }
+    this.log = RunLog.of(vFrom);
   }
 
   /** A fresh run; {@code source} is null for a Gaussian source. */
@@ -137,50 +142,36 @@ public final class InterpolantTrainer implements AutoCloseable {
   }
 
   public long stepsDone() {
-    return step;
+    return log.stepsDone();
   }
 
   public long skippedSteps() {
-    return skipped;
+    return log.skippedSteps();
   }
 
-  /** Loss (L_b + L_eta) of every completed step, NaN where skipped. */
+  /** Loss (L_b + L_eta, or L_b + L_s) of every completed step, NaN where skipped. */
   public float[] losses() {
-    return Arrays.copyOf(losses, (int) step);
+    return log.losses();
   }
 
   /** Mean loss of the last {@code k} finite steps. */
   public double recentLoss(int k) {
-    double s = 0;
-    int c = 0;
-    for (int i = (int) step - 1; i >= 0 && c < k; i--) {
-      if (Float.isFinite(losses[i])) {
-        s += losses[i];
-        c++;
-      }
-    }
-    return c == 0 ? Double.NaN : s / c;
+    return log.recentLoss(k);
   }
 
   /** Trains to the step budget, checkpointing into {@code runDir} (if not null) on the config's cadence and at the end. */
   public void train(Path runDir, ProgressListener progress) throws IOException {
-    long total = train.steps();
-    long t0 = System.nanoTime();
-    long s0 = step;
-    long lastReport = 0;
-    while (step < total) {
-      trainStep();
-      boolean last = step == total;
-      if (runDir != null && (last || (train.checkpointEvery() > 0 && step % train.checkpointEvery() == 0))) {
+    log.train(train.steps(), train.checkpointEvery(), runDir != null, new RunLog.Steps() {
+      @Override
+      public void step() {
+        trainStep();
+      }
+
+      @Override
+      public void checkpoint() throws IOException {
         writeCheckpoint(runDir);
       }
-      long now = System.nanoTime();
-      if (progress != null && (last || now - lastReport > 100_000_000L)) {
-        lastReport = now;
-        double rate = (step - s0) / Math.max(1e-9, (now - t0) * 1e-9);
-        progress.onProgress(step, total, String.format("loss %.4f  %.0f steps/s", recentLoss(100), rate));
-      }
-    }
+    }, progress);
   }
 
   /** Writes interpolant.json and the velocity (and denoiser) checkpoints of the current state. */
@@ -194,12 +185,12 @@ public final class InterpolantTrainer implements AutoCloseable {
   }
 
   private Checkpoint checkpoint(TrainableNet f) {
-    return f.checkpoint(train, step, skipped, new double[0], Arrays.copyOf(losses, (int) step));
+    return f.checkpoint(train, log.stepsDone(), log.skippedSteps(), new double[0], log.losses());
   }
 
   /** Trains to the step budget without checkpoints, then returns the EMA model. */
   public LearnedInterpolant modelAfter() {
-    while (step < train.steps()) {
+    while (log.stepsDone() < train.steps()) {
       trainStep();
     }
     return model(true);
@@ -212,8 +203,12 @@ public final class InterpolantTrainer implements AutoCloseable {
     return LearnedInterpolant.of(config, v, e);
   }
 
-  /** The batch of step k: inputs x_t, times, velocity targets, latent targets (n x d each, float). */
-  private record StepBatch(float[] xt, float[] t, float[] bTarget, float[] latent) {}
+  /**
+   * The batch of step k: inputs x_t, times, velocity targets and targets of the score network (n x
+   * d each, float): the latent (z, or x0 when gamma = 0) for the denoiser, -latent / gamma (or
+   * / alpha) for the score.
+   */
+  private record StepBatch(float[] xt, float[] t, float[] bTarget, float[] scoreTarget) {}
 
   StepBatch batch(long k) {
     int n = train.batch();
@@ -238,6 +233,7 @@ public final class InterpolantTrainer implements AutoCloseable {
     double[] a0 = pair.x0().data();
     double[] a1 = pair.x1().data();
     boolean latentIsZ = !(interpolant.gamma() instanceof Gamma.Zero);
+    boolean direct = config.learnsScoreDirectly();
     double lo = config.timeMargin();
     float[] xt = new float[n * d];
     float[] ts = new float[n];
@@ -258,15 +254,17 @@ public final class InterpolantTrainer implements AutoCloseable {
         int g = i * d + j;
         xt[g] = (float) (al * a0[g] + be * a1[g] + ga * z[j]);
         bt[g] = (float) (ad * a0[g] + bd * a1[g] + gd * z[j]);
-        lat[g] = (float) (latentIsZ ? z[j] : a0[g]);
+        // The denoiser's line is the original one, so denoiser runs stay bitwise as before.
+        lat[g] = direct ? (float) (-(latentIsZ ? z[j] : a0[g]) / (latentIsZ ? ga : al))
+            : (float) (latentIsZ ? z[j] : a0[g]);
       }
     }
     return new StepBatch(xt, ts, bt, lat);
   }
 
-  /** One optimiser step on L_b (+ L_eta); returns the loss, NaN if the guard skipped it. */
+  /** One optimiser step on L_b (+ L_eta or L_s); returns the loss, NaN if the guard skipped it. */
   public double trainStep() {
-    final long k = step;
+    final long k = log.stepsDone();
     final int n = train.batch();
     final int d = target.dim();
     StepBatch sb = batch(k);
@@ -279,7 +277,7 @@ public final class InterpolantTrainer implements AutoCloseable {
       try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
         loss = quadratic(velocity.net().forward(velocity.params(), x, c, null), yb, n, d);
         if (denoiser != null) {
-          NDArray yz = sm.create(sb.latent(), new Shape(n, d));
+          NDArray yz = sm.create(sb.scoreTarget(), new Shape(n, d));
           loss = loss.add(quadratic(denoiser.net().forward(denoiser.params(), x, c, null), yz, n, d));
         }
         gc.backward(loss);
@@ -295,31 +293,22 @@ public final class InterpolantTrainer implements AutoCloseable {
         finite &= Double.isFinite(norms[q]);
       }
       if (!finite) {
-        skipped++;
-        consecutiveSkips++;
         nets.forEach(TrainableNet::zeroGrads);
-        if (consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
-          throw new IllegalStateException("interpolant training diverged: loss " + lossValue + " at step " + k
-              + " after " + consecutiveSkips + " consecutive skipped steps; lower the learning rate or clip norm");
-        }
+        log.skip(k, "interpolant training diverged: loss " + lossValue, "lower the learning rate or clip norm");
         lossValue = Double.NaN;
       } else {
-        consecutiveSkips = 0;
+        log.applied();
         for (int q = 0; q < nets.size(); q++) {
           nets.get(q).update(sm, grads[q], train, k, norms[q]);
           nets.get(q).zeroGrads();
         }
       }
     }
-    if (losses.length <= k) {
-      losses = Arrays.copyOf(losses, (int) Math.max(k + 1, 2L * losses.length + 16));
-    }
-    losses[(int) k] = (float) lossValue;
-    step = k + 1;
+    log.record(k, lossValue);
     return lossValue;
   }
 
-  /** (1 / (n d)) sum_i |f_i|^2 - 2 f_i . y_i: the quadratic interpolant loss (Eq. 2.13 / 2.17). */
+  /** (1 / (n d)) sum_i |f_i|^2 - 2 f_i . y_i: the quadratic interpolant loss (Eq. 2.13 / 2.17 and L_s). */
   private static NDArray quadratic(NDArray f, NDArray y, int n, int d) {
     return f.square().sub(f.mul(y).mul(2f)).sum().div((float) ((double) n * d));
   }

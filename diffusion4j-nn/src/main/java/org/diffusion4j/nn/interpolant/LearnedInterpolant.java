@@ -22,10 +22,12 @@ import org.diffusion4j.random.Rng;
 /**
  * A trained interpolant as fields for the core generators
  * ({@link org.diffusion4j.interpolant.InterpolantGenerator}): the velocity b(t, x), the
- * denoiser eta(t, x) and the score s = -eta / gamma (Albergo et al. 2023, Eq. 2.12), or
- * s = -eta / alpha when gamma = 0 and the Gaussian source is the latent (see
- * {@link InterpolantTrainer}). The score is singular where that coefficient vanishes (the ends
- * of [0, 1]); evaluate it inside (t0, 1 - t0). Holds native memory: {@link #close()} it.
+ * denoiser eta(t, x) and the score s = -eta / c (Albergo et al. 2023, Eq. 2.12) with c = gamma,
+ * or c = alpha when gamma = 0 and the Gaussian source is the latent (see
+ * {@link InterpolantTrainer}). With {@code scoreObjective = "denoiser"} the second network is eta
+ * and s = -eta / c; with {@code "score"} it is s itself and eta = -c s. The division makes the
+ * score singular where c vanishes (the ends of [0, 1]); evaluate it inside (t0, 1 - t0). Holds
+ * native memory: {@link #close()} it.
  */
 public final class LearnedInterpolant implements AutoCloseable {
   private static final int CHUNK = 8192;
@@ -96,22 +98,33 @@ public final class LearnedInterpolant implements AutoCloseable {
     forward(velocityNet, velocity, t, x, out);
   }
 
-  /** eta(t, x) = E[latent | x_t = x] into {@code out}. */
+  /** eta(t, x) = E[latent | x_t = x] into {@code out} (-c(t) s(t, x) for a score-objective run). */
   public void denoiser(double t, Batch x, Batch out) {
     requireScore();
     forward(denoiserNet, denoiser, t, x, out);
+    if (config.learnsScoreDirectly()) {
+      out.scale(-latentCoefficient(t));
+    }
   }
 
-  /** s(t, x) = -eta(t, x) / c(t), c = gamma (or alpha when gamma = 0); needs c(t) &gt; 0. */
+  /** s(t, x) = -eta(t, x) / c(t), c = gamma (or alpha when gamma = 0), or the score network's output; needs c(t) &gt; 0. */
   public void score(double t, Batch x, Batch out) {
     requireScore();
+    double c = latentCoefficient(t);
+    forward(denoiserNet, denoiser, t, x, out);
+    if (!config.learnsScoreDirectly()) {
+      out.scale(-1 / c);
+    }
+  }
+
+  /** c(t) = gamma(t), or alpha(t) when gamma = 0; an error where it is not positive (the score is singular there). */
+  private double latentCoefficient(double t) {
     double c = interpolant.gamma() instanceof Gamma.Zero ? interpolant.alpha(t) : interpolant.gamma(t);
     if (!(c > 0)) {
       throw new IllegalArgumentException("the learned score is singular at t=" + t + " (latent coefficient 0); "
           + "integrate the SDE inside (0, 1)");
     }
-    forward(denoiserNet, denoiser, t, x, out);
-    out.scale(-1 / c);
+    return c;
   }
 
   public VectorField velocityField() {
@@ -136,16 +149,18 @@ public final class LearnedInterpolant implements AutoCloseable {
         div);
   }
 
-  /** The score s = -eta / c with its divergence -tr(d eta / dx) / c by autodiff; see {@link #velocityDivergence}. */
+  /**
+   * The score with its divergence by autodiff (see {@link #velocityDivergence}): s = -eta / c and
+   * div s = -tr(d eta / dx) / c for a denoiser run, the network's own output and trace for a
+   * score-objective run.
+   */
   public DivergenceField scoreDivergence(int probes, long seed) {
     requireScore();
     checkProbes(probes);
     return (t, x, firstRow, value, div) -> {
-      double c = interpolant.gamma() instanceof Gamma.Zero ? interpolant.alpha(t) : interpolant.gamma(t);
-      if (!(c > 0)) {
-        throw new IllegalArgumentException("the learned score is singular at t=" + t + " (latent coefficient 0)");
-      }
-      forwardWithTrace(denoiserNet, denoiser, t, x, firstRow, probes, seed, -1 / c, value, div);
+      double c = latentCoefficient(t);
+      double scale = config.learnsScoreDirectly() ? 1 : -1 / c;
+      forwardWithTrace(denoiserNet, denoiser, t, x, firstRow, probes, seed, scale, value, div);
     };
   }
 

@@ -33,12 +33,13 @@ public final class NeuralReflow {
   /**
    * The configuration of the reflow run: linear interpolant with gamma = 0, paired coupling on the
    * generated pairs (named {@code sourceName} / {@code targetName}), the base run's network and
-   * optimiser with {@code steps} steps; no score.
+   * optimiser with {@code steps} steps; no score (the base run's {@code scoreObjective} is carried
+   * along unused, so that a later run derived from this one keeps it).
    */
   public static InterpolantTrainConfig config(InterpolantTrainConfig base, String sourceName, String targetName,
       long steps) {
     return new InterpolantTrainConfig("linear", Map.of("gamma", "zero"), sourceName, targetName, "paired", false,
-        base.timeMargin(), base.train().toBuilder().steps(steps).build());
+        base.scoreObjective(), base.timeMargin(), base.train().toBuilder().steps(steps).build());
   }
 
   /** Trains the reflowed model on {@code pairs}; returns its EMA model. */

@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.nn.DjlRuntime;
@@ -40,7 +39,6 @@ import org.diffusion4j.random.Rng;
  * in {@link #skippedSteps()}); after 20 consecutive skips training stops with an error naming the step.
  */
 public final class Trainer implements AutoCloseable {
-  private static final int MAX_CONSECUTIVE_SKIPS = 20;
   private static final long STEP_STREAM = 1;
   private static final long ORDER_STREAM = 2;
 
@@ -53,10 +51,7 @@ public final class Trainer implements AutoCloseable {
   private final TrainableNet net;
   private final ScoreFokkerPlanckResidual fp;
   private double lastFpPenalty = Double.NaN;
-  private long step;
-  private long skipped;
-  private int consecutiveSkips;
-  private float[] losses;
+  private final RunLog log;
   private long permEpoch = -1;
   private int[] perm;
 
@@ -76,12 +71,8 @@ public final class Trainer implements AutoCloseable {
     this.manager = DjlRuntime.newManager();
     this.net = new TrainableNet(manager, config, from);
     this.fp = config.fpWeight() > 0 ? ScoreFokkerPlanckResidual.of(config) : null;
-    if (from == null) {
-      this.losses = new float[0];
-    } else {
-      this.step = from.step();
-      this.skipped = from.skippedSteps();
-      this.losses = from.losses().clone();
+    this.log = RunLog.of(from);
+    if (from != null) {
       sampler.restore(from.samplerState());
     }
   }
@@ -117,16 +108,16 @@ public final class Trainer implements AutoCloseable {
 
   /** Completed steps. */
   public long stepsDone() {
-    return step;
+    return log.stepsDone();
   }
 
   public long skippedSteps() {
-    return skipped;
+    return log.skippedSteps();
   }
 
   /** The loss of every completed step (NaN where the guard skipped it). */
   public float[] losses() {
-    return Arrays.copyOf(losses, (int) step);
+    return log.losses();
   }
 
   /**
@@ -163,45 +154,39 @@ public final class Trainer implements AutoCloseable {
    * loss (mean of the last 100 steps) and steps/s.
    */
   public void train(Path runDir, ProgressListener progress, long evalEvery, EvalHook eval) throws IOException {
-    long total = config.steps();
-    long t0 = System.nanoTime();
-    long s0 = step;
-    long lastReport = 0;
-    while (step < total) {
-      trainStep();
-      boolean last = step == total;
-      if (runDir != null && (last || (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0))) {
-        checkpoint().write(runDir, config.keepCheckpoints(), Checkpoint.WriteHook.NONE);
+    log.train(config.steps(), config.checkpointEvery(), runDir != null, new RunLog.Steps() {
+      @Override
+      public void step() {
+        trainStep();
       }
-      if (eval != null && evalEvery > 0 && (step % evalEvery == 0 || last)) {
-        eval.evaluate(this);
+
+      @Override
+      public void checkpoint() throws IOException {
+        Trainer.this.checkpoint().write(runDir, config.keepCheckpoints(), Checkpoint.WriteHook.NONE);
       }
-      long now = System.nanoTime();
-      if (last || now - lastReport > 100_000_000L) {
-        lastReport = now;
-        double rate = (step - s0) / Math.max(1e-9, (now - t0) * 1e-9);
-        String fpNote = fp == null ? "" : String.format("  fp %.4f", lastFpPenalty);
-        progress.onProgress(step, total, String.format("loss %.4f%s  %.0f steps/s", recentLoss(100), fpNote, rate));
+
+      @Override
+      public void afterStep(boolean last) throws IOException {
+        if (eval != null && evalEvery > 0 && (log.stepsDone() % evalEvery == 0 || last)) {
+          eval.evaluate(Trainer.this);
+        }
       }
-    }
+
+      @Override
+      public String lossNote() {
+        return fp == null ? "" : String.format("  fp %.4f", lastFpPenalty);
+      }
+    }, progress);
   }
 
   /** Mean loss of the last {@code k} finite steps (NaN if none). */
   public double recentLoss(int k) {
-    double s = 0;
-    int c = 0;
-    for (int i = (int) step - 1; i >= 0 && c < k; i--) {
-      if (Float.isFinite(losses[i])) {
-        s += losses[i];
-        c++;
-      }
-    }
-    return c == 0 ? Double.NaN : s / c;
+    return log.recentLoss(k);
   }
 
   /** Runs one optimiser step and returns its loss (NaN if the guard skipped it). */
   public double trainStep() {
-    final long k = step;
+    final long k = log.stepsDone();
     final int n = config.batch();
     final int d = data.dim();
     Rng stepRng = Rng.of(config.seed()).stream(STEP_STREAM, k);
@@ -293,16 +278,11 @@ public final class Trainer implements AutoCloseable {
       NDArray[] grads = new NDArray[net.params().size()];
       double gradNorm = net.gradients(sm, grads);
       if (!Double.isFinite(lossValue) || !Double.isFinite(gradNorm)) {
-        skipped++;
-        consecutiveSkips++;
         net.zeroGrads();
-        if (consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
-          throw new IllegalStateException("training diverged: loss " + lossValue + ", gradient norm " + gradNorm
-              + " at step " + k + " after " + consecutiveSkips + " consecutive skipped steps; lower --lr or --clip-norm");
-        }
+        log.skip(k, "training diverged: loss " + lossValue + ", gradient norm " + gradNorm, "lower --lr or --clip-norm");
         lossValue = Double.NaN;
       } else {
-        consecutiveSkips = 0;
+        log.applied();
         net.update(sm, grads, config, k, gradNorm);
         net.zeroGrads();
         float[] per = perSample.toFloatArray();
@@ -313,12 +293,8 @@ public final class Trainer implements AutoCloseable {
         sampler.observe(bins, perD);
       }
     }
-    if (losses.length <= k) {
-      losses = Arrays.copyOf(losses, (int) Math.max(k + 1, 2L * losses.length + 16));
-    }
-    losses[(int) k] = (float) lossValue;
     lastFpPenalty = fpValue;
-    step = k + 1;
+    log.record(k, lossValue);
     return lossValue;
   }
 
@@ -345,12 +321,12 @@ public final class Trainer implements AutoCloseable {
 
   /** The current state as a checkpoint value. */
   public Checkpoint checkpoint() {
-    return net.checkpoint(config, step, skipped, sampler.state(), Arrays.copyOf(losses, (int) step));
+    return net.checkpoint(config, log.stepsDone(), log.skippedSteps(), sampler.state(), log.losses());
   }
 
   /** Trains to {@code config.steps()} without checkpoints or progress, then returns the EMA model. */
   public NeuralDenoiser denoiserAfter() {
-    while (step < config.steps()) {
+    while (log.stepsDone() < config.steps()) {
       trainStep();
     }
     return denoiser(true);

@@ -3,7 +3,6 @@ package org.diffusion4j.nn.interpolant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Map;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.interpolant.DivergenceField;
 import org.diffusion4j.interpolant.GaussianInterpolantFields;
@@ -11,7 +10,6 @@ import org.diffusion4j.interpolant.Interpolant;
 import org.diffusion4j.interpolant.SdeInterpolantLikelihood;
 import org.diffusion4j.interpolant.SdeKlBound;
 import org.diffusion4j.model.GaussianMixture;
-import org.diffusion4j.nn.data.Dataset;
 import org.diffusion4j.random.Noise;
 import org.junit.jupiter.api.Test;
 
@@ -28,12 +26,10 @@ class LearnedInterpolantLikelihoodTest {
 
   @Test
   void boundOfTrainedModel() {
-    InterpolantTrainConfig cfg = new InterpolantTrainConfig("linear", Map.of("gamma", "sqrt", "a", "1"), "gaussian",
-        "gaussian-target", "independent", true, 1e-3, InterpolantTrainerTest.small(600, 5));
+    InterpolantTrainConfig cfg = InterpolantTrainerTest.gaussianToGaussian(InterpolantTrainConfig.DENOISER);
     Interpolant it = cfg.interpolantObject();
     GaussianInterpolantFields exact = new GaussianInterpolantFields(it, SOURCE, TARGET);
-    try (InterpolantTrainer tr = InterpolantTrainer.create(cfg, null, Dataset.of("t", TARGET.sample(11, 8192)));
-        LearnedInterpolant model = tr.modelAfter()) {
+    try (InterpolantTrainer tr = InterpolantTrainerTest.gaussianTrainer(cfg); LearnedInterpolant model = tr.modelAfter()) {
       checkDivergences(model);
       double t0 = 0.02;
       double t1 = 0.98;
