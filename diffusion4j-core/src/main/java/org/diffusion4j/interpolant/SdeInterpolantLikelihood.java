@@ -144,7 +144,7 @@ public final class SdeInterpolantLikelihood {
     seed = b.seed;
     tStart = b.tStart;
     tEnd = b.tEnd;
-    chunkRows = b.chunkRows > 0 ? b.chunkRows : Math.max(1, 4096 / b.paths);
+    chunkRows = b.chunkRows;
   }
 
   /**
@@ -219,7 +219,6 @@ public final class SdeInterpolantLikelihood {
           + x.data()[bad] + "; likelihoods need finite data");
     }
     int n = x.n();
-    int d = x.d();
     double[] lower = new double[n];
     double[] lowerSe = new double[n];
     double[] lmw = new double[n];
@@ -266,7 +265,6 @@ public final class SdeInterpolantLikelihood {
     boolean haveScore = false;
     // Reversed time: t runs from tEnd down to tStart with signed step h < 0 (dtau = -h), so a drift
     // -g dtau of Y is + h g, and -int (...) dtau accumulates as + h (...).
-    double span = tEnd - tStart;
     for (int k = 0; k < steps; k++) {
       double t = timeAt(k);
       double tNext = timeAt(k + 1);
@@ -362,14 +360,12 @@ public final class SdeInterpolantLikelihood {
   private final class Step {
     final Batch drift;
     Batch score;
-    Batch spare;
     final double[] rate;
     final double[] divScore;
 
     Step(int states, int d) {
       drift = new Batch(states, d);
       score = new Batch(states, d);
-      spare = new Batch(states, d);
       rate = new double[states];
       divScore = new double[states];
     }
