@@ -10,6 +10,7 @@ import org.diffusion4j.cli.plot.Plot;
 import org.diffusion4j.io.AtomicFiles;
 import org.diffusion4j.nn.data.Datasets;
 import org.diffusion4j.nn.net.MlpConfig;
+import org.diffusion4j.nn.net.NetworkConfig;
 import org.diffusion4j.nn.net.TimeEmbedding;
 import org.diffusion4j.nn.objective.Objective;
 import org.diffusion4j.nn.objective.TimeSampling;
@@ -195,15 +196,18 @@ final class TrainCommand implements Callable<Integer> {
   private TrainConfig resumeConfig(TrainConfig saved, TrainConfig asked) {
     var pr = spec.commandLine().getParseResult();
     TrainConfig.Builder b = saved.toBuilder();
-    MlpConfig net = saved.network();
-    if (pr.hasMatchedOption("--width")) {
-      net = net.withWidth(asked.network().width());
-    }
-    if (pr.hasMatchedOption("--depth")) {
-      net = net.withDepth(asked.network().depth());
-    }
-    if (pr.hasMatchedOption("--embedding")) {
-      net = net.withEmbedding(asked.network().embedding());
+    NetworkConfig net = saved.network();
+    if (net instanceof MlpConfig mlp && asked.network() instanceof MlpConfig a) {
+      if (pr.hasMatchedOption("--width")) {
+        mlp = mlp.withWidth(a.width());
+      }
+      if (pr.hasMatchedOption("--depth")) {
+        mlp = mlp.withDepth(a.depth());
+      }
+      if (pr.hasMatchedOption("--embedding")) {
+        mlp = mlp.withEmbedding(a.embedding());
+      }
+      net = mlp;
     }
     if (pr.hasMatchedOption("--seed")) {
       net = net.withInitSeed(asked.network().initSeed());

@@ -10,7 +10,8 @@ import org.diffusion4j.array.Batch;
 import org.diffusion4j.model.Denoiser;
 import org.diffusion4j.model.Prediction;
 import org.diffusion4j.nn.net.ParamSet;
-import org.diffusion4j.nn.net.TimeMlp;
+import org.diffusion4j.nn.net.Condition;
+import org.diffusion4j.nn.net.Network;
 import org.diffusion4j.nn.objective.Objective;
 import org.diffusion4j.nn.objective.Parameterisation;
 import org.diffusion4j.nn.objective.TimeSampler;
@@ -34,7 +35,7 @@ public final class NeuralDenoiser implements Denoiser, AutoCloseable {
 
   private final TrainConfig config;
   private final GaussianPath path;
-  private final TimeMlp net;
+  private final Network net;
   private final NDManager manager;
   private final ParamSet params;
   private final int label;
@@ -44,7 +45,7 @@ public final class NeuralDenoiser implements Denoiser, AutoCloseable {
   private NeuralDenoiser(TrainConfig config, float[][] weights) {
     this.config = config;
     this.path = config.gaussianPath();
-    this.net = new TimeMlp(config.network());
+    this.net = config.network().build();
     this.manager = DjlRuntime.newManager();
     this.params = ParamSet.of(manager, net.specs(), weights, false);
     this.label = config.network().classes();
@@ -71,7 +72,7 @@ public final class NeuralDenoiser implements Denoiser, AutoCloseable {
   /** Loads the EMA weights of the latest checkpoint in {@code runDir}. */
   public static NeuralDenoiser load(Path runDir) throws IOException {
     Checkpoint c = Checkpoint.readLatest(runDir);
-    c.requireSpecs(new TimeMlp(c.config().network()).specs());
+    c.requireSpecs(c.config().network().build().specs());
     return new NeuralDenoiser(c.config(), c.ema());
   }
 
@@ -188,12 +189,12 @@ public final class NeuralDenoiser implements Denoiser, AutoCloseable {
       }
       float[] g;
       try (NDManager sm = manager.newSubManager()) {
-        NDArray z = sm.create(in, new Shape(n, d));
+        NDArray z = sm.create(in, net.batchShape(n));
         z.setRequiresGradient(true);
         NDArray c = sm.create(cs, new Shape(n, 1));
         NDArray vv = sm.create(v, new Shape(n, d));
         try (ai.djl.training.GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
-          NDArray f = net.forward(params, z, c, null);
+          NDArray f = net.forward(params, z, c, Condition.NONE);
           gc.backward(f.mul(vv).sum());
         }
         NDArray grad = z.getGradient();
@@ -220,23 +221,28 @@ public final class NeuralDenoiser implements Denoiser, AutoCloseable {
     int d = dim();
     int classes = config.network().classes();
     try (NDManager sm = manager.newSubManager()) {
-      NDArray x = sm.create(in, new Shape(rows, d));
+      NDArray x = sm.create(in, net.batchShape(rows));
       float[] cs = new float[rows];
       Arrays.fill(cs, cNoise);
       NDArray c = sm.create(cs, new Shape(rows, 1));
       if (classes == 0) {
-        return net.forward(params, x, c, null).toFloatArray();
+        return net.forward(params, x, c, Condition.NONE).toFloatArray();
       }
       int[] labels = new int[rows];
       Arrays.fill(labels, label);
-      NDArray cond = net.forward(params, x, c, sm.create(net.oneHot(labels), new Shape(rows, classes + 1)));
+      NDArray cond = net.forward(params, x, c, oneHot(sm, labels));
       if (guidance == 0 || label == classes) {
         return cond.toFloatArray();
       }
       Arrays.fill(labels, classes);
-      NDArray uncond = net.forward(params, x, c, sm.create(net.oneHot(labels), new Shape(rows, classes + 1)));
+      NDArray uncond = net.forward(params, x, c, oneHot(sm, labels));
       return cond.mul((float) (1 + guidance)).sub(uncond.mul((float) guidance)).toFloatArray();
     }
+  }
+
+  private Condition oneHot(NDManager sm, int[] labels) {
+    int classes = config.network().classes();
+    return Condition.ofClasses(sm.create(Condition.oneHot(labels, classes), new Shape(labels.length, classes + 1)));
   }
 
   @Override

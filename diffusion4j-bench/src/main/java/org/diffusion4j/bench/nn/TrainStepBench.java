@@ -171,7 +171,7 @@ public final class TrainStepBench {
         xx.attach(sm);
         NDArray loss;
         try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
-          NDArray f = net.forward(p, xx, c, null);
+          NDArray f = net.forward(p, xx, c, org.diffusion4j.nn.net.Condition.NONE);
           loss = f.sub(y).square().mean();
           gc.backward(loss);
         }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.diffusion4j.nn.net.Condition;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.interpolant.Gamma;
 import org.diffusion4j.interpolant.Interpolant;
@@ -275,10 +276,10 @@ public final class InterpolantTrainer implements AutoCloseable {
       NDArray yb = sm.create(sb.bTarget(), new Shape(n, d));
       NDArray loss;
       try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
-        loss = quadratic(velocity.net().forward(velocity.params(), x, c, null), yb, n, d);
+        loss = quadratic(velocity.net().forward(velocity.params(), x, c, Condition.NONE), yb, n, d);
         if (denoiser != null) {
           NDArray yz = sm.create(sb.scoreTarget(), new Shape(n, d));
-          loss = loss.add(quadratic(denoiser.net().forward(denoiser.params(), x, c, null), yz, n, d));
+          loss = loss.add(quadratic(denoiser.net().forward(denoiser.params(), x, c, Condition.NONE), yz, n, d));
         }
         gc.backward(loss);
       }

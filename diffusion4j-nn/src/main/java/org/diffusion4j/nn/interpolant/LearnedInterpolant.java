@@ -7,6 +7,7 @@ import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.diffusion4j.nn.net.Condition;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.interpolant.DivergenceField;
 import org.diffusion4j.interpolant.Gamma;
@@ -44,9 +45,9 @@ public final class LearnedInterpolant implements AutoCloseable {
     this.config = config;
     this.interpolant = config.interpolantObject();
     this.manager = DjlRuntime.newManager();
-    this.velocityNet = new TimeMlp(config.train().network());
+    this.velocityNet = new TimeMlp(config.train().mlp());
     this.velocity = ParamSet.of(manager, velocityNet.specs(), v, false);
-    this.denoiserNet = e == null ? null : new TimeMlp(config.train().network());
+    this.denoiserNet = e == null ? null : new TimeMlp(config.train().mlp());
     this.denoiser = e == null ? null : ParamSet.of(manager, denoiserNet.specs(), e, false);
   }
 
@@ -63,11 +64,11 @@ public final class LearnedInterpolant implements AutoCloseable {
   public static LearnedInterpolant load(Path runDir) throws IOException {
     InterpolantTrainConfig cfg = InterpolantTrainer.readConfig(runDir);
     Checkpoint v = Checkpoint.readLatest(runDir.resolve(InterpolantTrainer.VELOCITY_DIR));
-    v.requireSpecs(new TimeMlp(cfg.train().network()).specs());
+    v.requireSpecs(new TimeMlp(cfg.train().mlp()).specs());
     float[][] e = null;
     if (cfg.learnScore()) {
       Checkpoint ce = Checkpoint.readLatest(runDir.resolve(InterpolantTrainer.DENOISER_DIR));
-      ce.requireSpecs(new TimeMlp(cfg.train().network()).specs());
+      ce.requireSpecs(new TimeMlp(cfg.train().mlp()).specs());
       if (ce.step() != v.step()) {
         throw new CheckpointException("velocity and denoiser checkpoints in " + runDir + " are at different steps");
       }
@@ -207,7 +208,7 @@ public final class LearnedInterpolant implements AutoCloseable {
         NDArray xa = sm.create(in, new Shape(rows, d));
         xa.setRequiresGradient(true);
         NDArray ca = sm.create(cs, new Shape(rows, 1));
-        NDArray out = net.forward(params, xa, ca, null);
+        NDArray out = net.forward(params, xa, ca, Condition.NONE);
         gc.backward(out.mul(sm.create(cot, new Shape(rows, d))).sum());
         f = out.toFloatArray();
         g = xa.getGradient().toFloatArray();
@@ -256,7 +257,7 @@ public final class LearnedInterpolant implements AutoCloseable {
       try (NDManager sm = manager.newSubManager()) {
         NDArray xa = sm.create(in, new Shape(rows, d));
         NDArray ca = sm.create(cs, new Shape(rows, 1));
-        f = net.forward(params, xa, ca, null).toFloatArray();
+        f = net.forward(params, xa, ca, Condition.NONE).toFloatArray();
       }
       for (int j = 0; j < f.length; j++) {
         os[from * d + j] = f[j];

@@ -12,7 +12,8 @@ import org.diffusion4j.likelihood.DivergenceEstimator;
 import org.diffusion4j.likelihood.VectorField;
 import org.diffusion4j.nn.DjlRuntime;
 import org.diffusion4j.nn.net.ParamSet;
-import org.diffusion4j.nn.net.TimeMlp;
+import org.diffusion4j.nn.net.Condition;
+import org.diffusion4j.nn.net.Network;
 import org.diffusion4j.nn.objective.Parameterisation;
 import org.diffusion4j.nn.train.Checkpoint;
 import org.diffusion4j.nn.train.TrainConfig;
@@ -41,7 +42,7 @@ public final class AutogradDivergence implements DivergenceEstimator, AutoClosea
   private static final int MAX_STACKED_ROWS = 1 << 14;
 
   private final TrainConfig config;
-  private final TimeMlp net;
+  private final Network net;
   private final NDManager manager;
   private final ParamSet params;
   private final int probes;
@@ -52,7 +53,7 @@ public final class AutogradDivergence implements DivergenceEstimator, AutoClosea
       throw new IllegalArgumentException("probes must be >= 1 for Hutchinson (or 0 for the exact trace), got " + probes);
     }
     this.config = config;
-    this.net = new TimeMlp(config.network());
+    this.net = config.network().build();
     this.manager = DjlRuntime.newManager();
     this.params = ParamSet.of(manager, net.specs(), weights, false);
     this.probes = probes;
@@ -75,7 +76,7 @@ public final class AutogradDivergence implements DivergenceEstimator, AutoClosea
   /** The EMA weights of the latest checkpoint in {@code runDir}; {@code probes} = 0 for the exact trace. */
   public static AutogradDivergence load(Path runDir, int probes, long seed) throws IOException {
     Checkpoint c = Checkpoint.readLatest(runDir);
-    c.requireSpecs(new TimeMlp(c.config().network()).specs());
+    c.requireSpecs(c.config().network().build().specs());
     return new AutogradDivergence(c.config(), c.ema(), probes, seed);
   }
 
@@ -133,7 +134,7 @@ public final class AutogradDivergence implements DivergenceEstimator, AutoClosea
     int classes = config.network().classes();
     try (NDManager sm = manager.newSubManager();
         GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
-      NDArray x = sm.create(in, new Shape(rows, d));
+      NDArray x = sm.create(in, net.batchShape(rows));
       x.setRequiresGradient(true);
       float[] cs = new float[rows];
       Arrays.fill(cs, cNoise);
@@ -142,10 +143,10 @@ public final class AutogradDivergence implements DivergenceEstimator, AutoClosea
       if (classes > 0) {
         int[] labels = new int[rows];
         Arrays.fill(labels, classes);
-        onehot = sm.create(net.oneHot(labels), new Shape(rows, classes + 1));
+        onehot = sm.create(Condition.oneHot(labels, classes), new Shape(rows, classes + 1));
       }
-      NDArray f = net.forward(params, x, c, onehot);
-      NDArray w = sm.create(cot, new Shape(rows, d));
+      NDArray f = net.forward(params, x, c, onehot == null ? Condition.NONE : Condition.ofClasses(onehot));
+      NDArray w = sm.create(cot, net.batchShape(rows));
       gc.backward(f.mul(w).sum());
       return new float[][] {f.toFloatArray(), x.getGradient().toFloatArray()};
     }

@@ -1,8 +1,5 @@
 package org.diffusion4j.nn.net;
 
-import java.util.Map;
-import org.diffusion4j.io.Json;
-
 /**
  * Shape of a {@link TimeMlp}.
  *
@@ -17,7 +14,7 @@ import org.diffusion4j.io.Json;
  * @param initSeed seed of the weight initialisation and of the random Fourier frequencies
  */
 public record MlpConfig(int dim, int width, int depth, int embedDim, TimeEmbedding embedding, double fourierScale,
-    int classes, long initSeed) {
+    int classes, long initSeed) implements NetworkConfig {
 
   public MlpConfig {
     if (dim < 1 || width < 1 || depth < 0 || embedDim < 2 || embedDim % 2 != 0 || classes < 0) {
@@ -43,10 +40,12 @@ public record MlpConfig(int dim, int width, int depth, int embedDim, TimeEmbeddi
     return new MlpConfig(dim, width, k, embedDim, embedding, fourierScale, classes, initSeed);
   }
 
+  @Override
   public MlpConfig withClasses(int c) {
     return new MlpConfig(dim, width, depth, embedDim, embedding, fourierScale, c, initSeed);
   }
 
+  @Override
   public MlpConfig withInitSeed(long s) {
     return new MlpConfig(dim, width, depth, embedDim, embedding, fourierScale, classes, s);
   }
@@ -55,35 +54,18 @@ public record MlpConfig(int dim, int width, int depth, int embedDim, TimeEmbeddi
     return new MlpConfig(dim, width, depth, embedDim, e, fourierScale, classes, initSeed);
   }
 
-  /** JSON object text. */
-  public String toJson() {
-    StringBuilder sb = new StringBuilder("{\"type\": \"time-mlp\", \"dim\": ").append(dim)
-        .append(", \"width\": ").append(width).append(", \"depth\": ").append(depth)
-        .append(", \"embedDim\": ").append(embedDim).append(", \"embedding\": ");
-    Json.appendString(sb, embedding.cliName());
-    sb.append(", \"fourierScale\": ");
-    Json.appendNumber(sb, fourierScale);
-    sb.append(", \"classes\": ").append(classes).append(", \"initSeed\": ").append(initSeed).append('}');
-    return sb.toString();
+  @Override
+  public String type() {
+    return "time-mlp";
   }
 
-  /** Parses what {@link #toJson} wrote (already parsed to a map). */
-  public static MlpConfig fromJson(Map<?, ?> m) {
-    String type = Json.string(m.get("type"), "network.type");
-    if (!type.equals("time-mlp")) {
-      throw new IllegalArgumentException("unknown network type '" + type + "'; expected time-mlp");
-    }
-    return new MlpConfig(intField(m, "dim"), intField(m, "width"), intField(m, "depth"), intField(m, "embedDim"),
-        TimeEmbedding.parse(Json.string(m.get("embedding"), "network.embedding")),
-        Json.number(m.get("fourierScale"), "network.fourierScale"), intField(m, "classes"),
-        (long) Json.number(m.get("initSeed"), "network.initSeed"));
+  @Override
+  public long[] sampleShape() {
+    return new long[] {dim};
   }
 
-  static int intField(Map<?, ?> m, String key) {
-    double v = Json.number(m.get(key), "network." + key);
-    if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("field 'network." + key + "' must be an integer, got " + v);
-    }
-    return (int) v;
+  @Override
+  public TimeMlp build() {
+    return new TimeMlp(this);
   }
 }

@@ -23,7 +23,7 @@ import org.diffusion4j.random.Rng;
  * {@code initSeed} (uniform +-1/sqrt(fan_in), PyTorch's nn.Linear default), so the same seed gives
  * the same network on every engine and thread count.
  */
-public final class TimeMlp {
+public final class TimeMlp implements Network {
   private final MlpConfig config;
   private final float[] freqs;
   private final List<ParamSpec> specs;
@@ -60,6 +60,7 @@ public final class TimeMlp {
     this.specs = List.copyOf(s);
   }
 
+  @Override
   public MlpConfig config() {
     return config;
   }
@@ -69,12 +70,13 @@ public final class TimeMlp {
     return freqs.clone();
   }
 
-  /** Parameter names and shapes, in the order {@link #forward} expects them. */
+  @Override
   public List<ParamSpec> specs() {
     return specs;
   }
 
   /** Seeded initial values: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases; stream per tensor. */
+  @Override
   public float[][] initialValues() {
     Rng root = Rng.of(config.initSeed());
     float[][] out = new float[specs.size()][];
@@ -110,7 +112,7 @@ public final class TimeMlp {
   public NDArray forward(ParamSet params, NDArray x, NDArray c, NDArray classOneHot) {
     List<NDArray> p = params.arrays();
     NDManager m = x.getManager();
-    NDArray f = m.create(freqs, new Shape(1, freqs.length));
+    NDArray f = m.create(freqs, new Shape(1, freqs.length)).toType(x.getDataType(), false);
     NDArray arg = c.mul(f);
     NDArray emb = arg.sin().concat(arg.cos(), 1);
     int i = 0;
@@ -128,17 +130,14 @@ public final class TimeMlp {
     return Linear.linear(silu(h), p.get(i++), p.get(i)).singletonOrThrow();
   }
 
+  @Override
+  public NDArray forward(ParamSet params, NDArray x, NDArray c, Condition condition) {
+    return forward(params, x, c, config.classes() > 0 ? condition.requireClassOneHot() : null);
+  }
+
   /** One-hot rows for labels in [0, classes]; label {@code classes} is the null class. */
   public float[] oneHot(int[] labels) {
-    int k = config.classes() + 1;
-    float[] out = new float[labels.length * k];
-    for (int r = 0; r < labels.length; r++) {
-      if (labels[r] < 0 || labels[r] >= k) {
-        throw new IllegalArgumentException("class label " + labels[r] + " is outside [0, " + config.classes() + "]");
-      }
-      out[r * k + labels[r]] = 1;
-    }
-    return out;
+    return Condition.oneHot(labels, config.classes());
   }
 
   static NDArray silu(NDArray a) {

@@ -74,7 +74,7 @@ public final class ScoreFokkerPlanckResidual {
 
   /** For the network, objective, path and fpProbes of a training configuration. */
   public static ScoreFokkerPlanckResidual of(TrainConfig config) {
-    return new ScoreFokkerPlanckResidual(new TimeMlp(config.network()), config.objective(), config.gaussianPath(),
+    return new ScoreFokkerPlanckResidual(new TimeMlp(config.mlp()), config.objective(), config.gaussianPath(),
         config.sigmaData(), config.fpProbes());
   }
 

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.diffusion4j.io.Json;
 import org.diffusion4j.nn.net.MlpConfig;
+import org.diffusion4j.nn.net.NetworkConfig;
+import org.diffusion4j.nn.net.Networks;
 import org.diffusion4j.nn.objective.Objective;
 import org.diffusion4j.nn.objective.TimeSampling;
 import org.diffusion4j.nn.objective.Weighting;
@@ -31,7 +33,7 @@ import org.diffusion4j.path.Paths;
  */
 public record TrainConfig(
     String data,
-    MlpConfig network,
+    NetworkConfig network,
     Objective objective,
     String path,
     Map<String, String> pathOptions,
@@ -80,6 +82,17 @@ public record TrainConfig(
     if (!ok) {
       throw new IllegalArgumentException(message);
     }
+  }
+
+  /**
+   * The network config as a {@link MlpConfig}, for the features that exist only for the MLP (the
+   * Fokker-Planck jet, stochastic interpolants); a clear error for any other network.
+   */
+  public MlpConfig mlp() {
+    if (network instanceof MlpConfig m) {
+      return m;
+    }
+    throw new IllegalArgumentException("this feature needs the time-mlp network; the run uses '" + network.type() + "'");
   }
 
   /** The path object. */
@@ -148,7 +161,7 @@ public record TrainConfig(
   /** Builder with the defaults of {@code d4j train}. */
   public static final class Builder {
     private String data = "unnamed";
-    private MlpConfig network;
+    private NetworkConfig network;
     private Objective objective = Objective.FLOW;
     private String path = "cond-ot";
     private Map<String, String> pathOptions = Map.of();
@@ -178,7 +191,7 @@ public record TrainConfig(
     }
 
     public Builder data(String v) { this.data = v; return this; }
-    public Builder network(MlpConfig v) { this.network = v; return this; }
+    public Builder network(NetworkConfig v) { this.network = v; return this; }
     public Builder objective(Objective v) { this.objective = v; return this; }
     public Builder path(String name) { this.path = name; return this; }
     public Builder pathOptions(Map<String, String> v) { this.pathOptions = v; return this; }
@@ -217,7 +230,7 @@ public record TrainConfig(
   public String toJson() {
     StringBuilder sb = new StringBuilder("{\n");
     str(sb, "data", data);
-    sb.append("  \"network\": ").append(network.toJson()).append(",\n");
+    sb.append("  \"network\": ").append(Networks.toJson(network)).append(",\n");
     str(sb, "objective", objective.cliName());
     str(sb, "path", path);
     sb.append("  \"pathOptions\": {");
@@ -286,7 +299,7 @@ public record TrainConfig(
     }
     return new TrainConfig(
         Json.string(m.get("data"), "data"),
-        MlpConfig.fromJson(net),
+        Networks.fromJson(net, "network"),
         Objective.parse(Json.string(m.get("objective"), "objective")),
         Json.string(m.get("path"), "path"),
         opts,

@@ -7,10 +7,10 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.util.List;
 import org.diffusion4j.nn.net.ParamSet;
 import org.diffusion4j.nn.net.ParamSpec;
-import org.diffusion4j.nn.net.TimeMlp;
+import org.diffusion4j.nn.net.Network;
 
 /**
- * One trainable {@link TimeMlp} with its optimiser state: weights, EMA weights and the AdamW
+ * One trainable {@link Network} with its optimiser state: weights, EMA weights and the AdamW
  * moments, in the form a {@link Checkpoint} stores. Shared by {@link Trainer} and the
  * interpolant trainer so that both take exactly the same update.
  *
@@ -22,7 +22,7 @@ import org.diffusion4j.nn.net.TimeMlp;
  * finally {@link #zeroGrads}.
  */
 public final class TrainableNet implements AutoCloseable {
-  private final TimeMlp net;
+  private final Network net;
   private final ParamSet params;
   private final ParamSet ema;
   private final ParamSet adamM;
@@ -33,7 +33,7 @@ public final class TrainableNet implements AutoCloseable {
    * of {@code from} (null for a fresh one), whose parameter specs must match the network's.
    */
   public TrainableNet(NDManager manager, TrainConfig config, Checkpoint from) {
-    this.net = new TimeMlp(config.network());
+    this.net = config.network().build();
     List<ParamSpec> specs = net.specs();
     if (from == null) {
       float[][] init = net.initialValues();
@@ -54,7 +54,7 @@ public final class TrainableNet implements AutoCloseable {
     }
   }
 
-  public TimeMlp net() {
+  public Network net() {
     return net;
   }
 

@@ -11,7 +11,8 @@ import org.diffusion4j.array.Batch;
 import org.diffusion4j.nn.DjlRuntime;
 import org.diffusion4j.nn.NeuralDenoiser;
 import org.diffusion4j.nn.data.Dataset;
-import org.diffusion4j.nn.net.TimeMlp;
+import org.diffusion4j.nn.net.Condition;
+import org.diffusion4j.nn.net.Network;
 import org.diffusion4j.nn.objective.ScoreFokkerPlanckResidual;
 import org.diffusion4j.nn.objective.Targets;
 import org.diffusion4j.nn.objective.TimeSampler;
@@ -128,7 +129,7 @@ public final class Trainer implements AutoCloseable {
     return lastFpPenalty;
   }
 
-  public TimeMlp network() {
+  public Network network() {
     return net.net();
   }
 
@@ -242,18 +243,20 @@ public final class Trainer implements AutoCloseable {
     double lossValue;
     double fpValue = Double.NaN;
     try (NDManager sm = manager.newSubManager()) {
-      NDArray x = sm.create(input, new Shape(n, d));
+      NDArray x = sm.create(input, net.net().batchShape(n));
       NDArray c = sm.create(cNoise, new Shape(n, 1));
-      NDArray y = sm.create(target, new Shape(n, d));
+      NDArray y = sm.create(target, net.net().batchShape(n));
       NDArray w = sm.create(weight, new Shape(n));
-      NDArray oneHot = labels == null ? null : sm.create(net.net().oneHot(labels), new Shape(n, config.network().classes() + 1));
+      NDArray oneHot = labels == null ? null
+          : sm.create(Condition.oneHot(labels, config.network().classes()), new Shape(n, config.network().classes() + 1));
+      Condition condition = (oneHot == null ? Condition.NONE : Condition.ofClasses(oneHot)).withTraining(true);
       NDArray perSample;
       NDArray loss;
       NDArray fpPenalty = null;
       try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
         NDArray f;
         if (fp == null) {
-          f = net.net().forward(net.params(), x, c, oneHot);
+          f = net.net().forward(net.params(), x, c, condition);
         } else {
           ScoreFokkerPlanckResidual.Result res = fp.evaluate(net.params(), sm.create(xt, new Shape(n, d)), x, c,
               fpCoef, oneHot, fpProbeDirs == null ? null : sm.create(fpProbeDirs, new Shape(fp.probes(), n, d)));
@@ -261,9 +264,11 @@ public final class Trainer implements AutoCloseable {
           fpPenalty = res.weighted().square().sum(new int[] {1}).mul(sm.create(fpRowWeight, new Shape(n))).sum()
               .div((float) ((double) n * d));
         }
+        NDArray flatF = f.reshape(n, d);
+        NDArray flatY = y.reshape(n, d);
         perSample = config.objective().quadratic()
-            ? f.square().sub(f.mul(y).mul(2f)).sum(new int[] {1})
-            : f.sub(y).square().sum(new int[] {1});
+            ? flatF.square().sub(flatF.mul(flatY).mul(2f)).sum(new int[] {1})
+            : flatF.sub(flatY).square().sum(new int[] {1});
         loss = perSample.mul(w).sum().div((float) ((double) n * d));
         if (fpPenalty != null) {
           loss = loss.add(fpPenalty.mul((float) config.fpWeight()));

@@ -29,7 +29,7 @@ class AutogradDivergenceTest {
   void exactTraceMatchesFiniteDifferencesOfTheDenoiser() {
     for (Objective objective : new Objective[] {Objective.EPS, Objective.FLOW}) {
       TrainConfig cfg = config(3, objective, objective == Objective.FLOW ? "cond-ot" : "vp-linear");
-      float[][] w = new TimeMlp(cfg.network()).initialValues();
+      float[][] w = new TimeMlp(cfg.mlp()).initialValues();
       try (NeuralDenoiser model = NeuralDenoiser.of(cfg, w); AutogradDivergence div = AutogradDivergence.exact(cfg, w)) {
         Batch x = Noise.standardNormal(1, 5, 3);
         double t = 0.4;
@@ -69,7 +69,7 @@ class AutogradDivergenceTest {
   @Test
   void hutchinsonLikelihoodIsUnbiasedAgainstTheExactTrace() {
     TrainConfig cfg = config(2, Objective.EPS, "vp-linear");
-    float[][] w = new TimeMlp(cfg.network()).initialValues();
+    float[][] w = new TimeMlp(cfg.mlp()).initialValues();
     try (NeuralDenoiser model = NeuralDenoiser.of(cfg, w);
         AutogradDivergence exact = AutogradDivergence.exact(cfg, w);
         AutogradDivergence hut = AutogradDivergence.hutchinson(cfg, w, 1, 9)) {
