@@ -1,0 +1,130 @@
+package org.diffusion4j.nn.net;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv1d;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.norm.LayerNorm;
+
+/**
+ * Functional building blocks shared by the networks of this package: each takes its parameters
+ * as arrays (so a {@link Network} stays a pure function of its {@link ParamSet}) and computes in
+ * the data type of its input. Shapes follow PyTorch: images (n, C, H, W), sequences for
+ * convolutions (n, C, L), sequences for attention (n, L, D).
+ */
+public final class Layers {
+  private Layers() {}
+
+  /** SiLU / swish: x sigmoid(x) (Elfwing et al. 2018). */
+  public static NDArray silu(NDArray a) {
+    return a.mul(a.getNDArrayInternal().sigmoid());
+  }
+
+  /** x W^T + b over the last axis; W (out, in), b (out) or null. */
+  public static NDArray linear(NDArray x, NDArray w, NDArray b) {
+    return (b == null ? Linear.linear(x, w) : Linear.linear(x, w, b)).singletonOrThrow();
+  }
+
+  /** 2-D convolution, stride {@code stride}, zero padding {@code pad}; W (out, in, k, k), b (out) or null. */
+  public static NDArray conv2d(NDArray x, NDArray w, NDArray b, int stride, int pad) {
+    return Conv2d.conv2d(x, w, b, new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), 1).singletonOrThrow();
+  }
+
+  /** 1-D convolution over (n, C, L); W (out, in, k), b (out) or null. */
+  public static NDArray conv1d(NDArray x, NDArray w, NDArray b, int pad, int dilation) {
+    return Conv1d.conv1d(x, w, b, new Shape(1), new Shape(pad), new Shape(dilation), 1).singletonOrThrow();
+  }
+
+  /**
+   * Group normalisation (Wu &amp; He 2018, Eq. 1-3 with the group set of Eq. 7): x (n, C, ...)
+   * is normalised over each group of C/G channels and all trailing axes (biased variance,
+   * {@code eps} 1e-5 as torch.nn.GroupNorm), then scaled and shifted per channel by gamma, beta (C).
+   * Computed by PyTorch's fused layer norm over the reshaped (n, G, rest) tensor.
+   */
+  public static NDArray groupNorm(NDArray x, int groups, NDArray gamma, NDArray beta) {
+    Shape s = x.getShape();
+    long c = s.get(1);
+    if (c % groups != 0) {
+      throw new IllegalArgumentException("group norm: " + c + " channels are not divisible into " + groups + " groups");
+    }
+    long rest = s.size() / (s.get(0) * groups);
+    NDArray g = x.reshape(s.get(0), groups, rest);
+    NDManager m = x.getManager();
+    NDArray ones = m.ones(new Shape(rest), x.getDataType());
+    NDArray zeros = m.zeros(new Shape(rest), x.getDataType());
+    NDArray normed = LayerNorm.layerNorm(g, new Shape(rest), ones, zeros, 1e-5f).singletonOrThrow().reshape(s);
+    long[] bshape = new long[s.dimension()];
+    java.util.Arrays.fill(bshape, 1);
+    bshape[1] = c;
+    Shape bs = new Shape(bshape);
+    return normed.mul(gamma.reshape(bs)).add(beta.reshape(bs));
+  }
+
+  /** Layer normalisation over the last axis (Ba et al. 2016), eps 1e-5; gamma, beta (D). */
+  public static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta) {
+    Shape s = x.getShape();
+    return LayerNorm.layerNorm(x, new Shape(s.get(s.dimension() - 1)), gamma, beta, 1e-5f).singletonOrThrow();
+  }
+
+  /**
+   * Inverted dropout with keep probability 1 - rate when {@code training}; identity otherwise.
+   * The mask comes from PyTorch's generator, which the trainer seeds per step, so runs are
+   * reproducible at a fixed thread count.
+   */
+  public static NDArray dropout(NDArray x, double rate, boolean training) {
+    if (!training || rate == 0) {
+      return x;
+    }
+    return Dropout.dropout(x, (float) rate, true).singletonOrThrow();
+  }
+
+  /**
+   * Scaled dot-product attention (Vaswani et al. 2017, Eq. 1) with {@code heads} heads:
+   * q, k, v (n, L, D) -&gt; (n, L, D). {@code keyMask} (n, L) or null: keys with mask 0 get
+   * weight 0 (their scores are set to -1e9 before the softmax).
+   */
+  public static NDArray attention(NDArray q, NDArray k, NDArray v, int heads, NDArray keyMask) {
+    Shape s = q.getShape();
+    long n = s.get(0);
+    long l = s.get(1);
+    long d = s.get(2);
+    if (d % heads != 0) {
+      throw new IllegalArgumentException("attention: width " + d + " is not divisible by " + heads + " heads");
+    }
+    long dh = d / heads;
+    NDArray qh = q.reshape(n, l, heads, dh).transpose(0, 2, 1, 3);
+    NDArray kh = k.reshape(n, k.getShape().get(1), heads, dh).transpose(0, 2, 3, 1);
+    NDArray vh = v.reshape(n, v.getShape().get(1), heads, dh).transpose(0, 2, 1, 3);
+    NDArray scores = qh.matMul(kh).div(Math.sqrt(dh));
+    if (keyMask != null) {
+      NDArray km = keyMask.reshape(n, 1, 1, keyMask.getShape().get(1));
+      scores = scores.add(km.sub(1).mul(1e9));
+    }
+    NDArray att = scores.softmax(-1);
+    return att.matMul(vh).transpose(0, 2, 1, 3).reshape(n, l, d);
+  }
+
+  /** Nearest-neighbour 2x upsampling of (n, C, H, W). */
+  public static NDArray upsample2x(NDArray x) {
+    return x.repeat(2, 2).repeat(3, 2);
+  }
+
+  /**
+   * Sinusoidal embedding of the (n, 1) noise input c: [sin(1000 c w_k), cos(1000 c w_k)],
+   * w_k = 10000^(-k/(E/2)) (Vaswani et al. 2017, Sec. 3.5, as used by Ho et al. 2020, scaled by
+   * 1000 because c is in [0, 1] rather than an integer step). Result (n, E).
+   */
+  public static NDArray sinusoidalEmbedding(NDArray c, int dim) {
+    int half = dim / 2;
+    float[] f = new float[half];
+    for (int k = 0; k < half; k++) {
+      f[k] = (float) (1000.0 * Math.exp(-Math.log(10000.0) * k / half));
+    }
+    NDArray freqs = c.getManager().create(f, new Shape(1, half)).toType(c.getDataType(), false);
+    NDArray arg = c.reshape(-1, 1).mul(freqs);
+    return arg.sin().concat(arg.cos(), 1);
+  }
+}
