@@ -74,14 +74,9 @@ final class InterpolantLikelihoodReport {
         throw new UsageException("--sde-eps > 0 needs a score, but " + runDir + " was trained with --no-score");
       }
       // The network sees standardized targets z = (x - mean) / std: log p_x(x) = log p_z(z) - sum_j log std_j.
-      org.diffusion4j.nn.data.Standardization st = NeuralModels.standardization(runDir, m.dim());
-      Batch points = st == null ? x : st.apply(x);
-      double logDet = 0;
-      if (st != null) {
-        for (double sd : st.std()) {
-          logDet -= Math.log(sd);
-        }
-      }
+      org.diffusion4j.nn.data.DataTransform st = org.diffusion4j.nn.run.TrainedRun.open(runDir).transform(m.dim());
+      Batch points = st.toModel(x);
+      double logDet = st.logDetToModel();
       // The fields were trained on [m, 1 - m]: the model runs there (from t = 0 when gamma = 0, where
       // x_0 ~ N(0, I) exactly), with rho0 = N(0, I) taken as the density at the start.
       double tm = Math.max(c.timeMargin(), 1e-3);
@@ -92,7 +87,7 @@ final class InterpolantLikelihoodReport {
       o.printf(Locale.ROOT, "quantity   log rho_hat(x) of the model on t in [%s, %s]: rho0 = N(0, I) at t = %s%s, the data taken"
           + " as the state at t = %s%n", LikelihoodCommand.num(t0), LikelihoodCommand.num(t1), LikelihoodCommand.num(t0),
           t0 > 0 ? " (approximate: x_t0 also holds t0 x1 + gamma(t0) z)" : "", LikelihoodCommand.num(t1));
-      if (st != null) {
+      if (st != org.diffusion4j.nn.data.DataTransform.IDENTITY) {
         o.printf(Locale.ROOT, "scaling    standardization.json of the run applied; its log-determinant %s added%n",
             LikelihoodCommand.num(logDet));
       }

@@ -39,7 +39,7 @@ final class InterpolantRuns {
   }
 
   static Path requireRun(Path dir) {
-    if (!java.nio.file.Files.exists(dir.resolve("interpolant.json"))) {
+    if (!org.diffusion4j.nn.run.TrainedRun.isInterpolantRun(dir)) {
       throw new UsageException("--model " + dir + " is not an interpolant run (no interpolant.json); train one with"
           + " d4j train --objective interpolant");
     }

@@ -20,7 +20,7 @@ import org.diffusion4j.io.Npy;
 import org.diffusion4j.metrics.SlicedWasserstein;
 import org.diffusion4j.model.Prediction;
 import org.diffusion4j.nn.data.Datasets;
-import org.diffusion4j.nn.data.Standardization;
+import org.diffusion4j.nn.run.TrainedRun;
 import org.diffusion4j.nn.interpolant.InterpolantTrainConfig;
 import org.diffusion4j.nn.interpolant.LearnedInterpolant;
 import org.diffusion4j.path.CondOtPath;
@@ -99,7 +99,7 @@ final class InterpolantSampling {
 
   static boolean isRun(String model) {
     try {
-      return Files.isRegularFile(Path.of(model).resolve("interpolant.json"));
+      return TrainedRun.isInterpolantRun(Path.of(model));
     } catch (java.nio.file.InvalidPathException e) {
       return false;
     }
@@ -109,6 +109,9 @@ final class InterpolantSampling {
   private record Flow(Interpolant oneSided, VectorField velocity, double end, UnaryOperator<Batch> toData) {}
 
   static int sample(SampleCommand c) throws IOException {
+    if (c.out == null && c.plot == null) {
+      throw new UsageException("give --out X.npy or --plot X.png");
+    }
     Options o = c.interpolantOptions;
     ParseResult pr = c.spec.commandLine().getParseResult();
     boolean run = isRun(c.model);
@@ -164,13 +167,12 @@ final class InterpolantSampling {
     try (LearnedInterpolant m = LearnedInterpolant.load(dir)) {
       InterpolantTrainConfig cfg = m.config();
       int dim = m.dim();
-      Standardization target = NeuralModels.standardization(dir, dim);
-      UnaryOperator<Batch> toData = target == null ? UnaryOperator.identity() : target::invert;
+      TrainedRun run = TrainedRun.open(dir);
+      UnaryOperator<Batch> toData = run.transform(dim)::toData;
       String sourceSpec = o.source != null ? o.source : cfg.source();
       Batch x0 = InterpolantRuns.draws(sourceSpec, dim, c.seed, c.n);
-      Standardization source = sourceStandardization(dir, dim);
-      if (source != null && isFile(sourceSpec)) {
-        x0 = source.apply(x0);
+      if (isFile(sourceSpec)) {
+        x0 = run.sourceTransform(dim).toModel(x0);
       }
       double margin = Math.max(cfg.timeMargin(), END_MARGIN);
       Interpolant it = m.interpolant();
@@ -297,7 +299,9 @@ final class InterpolantSampling {
   }
 
   private static int write(SampleCommand c, Batch result, long nfe, String title) throws IOException {
-    Npy.write(c.out, result);
+    if (c.out != null) {
+      Npy.write(c.out, result);
+    }
     if (c.plot != null) {
       SamplePlots.scatter(c.plot, result, null, null, -1, title);
     }
@@ -360,16 +364,4 @@ final class InterpolantSampling {
     return !spec.equals("gaussian") && !Datasets.isToy(spec) && !spec.equalsIgnoreCase("mnist");
   }
 
-  /** The per-column statistics of a run's source file (RUN/source-standardization.json), or null. */
-  static Standardization sourceStandardization(Path dir, int dim) throws IOException {
-    Path f = dir.resolve(InterpolantTraining.SOURCE_STANDARDIZATION);
-    if (!Files.isRegularFile(f)) {
-      return null;
-    }
-    Standardization s = Standardization.fromJson(Files.readString(f));
-    if (s.mean().length != dim) {
-      throw new UsageException(f + " has " + s.mean().length + " columns but the model has dimension " + dim);
-    }
-    return s;
-  }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.diffusion4j.io.AtomicFiles;
 import org.diffusion4j.nn.data.Dataset;
 import org.diffusion4j.nn.data.Datasets;
+import org.diffusion4j.nn.run.TrainedRun;
 import org.diffusion4j.nn.interpolant.InterpolantTrainConfig;
 import org.diffusion4j.nn.interpolant.InterpolantTrainer;
 import org.diffusion4j.nn.net.MlpConfig;
@@ -28,8 +29,6 @@ import picocli.CommandLine.ParseResult;
 final class InterpolantTraining {
   /** The objective name that selects this trainer. */
   static final String OBJECTIVE = "interpolant";
-  /** Per-column statistics of a source file (the target's are in standardization.json). */
-  static final String SOURCE_STANDARDIZATION = "source-standardization.json";
 
   /** The options that only {@code --objective interpolant} takes. */
   static final class Options {
@@ -107,7 +106,7 @@ final class InterpolantTraining {
       throw new UsageException("--objective interpolant needs --target NAME|FILE");
     }
     Path out = c.out;
-    boolean has = Files.exists(out.resolve("interpolant.json"));
+    boolean has = TrainedRun.isInterpolantRun(out);
     if (has && !c.resume) {
       throw new UsageException(out + " already holds an interpolant run; pass --resume to continue it or choose another --out");
     }
@@ -158,16 +157,12 @@ final class InterpolantTraining {
       }
     }
     Files.createDirectories(out);
-    writeStandardization(out.resolve("standardization.json"), tgt);
-    writeStandardization(out.resolve(SOURCE_STANDARDIZATION), src);
+    TrainedRun.writeTransform(out, tgt.transform());
+    if (src != null) {
+      TrainedRun.writeSourceTransform(out, src.transform());
+    }
     return run(c.spec, cfg, src == null ? null : src.train(), tgt.train(), out,
         c.resume ? pr.hasMatchedOption("--steps") ? steps : InterpolantTrainer.readConfig(out).train().steps() : -1);
-  }
-
-  private static void writeStandardization(Path file, Datasets.Loaded loaded) throws IOException {
-    if (loaded != null && loaded.standardization() != null) {
-      AtomicFiles.writeString(file, loaded.standardization().toJson());
-    }
   }
 
   /** The option's value if given on the command line, else the interpolant trainer's own default. */

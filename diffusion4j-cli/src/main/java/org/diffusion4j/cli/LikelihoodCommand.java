@@ -20,7 +20,8 @@ import org.diffusion4j.likelihood.OdeSolver;
 import org.diffusion4j.model.Denoiser;
 import org.diffusion4j.model.Prediction;
 import org.diffusion4j.nn.NeuralDenoiser;
-import org.diffusion4j.nn.data.Standardization;
+import org.diffusion4j.nn.data.DataTransform;
+import org.diffusion4j.nn.run.TrainedRun;
 import org.diffusion4j.nn.likelihood.AutogradDivergence;
 import org.diffusion4j.nn.train.Checkpoint;
 import org.diffusion4j.path.GaussianPath;
@@ -141,7 +142,7 @@ final class LikelihoodCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     Batch x = readData(data);
     Path runDir = Path.of(model);
-    if (!model.startsWith("gmm:") && Files.exists(runDir.resolve("interpolant.json"))) {
+    if (!model.startsWith("gmm:") && TrainedRun.isInterpolantRun(runDir)) {
       if (bitsPerDim || prediction != null) {
         throw new UsageException("--bits-per-dim and --prediction do not apply to interpolant runs");
       }
@@ -166,7 +167,7 @@ final class LikelihoodCommand implements Callable<Integer> {
     Denoiser denoiser;
     GaussianPath path;
     DivergenceEstimator divergence;
-    Standardization standardization;
+    DataTransform transform = DataTransform.IDENTITY;
     String description;
     final java.util.List<AutoCloseable> owned = new java.util.ArrayList<>();
 
@@ -199,7 +200,7 @@ final class LikelihoodCommand implements Callable<Integer> {
       m.denoiser = nd;
       m.path = nd.path();
       m.divergence = ad;
-      m.standardization = NeuralModels.standardization(dir, nd.dim());
+      m.transform = TrainedRun.open(dir).transform(nd.dim());
       m.description = "run " + dir + " (" + nd.prediction().cliName() + " network)";
     } else {
       ModelSpecs.ResolvedModel r = ModelSpecs.resolve(model, pathOptions.create(),
@@ -220,13 +221,8 @@ final class LikelihoodCommand implements Callable<Integer> {
     Denoiser denoiser = m.denoiser;
     GaussianPath path = m.path;
     DivergenceEstimator div = m.divergence;
-    // log p_x(x) = log p_z(z) - sum_j log std_j for z = (x - mean) / std.
-    double standardizationLogDet = 0;
-    if (m.standardization != null) {
-      for (double sd : m.standardization.std()) {
-        standardizationLogDet -= Math.log(sd);
-      }
-    }
+    // log p_x(x) = log p_z(T(x)) + log |det dT/dx| (for standardisation: - sum_j log std_j).
+    double standardizationLogDet = m.transform.logDetToModel();
     Likelihood.Builder b = Likelihood.builder(denoiser, path).divergence(div).solver(solver())
         .convention(parseConvention(convention)).chunkRows(chunk);
     if (eps != null) {
@@ -236,7 +232,7 @@ final class LikelihoodCommand implements Callable<Integer> {
       b.tEnd(tEnd);
     }
     BitsPerDim bpd = null;
-    Batch points = m.standardization == null ? x : m.standardization.apply(x);
+    Batch points = m.transform.toModel(x);
     if (bitsPerDim) {
       if (!dequantize.equals("uniform")) {
         throw new UsageException("unknown --dequantize '" + dequantize + "'; only uniform is available");
@@ -248,9 +244,7 @@ final class LikelihoodCommand implements Callable<Integer> {
       };
       bpd = new BitsPerDim(256, scale, scale == 2 ? -1 : 0, samples);
       points = bpd.dequantize(x, seed);
-      if (m.standardization != null) {
-        points = m.standardization.apply(points);
-      }
+      points = m.transform.toModel(points);
     } else if (samples != 1) {
       throw new UsageException("--samples needs --bits-per-dim");
     }
@@ -277,7 +271,7 @@ final class LikelihoodCommand implements Callable<Integer> {
         ? "log p_eps(x), the model's marginal density at t = eps evaluated at the data (Song et al. 2021)"
         : "log p_eps(alpha(eps) x) + d log alpha(eps), the density of x0 + sigma(eps)/alpha(eps) z";
     stdout.printf(Locale.ROOT, "model      %s on %s, d = %d, %d points%n", m.description, path.name(), d, x.n());
-    if (m.standardization != null) {
+    if (m.transform != DataTransform.IDENTITY) {
       stdout.printf(Locale.ROOT, "scaling    standardization.json of the run applied; its log-determinant %s added%n",
           num(standardizationLogDet));
     }

@@ -40,15 +40,24 @@ public final class ModelSpecs {
    * @param mixture the analytic mixture, when there is one (for density plots), else null
    */
   public record ResolvedModel(Denoiser denoiser, GaussianPath path, GaussianMixture mixture, String description,
-      java.util.function.UnaryOperator<org.diffusion4j.array.Batch> toDataUnits) {
-    /** A model whose states are already in data units. */
+      java.util.function.UnaryOperator<org.diffusion4j.array.Batch> toDataUnits, long[] sampleShape) {
+    /** A model whose states are already in data units and flat. */
     public ResolvedModel(Denoiser denoiser, GaussianPath path, GaussianMixture mixture, String description) {
-      this(denoiser, path, mixture, description, java.util.function.UnaryOperator.identity());
+      this(denoiser, path, mixture, description, java.util.function.UnaryOperator.identity(),
+          new long[] {denoiser.dim()});
     }
   }
 
-  /** What the command line asked for, passed to loaders. */
-  public record Request(String spec, GaussianPath path, Prediction prediction) {}
+  /**
+   * What the command line asked for, passed to loaders: {@code label} (or null) selects one class
+   * of a class-conditional model, with classifier-free guidance weight {@code guidance}.
+   */
+  public record Request(String spec, GaussianPath path, Prediction prediction, Integer label, double guidance) {
+    /** An unconditional request. */
+    public Request(String spec, GaussianPath path, Prediction prediction) {
+      this(spec, path, prediction, null, 0);
+    }
+  }
 
   /** Turns a {@code --model} value into a model, or returns null if it is not its kind. */
   @FunctionalInterface
@@ -69,7 +78,12 @@ public final class ModelSpecs {
    * @throws UsageException if no loader understands the spec
    */
   public static ResolvedModel resolve(String spec, GaussianPath path, Prediction prediction) throws IOException {
-    Request r = new Request(spec, path, prediction);
+    return resolve(new Request(spec, path, prediction));
+  }
+
+  /** Resolves a request (see {@link #resolve(String, GaussianPath, Prediction)}). */
+  public static ResolvedModel resolve(Request r) throws IOException {
+    String spec = r.spec();
     for (ModelLoader l : LOADERS) {
       ResolvedModel m = l.load(r);
       if (m != null) {
@@ -99,6 +113,10 @@ public final class ModelSpecs {
   private static ResolvedModel loadMixture(Request r) throws IOException {
     if (!r.spec().startsWith("gmm:")) {
       return null;
+    }
+    if (r.label() != null) {
+      throw new UsageException("--class needs a class-conditional trained run (d4j train --conditional); " + r.spec()
+          + " is an unconditional mixture");
     }
     String what = r.spec().substring(4);
     if (what.isEmpty()) {

@@ -6,12 +6,14 @@ import java.nio.file.Path;
 import org.diffusion4j.model.Denoiser;
 import org.diffusion4j.model.Predictions;
 import org.diffusion4j.nn.NeuralDenoiser;
-import org.diffusion4j.nn.data.Standardization;
+import org.diffusion4j.nn.data.DataTransform;
+import org.diffusion4j.nn.run.TrainedRun;
 import org.diffusion4j.nn.train.Checkpoint;
 
 /**
  * {@code --model RUN_DIR} (or {@code run:RUN_DIR}): a run written by {@code d4j train}, loaded
- * with its EMA weights on the path it was trained on (the command line's --path is not used).
+ * through {@link TrainedRun} with its EMA weights on the path it was trained on (the command
+ * line's --path is not used); {@code --class Y --guidance W} select a class of a conditional run.
  */
 final class NeuralModels {
   private NeuralModels() {}
@@ -27,30 +29,29 @@ final class NeuralModels {
       throw new UsageException("--model " + spec + ": " + dir + " has no checkpoint (expected " + Checkpoint.folder(dir)
           + "/LATEST written by d4j train)");
     }
-    NeuralDenoiser model = NeuralDenoiser.load(dir);
-    Denoiser d = r.prediction() == null ? model : Predictions.as(model, model.samplingPath(), r.prediction());
+    TrainedRun run = TrainedRun.open(dir);
+    NeuralDenoiser model = run.denoiser();
     var cfg = model.config();
-    // A run trained on a file learned standardised data: map samples back to the file's units.
-    Standardization s = standardization(dir, model.dim());
-    java.util.function.UnaryOperator<org.diffusion4j.array.Batch> toData =
-        s == null ? java.util.function.UnaryOperator.identity() : s::invert;
-    return new ModelSpecs.ResolvedModel(d, model.samplingPath(), null, "trained " + cfg.objective().cliName() + " model "
-        + dir + " (" + cfg.path() + ", d=" + model.dim() + ", " + d.prediction().cliName() + ")", toData);
-  }
-
-  /**
-   * The per-column standardisation a run was trained with ({@code standardization.json}, written
-   * by d4j train for NPY/CSV data), or null for a run trained on raw data.
-   */
-  static Standardization standardization(Path dir, int dim) throws IOException {
-    Path st = dir.resolve("standardization.json");
-    if (!Files.isRegularFile(st)) {
-      return null;
+    int classes = cfg.network().classes();
+    Denoiser base = model;
+    String cls = "";
+    if (r.label() != null) {
+      if (classes == 0) {
+        throw new UsageException("--class needs a class-conditional run (d4j train --conditional); " + dir
+            + " is unconditional");
+      }
+      if (r.label() < 0 || r.label() >= classes) {
+        throw new UsageException("--class " + r.label() + " is outside [0, " + (classes - 1) + "]");
+      }
+      base = model.withGuidance(r.label(), r.guidance());
+      cls = ", class " + r.label() + ", guidance " + r.guidance();
+    } else if (r.guidance() != 0) {
+      throw new UsageException("--guidance needs --class");
     }
-    Standardization s = Standardization.fromJson(Files.readString(st));
-    if (s.mean().length != dim) {
-      throw new UsageException(st + " has " + s.mean().length + " columns but the model has dimension " + dim);
-    }
-    return s;
+    Denoiser d = r.prediction() == null ? base : Predictions.as(base, model.samplingPath(), r.prediction());
+    DataTransform t = run.transform(model.dim());
+    return new ModelSpecs.ResolvedModel(d, model.samplingPath(), null, "trained " + cfg.objective().cliName() + " "
+        + cfg.network().type() + " " + dir + " (" + cfg.path() + ", d=" + model.dim() + ", " + d.prediction().cliName()
+        + cls + ")", t::toData, cfg.network().sampleShape());
   }
 }

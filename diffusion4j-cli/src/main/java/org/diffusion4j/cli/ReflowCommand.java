@@ -11,7 +11,8 @@ import org.diffusion4j.interpolant.coupling.Coupling;
 import org.diffusion4j.io.AtomicFiles;
 import org.diffusion4j.io.Npy;
 import org.diffusion4j.nn.data.Dataset;
-import org.diffusion4j.nn.data.Standardization;
+import org.diffusion4j.nn.data.DataTransform;
+import org.diffusion4j.nn.run.TrainedRun;
 import org.diffusion4j.nn.interpolant.InterpolantTrainConfig;
 import org.diffusion4j.nn.interpolant.LearnedInterpolant;
 import org.diffusion4j.nn.interpolant.NeuralReflow;
@@ -55,7 +56,7 @@ final class ReflowCommand implements Callable<Integer> {
     if (pairs < 2 || odeSteps < 1) {
       throw new UsageException("--n-train must be >= 2 and --ode-steps >= 1");
     }
-    if (Files.exists(out.resolve("interpolant.json"))) {
+    if (TrainedRun.isInterpolantRun(out)) {
       throw new UsageException(out + " already holds an interpolant run; choose another --out");
     }
     InterpolantRuns.requireRun(model);
@@ -64,19 +65,18 @@ final class ReflowCommand implements Callable<Integer> {
     InterpolantTrainConfig base;
     double before;
     Batch probe;
-    Standardization sourceStd;
-    Standardization targetStd;
+    DataTransform sourceStd;
+    DataTransform targetStd;
     try (LearnedInterpolant m = LearnedInterpolant.load(model)) {
       base = m.config();
       // The pairs live in the model's (standardised) coordinates; the new run keeps them.
-      sourceStd = base.gaussianSource() ? null : InterpolantSampling.sourceStandardization(model, m.dim());
-      targetStd = NeuralModels.standardization(model, m.dim());
+      TrainedRun run = TrainedRun.open(model);
+      sourceStd = base.gaussianSource() ? DataTransform.IDENTITY : run.sourceTransform(m.dim());
+      targetStd = run.transform(m.dim());
       Batch x0 = InterpolantRuns.draws(base.source(), m.dim(), seed + 101, pairs);
       probe = InterpolantRuns.draws(base.source(), m.dim(), seed + 202, Math.min(1000, pairs));
-      if (sourceStd != null) {
-        x0 = sourceStd.apply(x0);
-        probe = sourceStd.apply(probe);
-      }
+      x0 = sourceStd.toModel(x0);
+      probe = sourceStd.toModel(probe);
       pair = NeuralReflow.pairs(m, x0, odeSteps);
       before = Straightness.of(m.velocityField(), probe, 0, 1, odeSteps).value();
     }
@@ -85,14 +85,10 @@ final class ReflowCommand implements Callable<Integer> {
     Path f1 = out.resolve("reflow-x1.npy").toAbsolutePath();
     // The files hold the pairs in the data's units, with the base run's statistics next to them,
     // so that drawing x0 from reflow-x0.npy at sampling time gives the training x0 back.
-    Npy.write(f0, sourceStd == null ? pair.x0() : sourceStd.invert(pair.x0()));
-    Npy.write(f1, targetStd == null ? pair.x1() : targetStd.invert(pair.x1()));
-    if (sourceStd != null) {
-      AtomicFiles.writeString(out.resolve(InterpolantTraining.SOURCE_STANDARDIZATION), sourceStd.toJson());
-    }
-    if (targetStd != null) {
-      AtomicFiles.writeString(out.resolve("standardization.json"), targetStd.toJson());
-    }
+    Npy.write(f0, sourceStd.toData(pair.x0()));
+    Npy.write(f1, targetStd.toData(pair.x1()));
+    TrainedRun.writeSourceTransform(out, sourceStd);
+    TrainedRun.writeTransform(out, targetStd);
     InterpolantTrainConfig cfg = NeuralReflow.config(base, f0.toString(), f1.toString(),
         steps != null ? steps : base.train().steps());
     InterpolantTraining.run(spec, cfg, Dataset.of("reflow-x0", pair.x0()), Dataset.of("reflow-x1", pair.x1()), out, -1);

@@ -77,11 +77,23 @@ final class SampleCommand implements Callable<Integer> {
   @Option(names = "--denoise-final", description = "Return the model's data prediction at t-end (one more evaluation).")
   boolean denoiseFinal;
 
-  @Option(names = "--out", required = true, paramLabel = "X.npy", description = "Output NPY (float64, shape (n, d)).")
+  @Option(names = "--out", paramLabel = "X.npy", description = "Output NPY (float64, shape (n, d); images flattened"
+      + " row-major over (C, H, W)).")
   Path out;
 
   @Option(names = "--plot", paramLabel = "X.png", description = "Scatter plot of the first two coordinates.")
   Path plot;
+
+  @Option(names = "--png", paramLabel = "GRID.png", description = "Image models: a grid of the samples (pixel values"
+      + " -1..1 shown black..white).")
+  Path png;
+
+  @Option(names = "--class", paramLabel = "Y", description = "Class-conditional runs: sample class Y (0-based).")
+  Integer label;
+
+  @Option(names = "--guidance", defaultValue = "0", paramLabel = "W", description = "Classifier-free guidance weight"
+      + " with --class: (1 + W) D(x | Y) - W D(x | null); 0 is the conditional model (default ${DEFAULT-VALUE}).")
+  double guidance;
 
   @Override
   public Integer call() throws IOException {
@@ -90,7 +102,18 @@ final class SampleCommand implements Callable<Integer> {
     }
     GaussianPath path = pathOptions.create();
     Prediction kind = prediction == null ? null : Prediction.parse(prediction);
-    ModelSpecs.ResolvedModel m = ModelSpecs.resolve(model, path, kind);
+    if (out == null && plot == null && png == null) {
+      throw new UsageException("give at least one output: --out X.npy, --png GRID.png or --plot X.png");
+    }
+    if (!Double.isFinite(guidance)) {
+      throw new UsageException("--guidance must be finite, got " + guidance);
+    }
+    ModelSpecs.ResolvedModel m = ModelSpecs.resolve(new ModelSpecs.Request(model, path, kind, label, guidance));
+    long[] shape = m.sampleShape();
+    if (png != null && shape.length != 3) {
+      throw new UsageException("--png draws images; " + model + " has samples of shape " + java.util.Arrays.toString(shape)
+          + " (use --plot for points)");
+    }
     path = m.path();
     Sampler sampler = fast.sampler(solver, solverOptions.samplerOptions());
     if (fast.plan != null) {
@@ -136,7 +159,12 @@ final class SampleCommand implements Callable<Integer> {
       r = run.listener(bar).run(x);
     }
     Batch result = m.toDataUnits().apply(r.x());
-    Npy.write(out, result);
+    if (out != null) {
+      Npy.write(out, result);
+    }
+    if (png != null) {
+      SamplePlots.imageGrid(png, result, shape);
+    }
     if (plot != null) {
       SamplePlots.scatter(plot, result, m.mixture(), path, denoiseFinal ? -1 : r.grid().end(),
           solver + ", nfe=" + r.nfe());

@@ -40,6 +40,21 @@ final class SamplePlots {
     p.writePng(file, 640, 640);
   }
 
+  /**
+   * A grid of image samples of shape (C, H, W) (the first channel when C &gt; 1), about square,
+   * values -1..1 shown black..white.
+   */
+  static void imageGrid(Path file, Batch x, long[] shape) throws IOException {
+    int h = (int) shape[1];
+    int w = (int) shape[2];
+    double[][] imgs = new double[x.n()][h * w];
+    for (int k = 0; k < x.n(); k++) {
+      System.arraycopy(x.data(), k * x.d(), imgs[k], 0, h * w);
+    }
+    int cols = (int) Math.ceil(Math.sqrt(x.n()));
+    org.diffusion4j.cli.plot.ImageGrid.writePng(file, imgs, h, w, cols, Math.max(1, 56 / Math.max(h, w)), -1, 1);
+  }
+
   /** The mixture's marginal over its first two coordinates (exact for diagonal covariances). */
   static GaussianMixture firstTwo(GaussianMixture m) {
     int k = m.components();

@@ -11,6 +11,8 @@ import org.diffusion4j.io.AtomicFiles;
 import org.diffusion4j.nn.data.Datasets;
 import org.diffusion4j.nn.net.MlpConfig;
 import org.diffusion4j.nn.net.NetworkConfig;
+import org.diffusion4j.nn.net.Networks;
+import org.diffusion4j.nn.run.TrainedRun;
 import org.diffusion4j.nn.net.TimeEmbedding;
 import org.diffusion4j.nn.objective.Objective;
 import org.diffusion4j.nn.objective.TimeSampling;
@@ -91,13 +93,23 @@ final class TrainCommand implements Callable<Integer> {
       + " penalty's grad(div s) term (Hutchinson; for larger d); 0 = exact (default: ${DEFAULT-VALUE}).")
   int fpProbes;
 
+  @Option(names = "--net", defaultValue = "mlp", paramLabel = "NAME",
+      description = "Network: mlp (time-conditioned residual MLP, any data), unet (DDPM/ADM U-Net, images such as"
+          + " --data mnist or an NPY of shape (n, H, W) / (n, C, H, W)), sequence, graph or egnn (default: ${DEFAULT-VALUE}).")
+  String net;
+
+  @Option(names = "--net-option", paramLabel = "KEY=VALUE",
+      description = "A field of the network's config, e.g. baseChannels=64 or channelMult=1,2,2 for unet (repeatable;"
+          + " an unknown key lists the fields).")
+  Map<String, String> netOptions = new LinkedHashMap<>();
+
   @Option(names = "--width", defaultValue = "256", description = "MLP width (default: ${DEFAULT-VALUE}).")
   int width;
 
-  @Option(names = "--depth", defaultValue = "4", description = "Residual blocks (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--depth", defaultValue = "4", description = "MLP residual blocks (default: ${DEFAULT-VALUE}).")
   int depth;
 
-  @Option(names = "--embedding", defaultValue = "sinusoidal", description = "Time embedding: sinusoidal or fourier (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--embedding", defaultValue = "sinusoidal", description = "MLP time embedding: sinusoidal or fourier (default: ${DEFAULT-VALUE}).")
   String embedding;
 
   @Option(names = "--conditional", description = "Condition on the data set's class labels (toys with classes), with a null class for guidance.")
@@ -143,9 +155,8 @@ final class TrainCommand implements Callable<Integer> {
       }
       classes = train.classes();
     }
-    MlpConfig net = MlpConfig.defaults(train.dim()).withWidth(width).withDepth(depth)
-        .withEmbedding(TimeEmbedding.parse(embedding)).withClasses(classes).withInitSeed(seed);
-    TrainConfig.Builder b = TrainConfig.builder(train.dim()).data(data).network(net).objective(obj).path(pathName)
+    NetworkConfig network = networkConfig(loaded.sampleShape(), classes);
+    TrainConfig.Builder b = TrainConfig.builder(train.dim()).data(data).network(network).objective(obj).path(pathName)
         .pathOptions(pathOptions).timeSampling(TimeSampling.parse(timeSampling)).steps(steps).batch(batch).lr(lr)
         .warmupSteps(Math.min(warmup, steps)).weightDecay(weightDecay).clipNorm(clipNorm).emaDecay(ema).seed(seed)
         .fpWeight(fpWeight).fpProbes(fpProbes)
@@ -168,9 +179,7 @@ final class TrainCommand implements Callable<Integer> {
     var err = spec.commandLine().getErr();
     var stdout = spec.commandLine().getOut();
     try (Trainer trainer = resume ? Trainer.resume(out, train, cfg) : Trainer.create(cfg, train)) {
-      if (loaded.standardization() != null) {
-        AtomicFiles.writeString(out.resolve("standardization.json"), loaded.standardization().toJson());
-      }
+      TrainedRun.writeTransform(out, loaded.transform());
       long before = trainer.stepsDone();
       long t0 = System.nanoTime();
       try (ProgressBar bar = ProgressBar.create(spec, "training")) {
@@ -187,6 +196,23 @@ final class TrainCommand implements Callable<Integer> {
       stdout.println("wrote " + Checkpoint.folder(out) + ", " + out.resolve("loss.png") + ", " + out.resolve("losses.csv"));
     }
     return ExitCodes.OK;
+  }
+
+  /** The network config from --net, --net-option and (for the MLP) --width, --depth, --embedding. */
+  private NetworkConfig networkConfig(long[] sampleShape, int classes) {
+    var pr = spec.commandLine().getParseResult();
+    String name = Networks.canonicalName(net);
+    if (!name.equals("time-mlp")) {
+      for (String mlpOnly : new String[] {"--width", "--depth", "--embedding"}) {
+        if (pr.hasMatchedOption(mlpOnly)) {
+          throw new UsageException(mlpOnly + " applies to --net mlp; for --net " + net + " use --net-option");
+        }
+      }
+      return Networks.withOptions(Networks.defaults(name, sampleShape, classes, seed), netOptions);
+    }
+    int dim = Math.toIntExact(java.util.Arrays.stream(sampleShape).reduce(1, (x, y) -> x * y));
+    return Networks.withOptions(MlpConfig.defaults(dim).withWidth(width).withDepth(depth)
+        .withEmbedding(TimeEmbedding.parse(embedding)).withClasses(classes).withInitSeed(seed), netOptions);
   }
 
   /**

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.diffusion4j.array.Batch;
+import org.diffusion4j.model.ClassifierFreeGuidance;
 import org.diffusion4j.model.Denoiser;
 import org.diffusion4j.model.Prediction;
 import org.diffusion4j.nn.net.ParamSet;
@@ -26,9 +27,9 @@ import org.diffusion4j.path.GaussianPath;
  * {@value #CHUNK} rows) and applies prediction = c_skip x + c_out F(c_in x, c_noise) in Java
  * ({@link Parameterisation}).
  *
- * <p>Class-conditional networks predict for {@link #withClass(int, double) one class with
- * classifier-free guidance} (Ho &amp; Salimans 2022, Eq. 6: (1 + w) F(x, y) - w F(x, null)); an
- * unguided call uses the null class. Holds native memory: {@link #close()} it.
+ * <p>Class-conditional networks predict for {@link #forClass one class}, or with
+ * {@link #withGuidance classifier-free guidance} (Ho &amp; Salimans 2022, Eq. 6:
+ * (1 + w) D(x | y) - w D(x | null)); a call on the model itself uses the null class. Holds native memory: {@link #close()} it.
  */
 public final class NeuralDenoiser implements Denoiser, AutoCloseable {
   static final int CHUNK = 8192;
@@ -39,7 +40,6 @@ public final class NeuralDenoiser implements Denoiser, AutoCloseable {
   private final NDManager manager;
   private final ParamSet params;
   private final int label;
-  private final double guidance;
   private final NeuralDenoiser owner;
 
   private NeuralDenoiser(TrainConfig config, float[][] weights) {
@@ -49,18 +49,16 @@ public final class NeuralDenoiser implements Denoiser, AutoCloseable {
     this.manager = DjlRuntime.newManager();
     this.params = ParamSet.of(manager, net.specs(), weights, false);
     this.label = config.network().classes();
-    this.guidance = 0;
     this.owner = null;
   }
 
-  private NeuralDenoiser(NeuralDenoiser base, int label, double guidance) {
+  private NeuralDenoiser(NeuralDenoiser base, int label) {
     this.config = base.config;
     this.path = base.path;
     this.net = base.net;
     this.manager = base.manager;
     this.params = base.params;
     this.label = label;
-    this.guidance = guidance;
     this.owner = base;
   }
 
@@ -77,21 +75,29 @@ public final class NeuralDenoiser implements Denoiser, AutoCloseable {
   }
 
   /**
-   * A view that predicts for class {@code y} with guidance weight {@code w} (w = 0: plain
-   * conditional model). Shares this model's weights; closing the view does nothing.
+   * The conditional model for class {@code y} in [0, classes] ({@code classes} is the null class,
+   * i.e. the unconditional model of classifier-free guidance). Shares this model's weights;
+   * closing the view does nothing.
    */
-  public NeuralDenoiser withClass(int y, double w) {
+  public NeuralDenoiser forClass(int y) {
     int classes = config.network().classes();
     if (classes == 0) {
       throw new IllegalArgumentException("this model is not class-conditional");
     }
     if (y < 0 || y > classes) {
-      throw new IllegalArgumentException("class " + y + " is outside [0, " + classes + "] (" + classes + " = unconditional)");
+      throw new IllegalArgumentException("class " + y + " is outside [0, " + (classes - 1) + "] (or " + classes
+          + " = unconditional)");
     }
-    if (!(w >= 0 && Double.isFinite(w))) {
-      throw new IllegalArgumentException("guidance weight must be >= 0, got " + w);
-    }
-    return new NeuralDenoiser(owner == null ? this : owner, y, w);
+    return new NeuralDenoiser(owner == null ? this : owner, y);
+  }
+
+  /**
+   * Class {@code y} with classifier-free guidance weight {@code w}: the core decorator
+   * {@link ClassifierFreeGuidance} over {@link #forClass forClass(y)} and the null class
+   * (w = 0: the conditional model; w = -1: the unconditional one).
+   */
+  public Denoiser withGuidance(int y, double w) {
+    return ClassifierFreeGuidance.of(forClass(y), forClass(config.network().classes()), w);
   }
 
   /** The training configuration (objective, path, network). */
@@ -216,7 +222,7 @@ public final class NeuralDenoiser implements Denoiser, AutoCloseable {
     return out;
   }
 
-  /** Raw network output F for already scaled inputs, with guidance applied for conditional models. */
+  /** Raw network output F for already scaled inputs (for this view's class on conditional models). */
   private float[] forward(float[] in, int rows, float cNoise) {
     int d = dim();
     int classes = config.network().classes();
@@ -230,13 +236,7 @@ public final class NeuralDenoiser implements Denoiser, AutoCloseable {
       }
       int[] labels = new int[rows];
       Arrays.fill(labels, label);
-      NDArray cond = net.forward(params, x, c, oneHot(sm, labels));
-      if (guidance == 0 || label == classes) {
-        return cond.toFloatArray();
-      }
-      Arrays.fill(labels, classes);
-      NDArray uncond = net.forward(params, x, c, oneHot(sm, labels));
-      return cond.mul((float) (1 + guidance)).sub(uncond.mul((float) guidance)).toFloatArray();
+      return net.forward(params, x, c, oneHot(sm, labels)).toFloatArray();
     }
   }
 

@@ -12,8 +12,35 @@ import org.diffusion4j.io.Npy;
 public final class Datasets {
   private Datasets() {}
 
-  /** A loaded training set and, for files, the standardisation applied to it (else null). */
-  public record Loaded(Dataset train, Standardization standardization) {}
+  /**
+   * A loaded training set, the standardisation applied to it (files of flat rows; else null), and
+   * the shape of one sample: {d} for flat rows, {C, H, W} for images (MNIST is {1, 28, 28}; an NPY
+   * of shape (n, H, W) is {1, H, W}, of shape (n, C, H, W) is {C, H, W}). Rows are always stored
+   * flat (row-major over the sample shape).
+   */
+  public record Loaded(Dataset train, Standardization standardization, long[] sampleShape) {
+    public Loaded {
+      long p = 1;
+      for (long v : sampleShape) {
+        p *= v;
+      }
+      if (p != train.dim()) {
+        throw new IllegalArgumentException("sample shape " + java.util.Arrays.toString(sampleShape) + " does not match "
+            + train.dim() + " values per row");
+      }
+      sampleShape = sampleShape.clone();
+    }
+
+    /** The data transform to model units ({@link DataTransform#IDENTITY} when not standardised). */
+    public DataTransform transform() {
+      return standardization == null ? DataTransform.IDENTITY : standardization;
+    }
+
+    @Override
+    public long[] sampleShape() {
+      return sampleShape.clone();
+    }
+  }
 
   /** True if {@code spec} names a 2-D toy set. */
   public static boolean isToy(String spec) {
@@ -31,10 +58,10 @@ public final class Datasets {
    */
   public static Loaded load(String spec, long seed, int n, boolean standardize) throws IOException {
     if (isToy(spec)) {
-      return new Loaded(Toy2d.parse(spec).sample(seed, n), null);
+      return new Loaded(Toy2d.parse(spec).sample(seed, n), null, new long[] {2});
     }
     if (spec.equalsIgnoreCase("mnist")) {
-      return new Loaded(Mnist.bundled(), null);
+      return new Loaded(Mnist.bundled(), null, new long[] {1, Mnist.SIDE, Mnist.SIDE});
     }
     Path file = Path.of(spec);
     String lower = spec.toLowerCase(Locale.ROOT);
@@ -44,7 +71,20 @@ public final class Datasets {
     }
     Batch x;
     if (lower.endsWith(".npy")) {
-      x = Npy.readBatch(file);
+      org.diffusion4j.io.NdArray a = Npy.read(file);
+      if (a.rank() == 3 || a.rank() == 4) {
+        // Images: (n, H, W) or (n, C, H, W), kept in their units (no standardisation).
+        long[] s = a.shape();
+        long[] shape = a.rank() == 3 ? new long[] {1, s[1], s[2]} : new long[] {s[1], s[2], s[3]};
+        long d = shape[0] * shape[1] * shape[2];
+        if (d < 1 || s[0] < 2) {
+          throw new IllegalArgumentException("image file " + spec + " has shape " + java.util.Arrays.toString(s)
+              + "; need at least 2 images of at least 1 pixel");
+        }
+        Batch imgs = new Batch((int) s[0], (int) d, a.data().clone());
+        return new Loaded(Dataset.of(file.getFileName().toString(), imgs), null, shape);
+      }
+      x = a.toBatch();
     } else if (lower.endsWith(".csv")) {
       x = Csv.read(file).data();
     } else {
@@ -54,9 +94,9 @@ public final class Datasets {
       throw new IllegalArgumentException("data file " + spec + " has " + x.n() + " rows; need at least 2");
     }
     if (!standardize) {
-      return new Loaded(Dataset.of(file.getFileName().toString(), x), null);
+      return new Loaded(Dataset.of(file.getFileName().toString(), x), null, new long[] {x.d()});
     }
     Standardization s = Standardization.fit(x);
-    return new Loaded(Dataset.of(file.getFileName().toString(), s.apply(x)), s);
+    return new Loaded(Dataset.of(file.getFileName().toString(), s.apply(x)), s, new long[] {x.d()});
   }
 }

@@ -7,7 +7,7 @@ import org.diffusion4j.io.Json;
  * Per-column affine map z = (x - mean) / std used to train on tabular files; {@link #invert}
  * maps generated samples back to data units.
  */
-public record Standardization(double[] mean, double[] std) {
+public record Standardization(double[] mean, double[] std) implements DataTransform {
   public Standardization {
     if (mean.length != std.length) {
       throw new IllegalArgumentException("mean and std lengths differ: " + mean.length + " vs " + std.length);
@@ -57,14 +57,39 @@ public record Standardization(double[] mean, double[] std) {
     return out;
   }
 
-  /** Maps standardised samples back to data units, in place. */
+  /**
+   * Maps standardised samples back to data units, as a new batch ({@code z} is not modified: an
+   * in-place version once turned reflow pairs into data units while they were still being used
+   * as standardised training data).
+   */
   public Batch invert(Batch z) {
-    double[] a = z.data();
+    Batch out = z.copy();
+    double[] a = out.data();
     int d = z.d();
     for (int i = 0; i < a.length; i++) {
       a[i] = a[i] * std[i % d] + mean[i % d];
     }
-    return z;
+    return out;
+  }
+
+  @Override
+  public Batch toModel(Batch data) {
+    return apply(data);
+  }
+
+  @Override
+  public Batch toData(Batch model) {
+    return invert(model);
+  }
+
+  /** -sum_j log std_j: the standardised density is the data density times prod_j std_j. */
+  @Override
+  public double logDetToModel() {
+    double s = 0;
+    for (double v : std) {
+      s -= Math.log(v);
+    }
+    return s;
   }
 
   public String toJson() {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.diffusion4j.io.Json;
 import org.diffusion4j.io.JsonRecords;
 
@@ -13,9 +14,99 @@ import org.diffusion4j.io.JsonRecords;
  */
 public final class Networks {
   private static final Map<String, Class<? extends Record>> TYPES = new LinkedHashMap<>();
+  private static final Map<String, Function<long[], NetworkConfig>> DEFAULTS = new LinkedHashMap<>();
+  private static final Map<String, String> ALIASES = Map.of("mlp", "time-mlp", "unet", "unet2d");
 
   static {
-    TYPES.put("time-mlp", MlpConfig.class);
+    register("time-mlp", MlpConfig.class, shape -> MlpConfig.defaults(Math.toIntExact(product(shape))));
+  }
+
+  /**
+   * Registers a network: its name, config record class and a factory of its default config for a
+   * data sample shape (which throws IllegalArgumentException, naming the shape it needs, when the
+   * network does not fit the data).
+   */
+  static void register(String name, Class<? extends Record> type, Function<long[], NetworkConfig> defaults) {
+    TYPES.put(name, type);
+    DEFAULTS.put(name, defaults);
+  }
+
+  /** The registry name for {@code name} or one of its short aliases ("mlp", "unet"). */
+  public static String canonicalName(String name) {
+    String n = ALIASES.getOrDefault(name, name);
+    if (!TYPES.containsKey(n)) {
+      throw new IllegalArgumentException("unknown network '" + name + "'; expected one of " + names()
+          + " (aliases: mlp, unet)");
+    }
+    return n;
+  }
+
+  /**
+   * The default config of network {@code name} for data samples of shape {@code sampleShape},
+   * with {@code classes} classes and init seed {@code seed}.
+   *
+   * @throws IllegalArgumentException if the network does not fit the data (the message names the shape it needs)
+   */
+  public static NetworkConfig defaults(String name, long[] sampleShape, int classes, long seed) {
+    return DEFAULTS.get(canonicalName(name)).apply(sampleShape.clone()).withClasses(classes).withInitSeed(seed);
+  }
+
+  /**
+   * {@code base} with the given component values: keys are the config record's component names;
+   * values are numbers, true/false, comma-separated integer lists or strings, checked by the
+   * record itself.
+   *
+   * @throws IllegalArgumentException if an option is unknown or invalid
+   */
+  public static NetworkConfig withOptions(NetworkConfig base, Map<String, String> options) {
+    if (options.isEmpty()) {
+      return base;
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    ((Map<?, ?>) Json.parse(toJson(base))).forEach((k, v) -> m.put(String.valueOf(k), v));
+    for (Map.Entry<String, String> e : options.entrySet()) {
+      if (!m.containsKey(e.getKey()) || e.getKey().equals("type")) {
+        List<String> keys = new ArrayList<>(m.keySet());
+        keys.remove("type");
+        throw new IllegalArgumentException("network " + base.type() + " has no option '" + e.getKey() + "'; options: "
+            + keys);
+      }
+      m.put(e.getKey(), optionValue(e.getValue(), m.get(e.getKey())));
+    }
+    return fromJson(m, "network");
+  }
+
+  private static Object optionValue(String text, Object current) {
+    String t = text.trim();
+    if (current instanceof List) {
+      List<Object> out = new ArrayList<>();
+      for (String part : t.isEmpty() ? new String[0] : t.split(",")) {
+        out.add(Double.parseDouble(part.trim()));
+      }
+      return out;
+    }
+    if (current instanceof Double) {
+      try {
+        return Double.parseDouble(t);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("network option value '" + text + "' is not a number");
+      }
+    }
+    if (current instanceof Boolean) {
+      if (!t.equals("true") && !t.equals("false")) {
+        throw new IllegalArgumentException("network option value '" + text + "' must be true or false");
+      }
+      return Boolean.parseBoolean(t);
+    }
+    return t;
+  }
+
+  private static long product(long[] shape) {
+    long p = 1;
+    for (long s : shape) {
+      p *= s;
+    }
+    return p;
   }
 
   private Networks() {}

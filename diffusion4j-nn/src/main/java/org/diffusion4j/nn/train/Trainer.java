@@ -42,6 +42,7 @@ import org.diffusion4j.random.Rng;
 public final class Trainer implements AutoCloseable {
   private static final long STEP_STREAM = 1;
   private static final long ORDER_STREAM = 2;
+  private static final long DROPOUT_STREAM = 3;
 
   private final TrainConfig config;
   private final Dataset data;
@@ -250,6 +251,9 @@ public final class Trainer implements AutoCloseable {
       NDArray oneHot = labels == null ? null
           : sm.create(Condition.oneHot(labels, config.network().classes()), new Shape(n, config.network().classes() + 1));
       Condition condition = (oneHot == null ? Condition.NONE : Condition.ofClasses(oneHot)).withTraining(true);
+      // Dropout masks come from PyTorch's generator: seed it from (seed, step) so that a resumed
+      // run draws the same masks as an uninterrupted one.
+      DjlRuntime.engine().setRandomSeed((int) Rng.of(config.seed()).stream(DROPOUT_STREAM, k).nextLong());
       NDArray perSample;
       NDArray loss;
       NDArray fpPenalty = null;
