@@ -23,9 +23,29 @@ import java.util.TreeMap;
  * {@link JsonException} naming the field; unknown fields are an error too, so a typo in a
  * hand-edited config is not silently ignored. A field that is absent and whose name is listed in
  * {@code defaults} takes that value, which lets configs gain fields without breaking old files.
+ * A component whose declared type is an interface (e.g. a network config, one of several record
+ * types) is written and read by a {@link Codec} registered for that type, typically in the static
+ * initialiser of the record that uses it (run before its fields are read).
  */
 public final class JsonRecords {
   private JsonRecords() {}
+
+  /** JSON form of a component type that is not a plain record (e.g. an interface with a type registry). */
+  public interface Codec<T> {
+    /** JSON object text of {@code value}. */
+    String toJson(T value);
+
+    /** Reads the value from a parsed JSON object; {@code field} names it in errors. */
+    T fromJson(Map<?, ?> m, String field);
+  }
+
+  /** Codecs registered by component type. */
+  private static final Map<Class<?>, Codec<?>> CODECS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Registers the codec of an interface type used as a record component. */
+  public static <T> void register(Class<T> type, Codec<T> codec) {
+    CODECS.put(type, codec);
+  }
 
   /** JSON object text of {@code r}, optionally led by {@code "type": type} (null for none). */
   public static String toJson(Record r, String type) {
@@ -43,7 +63,14 @@ public final class JsonRecords {
       first = false;
       Json.appendString(sb, c.getName());
       sb.append(": ");
-      appendValue(sb, read(c, r), c.getName());
+      Object v = read(c, r);
+      @SuppressWarnings("unchecked")
+      Codec<Object> codec = (Codec<Object>) CODECS.get(c.getType());
+      if (codec != null && v != null) {
+        sb.append(codec.toJson(v));
+      } else {
+        appendValue(sb, v, c.getName());
+      }
     }
     return sb.append('}').toString();
   }
@@ -59,6 +86,7 @@ public final class JsonRecords {
    * field names in errors; {@code defaults} supplies values for absent fields (may be empty).
    */
   public static <R extends Record> R fromJson(Class<R> type, Map<?, ?> m, String context, Map<String, Object> defaults) {
+    initialize(type);
     RecordComponent[] comps = type.getRecordComponents();
     Object[] args = new Object[comps.length];
     Class<?>[] types = new Class<?>[comps.length];
@@ -97,6 +125,15 @@ public final class JsonRecords {
   /** {@link #fromJson(Class, Map, String, Map)} without defaults. */
   public static <R extends Record> R fromJson(Class<R> type, Map<?, ?> m, String context) {
     return fromJson(type, m, context, Map.of());
+  }
+
+  /** Runs the record class's static initialiser, where it registers the codecs its components need. */
+  private static void initialize(Class<?> type) {
+    try {
+      Class.forName(type.getName(), true, type.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static Object read(RecordComponent c, Record r) {
@@ -156,6 +193,13 @@ public final class JsonRecords {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static Object convert(Object v, Class<?> t, String field) {
+    Codec<?> codec = CODECS.get(t);
+    if (codec != null) {
+      if (!(v instanceof Map<?, ?> map)) {
+        throw new JsonException("field '" + field + "' must be an object");
+      }
+      return codec.fromJson(map, field);
+    }
     if (t == int.class || t == Integer.class) {
       return (int) integral(v, field, Integer.MIN_VALUE, Integer.MAX_VALUE);
     }

@@ -8,6 +8,7 @@ import org.diffusion4j.interpolant.Interpolants;
 import org.diffusion4j.interpolant.coupling.Coupling;
 import org.diffusion4j.interpolant.coupling.Couplings;
 import org.diffusion4j.io.Json;
+import org.diffusion4j.io.JsonRecords;
 import org.diffusion4j.nn.train.TrainConfig;
 
 /**
@@ -117,32 +118,9 @@ public record InterpolantTrainConfig(String interpolant, Map<String, String> int
         scoreObjective, timeMargin, t);
   }
 
-  /** JSON object text; the TrainConfig is embedded under {@code train}. */
+  /** JSON object text (through the one record helper); the TrainConfig is embedded under {@code train}. */
   public String toJson() {
-    StringBuilder sb = new StringBuilder("{\n  \"interpolant\": ");
-    Json.appendString(sb, interpolant);
-    sb.append(",\n  \"interpolantOptions\": {");
-    boolean first = true;
-    for (var e : new TreeMap<>(interpolantOptions).entrySet()) {
-      sb.append(first ? "" : ", ");
-      Json.appendString(sb, e.getKey());
-      sb.append(": ");
-      Json.appendString(sb, e.getValue());
-      first = false;
-    }
-    sb.append("},\n  \"source\": ");
-    Json.appendString(sb, source);
-    sb.append(",\n  \"target\": ");
-    Json.appendString(sb, target);
-    sb.append(",\n  \"coupling\": ");
-    Json.appendString(sb, coupling);
-    sb.append(",\n  \"learnScore\": ").append(learnScore);
-    sb.append(",\n  \"scoreObjective\": ");
-    Json.appendString(sb, scoreObjective);
-    sb.append(",\n  \"timeMargin\": ");
-    Json.appendNumber(sb, timeMargin);
-    sb.append(",\n  \"train\": ").append(train.toJson().strip()).append("\n}\n");
-    return sb.toString();
+    return JsonRecords.toJson(this) + "\n";
   }
 
   /** Parses {@link #toJson()}; errors name the field. A missing {@code scoreObjective} (older runs) is {@code denoiser}. */
@@ -150,27 +128,6 @@ public record InterpolantTrainConfig(String interpolant, Map<String, String> int
     if (!(Json.parse(text) instanceof Map<?, ?> m)) {
       throw new IllegalArgumentException("interpolant config must be a JSON object");
     }
-    Map<String, String> opts = new TreeMap<>();
-    if (m.get("interpolantOptions") instanceof Map<?, ?> po) {
-      for (var e : po.entrySet()) {
-        opts.put(String.valueOf(e.getKey()), Json.string(e.getValue(), "interpolantOptions." + e.getKey()));
-      }
-    }
-    if (!(m.get("learnScore") instanceof Boolean ls)) {
-      throw new IllegalArgumentException("interpolant config field 'learnScore' must be true or false");
-    }
-    if (!(m.get("train") instanceof Map<?, ?>)) {
-      throw new IllegalArgumentException("interpolant config field 'train' must be an object");
-    }
-    // Re-serialise the embedded object for TrainConfig's own parser.
-    // The train object is the last field; cut it out between its brace and the outer closing brace.
-    String trainText = text.substring(text.lastIndexOf("\"train\": {"));
-    trainText = trainText.substring(trainText.indexOf('{'), trainText.lastIndexOf('}')).strip();
-    return new InterpolantTrainConfig(Json.string(m.get("interpolant"), "interpolant"), opts,
-        Json.string(m.get("source"), "source"), Json.string(m.get("target"), "target"),
-        Json.string(m.get("coupling"), "coupling"), ls,
-        m.containsKey("scoreObjective") ? Json.string(m.get("scoreObjective"), "scoreObjective") : DENOISER,
-        Json.number(m.get("timeMargin"), "timeMargin"),
-        TrainConfig.fromJson(trainText));
+    return JsonRecords.fromJson(InterpolantTrainConfig.class, m, "", Map.of("scoreObjective", DENOISER));
   }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.diffusion4j.io.Json;
+import org.diffusion4j.io.JsonRecords;
 import org.diffusion4j.nn.net.MlpConfig;
 import org.diffusion4j.nn.net.NetworkConfig;
 import org.diffusion4j.nn.net.Networks;
@@ -224,105 +225,41 @@ public record TrainConfig(
     }
   }
 
-  // ---- JSON ----
+  // ---- JSON (through the one record helper; the network by its registry codec) ----
 
-  /** JSON object text (stable field order). */
+  static {
+    JsonRecords.register(NetworkConfig.class, new JsonRecords.Codec<>() {
+      @Override
+      public String toJson(NetworkConfig value) {
+        return Networks.toJson(value);
+      }
+
+      @Override
+      public NetworkConfig fromJson(Map<?, ?> m, String field) {
+        return Networks.fromJson(m, field);
+      }
+    });
+  }
+
+  /** Fields that older files may lack, with the value they then take. */
+  private static final Map<String, Object> DEFAULTS = Map.of("fpWeight", 0.0, "fpProbes", 0);
+
+  /** JSON object text (every component by name, in declaration order). */
   public String toJson() {
-    StringBuilder sb = new StringBuilder("{\n");
-    str(sb, "data", data);
-    sb.append("  \"network\": ").append(Networks.toJson(network)).append(",\n");
-    str(sb, "objective", objective.cliName());
-    str(sb, "path", path);
-    sb.append("  \"pathOptions\": {");
-    boolean first = true;
-    for (var e : new TreeMap<>(pathOptions).entrySet()) {
-      sb.append(first ? "" : ", ");
-      Json.appendString(sb, e.getKey());
-      sb.append(": ");
-      Json.appendString(sb, e.getValue());
-      first = false;
-    }
-    sb.append("},\n");
-    str(sb, "weighting", weighting.cliName());
-    str(sb, "timeSampling", timeSampling.cliName());
-    num(sb, "sigmaData", sigmaData);
-    num(sb, "steps", steps);
-    num(sb, "batch", batch);
-    num(sb, "lr", lr);
-    num(sb, "warmupSteps", warmupSteps);
-    num(sb, "minLrRatio", minLrRatio);
-    num(sb, "beta1", beta1);
-    num(sb, "beta2", beta2);
-    num(sb, "adamEps", adamEps);
-    num(sb, "weightDecay", weightDecay);
-    num(sb, "clipNorm", clipNorm);
-    num(sb, "emaDecay", emaDecay);
-    num(sb, "classDropout", classDropout);
-    num(sb, "seed", seed);
-    num(sb, "checkpointEvery", checkpointEvery);
-    if (fpWeight != 0) {
-      num(sb, "fpWeight", fpWeight);
-    }
-    if (fpProbes != 0) {
-      num(sb, "fpProbes", fpProbes);
-    }
-    sb.append("  \"keepCheckpoints\": ").append(keepCheckpoints).append("\n}\n");
-    return sb.toString();
+    return JsonRecords.toJson(this) + "\n";
   }
 
-  private static void str(StringBuilder sb, String key, String v) {
-    sb.append("  \"").append(key).append("\": ");
-    Json.appendString(sb, v);
-    sb.append(",\n");
-  }
-
-  private static void num(StringBuilder sb, String key, double v) {
-    sb.append("  \"").append(key).append("\": ");
-    Json.appendNumber(sb, v);
-    sb.append(",\n");
-  }
-
-  /** Parses {@link #toJson()} output; errors name the field. */
+  /** Parses {@link #toJson()} output; errors name the field. Files without fpWeight/fpProbes read them as 0. */
   public static TrainConfig fromJson(String text) {
-    Object root = Json.parse(text);
-    if (!(root instanceof Map<?, ?> m)) {
+    return fromJson(Json.parse(text), "");
+  }
+
+  /** Parses an already parsed JSON object; {@code context} prefixes field names in errors. */
+  public static TrainConfig fromJson(Object parsed, String context) {
+    if (!(parsed instanceof Map<?, ?> m)) {
       throw new IllegalArgumentException("training config must be a JSON object");
     }
-    if (!(m.get("network") instanceof Map<?, ?> net)) {
-      throw new IllegalArgumentException("training config field 'network' must be an object");
-    }
-    Map<String, String> opts = new TreeMap<>();
-    if (m.get("pathOptions") instanceof Map<?, ?> po) {
-      for (var e : po.entrySet()) {
-        opts.put(String.valueOf(e.getKey()), Json.string(e.getValue(), "pathOptions." + e.getKey()));
-      }
-    }
-    return new TrainConfig(
-        Json.string(m.get("data"), "data"),
-        Networks.fromJson(net, "network"),
-        Objective.parse(Json.string(m.get("objective"), "objective")),
-        Json.string(m.get("path"), "path"),
-        opts,
-        Weighting.parse(Json.string(m.get("weighting"), "weighting")),
-        TimeSampling.parse(Json.string(m.get("timeSampling"), "timeSampling")),
-        Json.number(m.get("sigmaData"), "sigmaData"),
-        (long) Json.number(m.get("steps"), "steps"),
-        (int) Json.number(m.get("batch"), "batch"),
-        Json.number(m.get("lr"), "lr"),
-        (long) Json.number(m.get("warmupSteps"), "warmupSteps"),
-        Json.number(m.get("minLrRatio"), "minLrRatio"),
-        Json.number(m.get("beta1"), "beta1"),
-        Json.number(m.get("beta2"), "beta2"),
-        Json.number(m.get("adamEps"), "adamEps"),
-        Json.number(m.get("weightDecay"), "weightDecay"),
-        Json.number(m.get("clipNorm"), "clipNorm"),
-        Json.number(m.get("emaDecay"), "emaDecay"),
-        Json.number(m.get("classDropout"), "classDropout"),
-        (long) Json.number(m.get("seed"), "seed"),
-        (long) Json.number(m.get("checkpointEvery"), "checkpointEvery"),
-        (int) Json.number(m.get("keepCheckpoints"), "keepCheckpoints"),
-        m.containsKey("fpWeight") ? Json.number(m.get("fpWeight"), "fpWeight") : 0,
-        m.containsKey("fpProbes") ? (int) Json.number(m.get("fpProbes"), "fpProbes") : 0);
+    return JsonRecords.fromJson(TrainConfig.class, m, context, DEFAULTS);
   }
 
   /**

@@ -39,7 +39,7 @@ class InterpolantRunTest {
     assertTrue(s.toJson().contains("\"scoreObjective\": \"score\""), s.toJson());
     assertEquals(s, InterpolantTrainConfig.fromJson(s.toJson()));
     // A run written before the field existed has no scoreObjective line: it is a denoiser run.
-    String old = s.toJson().replace("\n  \"scoreObjective\": \"score\",", "");
+    String old = s.toJson().replace("\"scoreObjective\": \"score\", ", "");
     assertFalse(old.contains("scoreObjective"), old);
     InterpolantTrainConfig loaded = InterpolantTrainConfig.fromJson(old);
     assertEquals(InterpolantTrainConfig.DENOISER, loaded.scoreObjective());
