@@ -1,5 +1,6 @@
 package org.diffusion4j.cli;
 
+import org.diffusion4j.random.Seeds;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -87,8 +88,8 @@ final class DemoCommand implements Callable<Integer> {
     Path dir = out != null ? out : freshFolder();
     PrintWriter o = spec.commandLine().getOut();
     Dataset train = toy.sample(seed, 100_000);
-    Batch heldOut = toy.sample(seed + 1_000_003, n).data();
-    Batch heldOut2 = toy.sample(seed + 2_000_003, n).data();
+    Batch heldOut = toy.sample(Seeds.heldOut(seed, 0), n).data();
+    Batch heldOut2 = toy.sample(Seeds.heldOut(seed, 1), n).data();
     SlicedWasserstein sw = SlicedWasserstein.w1(SlicedWasserstein.DEFAULT_PROJECTIONS, seed);
     double floor = sw.between(heldOut2, heldOut);
 
@@ -112,7 +113,7 @@ final class DemoCommand implements Callable<Integer> {
         GaussianPath path = model.samplingPath();
         tFrom = path.tMax();
         tTo = path.tMin();
-        Batch noise = Noise.standardNormal(seed + 7, n, 2).scale(path.priorStd(path.tMax()));
+        Batch noise = Noise.standardNormal(Seeds.demoNoise(seed), n, 2).scale(path.priorStd(path.tMax()));
         for (Object[] s : SOLVERS) {
           String name = (String) s[0];
           int nfe = (Integer) s[1];

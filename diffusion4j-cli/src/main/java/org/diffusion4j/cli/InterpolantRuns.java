@@ -1,5 +1,6 @@
 package org.diffusion4j.cli;
 
+import org.diffusion4j.random.Seeds;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.diffusion4j.array.Batch;
@@ -10,9 +11,6 @@ import org.diffusion4j.random.Noise;
 
 /** Shared pieces of the interpolant commands: end-point data and held-out draws. */
 final class InterpolantRuns {
-  /** Seed offset of held-out toy draws (never used for training). */
-  static final long HELD_OUT = 1_000_003;
-
   private InterpolantRuns() {}
 
   /** Training rows of an end point: a toy set ({@code n} points from {@code seed}) or an NPY/CSV file, unstandardised. */
@@ -29,7 +27,7 @@ final class InterpolantRuns {
       return Noise.standardNormal(seed, n, dim);
     }
     if (Datasets.isToy(spec)) {
-      return Toy2d.parse(spec).sample(seed + HELD_OUT, n).data();
+      return Toy2d.parse(spec).sample(Seeds.heldOut(seed, 0), n).data();
     }
     Batch all = load(spec, seed, n).data();
     int rows = Math.min(n, all.n());

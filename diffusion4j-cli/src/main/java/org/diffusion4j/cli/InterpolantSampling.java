@@ -1,5 +1,6 @@
 package org.diffusion4j.cli;
 
+import org.diffusion4j.random.Seeds;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -204,7 +205,7 @@ final class InterpolantSampling {
         }
         double e = o.sdeEps;
         x = InterpolantGenerator.sde(m.velocityField(), m.scoreField(), t -> e, x0, margin, 1 - margin, steps, scheme,
-            c.seed + 1);
+            Seeds.sdeNoise(c.seed));
         what = "sde eps=" + e;
       }
       return write(c, toData.apply(x), steps * (scheme == Scheme.HEUN ? 2 : 1) * (what.equals("ode") ? 1 : 2),
@@ -265,7 +266,7 @@ final class InterpolantSampling {
     Interpolant it = flow.oneSided();
     double e = o.sdeEps != null ? o.sdeEps : o.reward != null ? REWARD_EPS : 0;
     DoubleUnaryOperator eps = t -> e * it.alpha(t) * it.alpha(t);
-    long noiseSeed = c.seed + 1;
+    long noiseSeed = Seeds.sdeNoise(c.seed);
     if (o.reward == null) {
       Batch x = InterpolantGenerator.sde(flow.velocity(), FlowConversions.scoreFromVelocity(it, flow.velocity()), eps, x0,
           0, flow.end(), steps, scheme, noiseSeed);
@@ -329,7 +330,7 @@ final class InterpolantSampling {
     }
     Batch[] refs = new Batch[REFS + 1];
     for (int k = 0; k <= REFS; k++) {
-      refs[k] = InterpolantRuns.draws(ref, x.d(), seed + 11 + 12L * k, x.n());
+      refs[k] = InterpolantRuns.draws(ref, x.d(), Seeds.reference(seed, k), x.n());
     }
     SlicedWasserstein sw = SlicedWasserstein.w1(SlicedWasserstein.DEFAULT_PROJECTIONS, seed);
     double d = 0;

@@ -1,5 +1,6 @@
 package org.diffusion4j.cli;
 
+import org.diffusion4j.random.Seeds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,7 +125,7 @@ final class InterpolantTraining {
     boolean standardize = !c.noStandardize;
     Datasets.Loaded tgt = Datasets.load(io.target, c.seed, c.nTrain, standardize);
     // A different seed for the source draws, so that toy source and target are independent sets.
-    Datasets.Loaded src = source.equals("gaussian") ? null : Datasets.load(source, c.seed + 7, c.nTrain, standardize);
+    Datasets.Loaded src = source.equals("gaussian") ? null : Datasets.load(source, Seeds.source(c.seed), c.nTrain, standardize);
     int dim = tgt.train().dim();
     long steps = pick(pr, "--steps", c.steps, 3000L);
     MlpConfig net = MlpConfig.defaults(dim).withWidth(pick(pr, "--width", c.width, 128))

@@ -1,5 +1,6 @@
 package org.diffusion4j.cli;
 
+import org.diffusion4j.random.Seeds;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -73,8 +74,8 @@ final class ReflowCommand implements Callable<Integer> {
       TrainedRun run = TrainedRun.open(model);
       sourceStd = base.gaussianSource() ? DataTransform.IDENTITY : run.sourceTransform(m.dim());
       targetStd = run.transform(m.dim());
-      Batch x0 = InterpolantRuns.draws(base.source(), m.dim(), seed + 101, pairs);
-      probe = InterpolantRuns.draws(base.source(), m.dim(), seed + 202, Math.min(1000, pairs));
+      Batch x0 = InterpolantRuns.draws(base.source(), m.dim(), Seeds.reflowPairs(seed), pairs);
+      probe = InterpolantRuns.draws(base.source(), m.dim(), Seeds.reflowProbe(seed), Math.min(1000, pairs));
       x0 = sourceStd.toModel(x0);
       probe = sourceStd.toModel(probe);
       pair = NeuralReflow.pairs(m, x0, odeSteps);

@@ -1,5 +1,6 @@
 package org.diffusion4j.cli;
 
+import org.diffusion4j.random.Seeds;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -8,7 +9,6 @@ import org.diffusion4j.io.Npy;
 import org.diffusion4j.model.Prediction;
 import org.diffusion4j.path.GaussianPath;
 import org.diffusion4j.random.Noise;
-import org.diffusion4j.random.Rng;
 import org.diffusion4j.sampler.Sampler;
 import org.diffusion4j.sampler.Samplers;
 import org.diffusion4j.sampler.Sampling;
@@ -145,7 +145,7 @@ final class SampleCommand implements Callable<Integer> {
     }
     Sampling.Builder run = Sampling.with(sampler, m.denoiser(), path).grid(solverOptions.spacing())
         .rho(solverOptions.rho).times(tStart, tEnd).denoiseFinal(denoiseFinal)
-        .seed(Rng.of(seed).stream(-1).nextLong()).thresholding(solverOptions.thresholding());
+        .seed(Seeds.samplerNoise(seed)).thresholding(solverOptions.thresholding());
     if (times != null) {
       run.userTimes(times);
     }
