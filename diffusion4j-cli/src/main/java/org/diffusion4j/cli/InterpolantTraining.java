@@ -69,7 +69,7 @@ final class InterpolantTraining {
 
   /** Options of d4j train that have no meaning for an interpolant run. */
   private static final String[] DIFFUSION_ONLY = {"--data", "--path", "--path-option", "--weighting", "--time-sampling",
-      "--conditional"};
+      "--conditional", "--net", "--net-option", "--time-limit", "--min-lr-ratio"};
   /** Options of d4j train that only an interpolant run takes. */
   private static final String[] INTERPOLANT_ONLY = {"--source", "--target", "--interpolant", "--gamma", "--gamma-a",
       "--coupling", "--no-score", "--time-margin", "--score-loss"};

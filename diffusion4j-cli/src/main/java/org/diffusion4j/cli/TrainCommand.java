@@ -76,6 +76,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "100", description = "Warm-up steps (default: ${DEFAULT-VALUE}).")
   long warmup;
 
+  @Option(names = "--min-lr-ratio", defaultValue = "0.05", paramLabel = "R", description = "The cosine schedule decays"
+      + " the learning rate to R x --lr at --steps; 1 keeps it constant after warm-up (default: ${DEFAULT-VALUE}).")
+  double minLrRatio;
+
+  @Option(names = "--time-limit", paramLabel = "MINUTES", description = "Stop (with a checkpoint) after this much"
+      + " wall-clock time even if --steps is not reached; --resume continues exactly.")
+  Double timeLimit;
+
   @Option(names = "--weight-decay", defaultValue = "0", description = "AdamW decoupled weight decay (default: ${DEFAULT-VALUE}).")
   double weightDecay;
 
@@ -139,6 +147,9 @@ final class TrainCommand implements Callable<Integer> {
       return InterpolantTraining.train(this);
     }
     InterpolantTraining.checkDiffusion(spec, objective, data);
+    if (timeLimit != null && !(timeLimit > 0 && Double.isFinite(timeLimit))) {
+      throw new UsageException("--time-limit must be a positive number of minutes, got " + timeLimit);
+    }
     Objective obj = Objective.parse(objective);
     String pathName = path != null ? path
         : switch (obj) {
@@ -158,7 +169,7 @@ final class TrainCommand implements Callable<Integer> {
     NetworkConfig network = networkConfig(loaded.sampleShape(), classes);
     TrainConfig.Builder b = TrainConfig.builder(train.dim()).data(data).network(network).objective(obj).path(pathName)
         .pathOptions(pathOptions).timeSampling(TimeSampling.parse(timeSampling)).steps(steps).batch(batch).lr(lr)
-        .warmupSteps(Math.min(warmup, steps)).weightDecay(weightDecay).clipNorm(clipNorm).emaDecay(ema).seed(seed)
+        .warmupSteps(Math.min(warmup, steps)).minLrRatio(minLrRatio).weightDecay(weightDecay).clipNorm(clipNorm).emaDecay(ema).seed(seed)
         .fpWeight(fpWeight).fpProbes(fpProbes)
         .checkpointEvery(checkpointEvery).sigmaData(obj == Objective.EDM ? train.std() : 1);
     if (weighting != null) {
@@ -183,7 +194,7 @@ final class TrainCommand implements Callable<Integer> {
       long before = trainer.stepsDone();
       long t0 = System.nanoTime();
       try (ProgressBar bar = ProgressBar.create(spec, "training")) {
-        trainer.train(out, bar, 0, null);
+        trainer.train(out, bar, 0, null, java.time.Duration.ofNanos((long) (timeLimit == null ? 0 : timeLimit * 60e9)));
       }
       double secs = (System.nanoTime() - t0) / 1e9;
       writeLossCurve(out, trainer.losses(), obj);
@@ -263,6 +274,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (pr.hasMatchedOption("--warmup")) {
       b.warmupSteps(asked.warmupSteps());
+    }
+    if (pr.hasMatchedOption("--min-lr-ratio")) {
+      b.minLrRatio(asked.minLrRatio());
     }
     if (pr.hasMatchedOption("--weight-decay")) {
       b.weightDecay(asked.weightDecay());

@@ -117,12 +117,26 @@ public final class RunLog {
    */
   public void train(long total, long checkpointEvery, boolean checkpoints, Steps steps, ProgressListener progress)
       throws IOException {
+    train(total, checkpointEvery, checkpoints, steps, progress, 0);
+  }
+
+  /**
+   * As {@link #train(long, long, boolean, Steps, ProgressListener)}, but also stops (with a
+   * checkpoint, as at the end) after the first step that finishes {@code timeLimitNanos} or more
+   * after the start; 0 means no limit. Every step is still a pure function of (seed, step), so a run
+   * stopped by the clock resumes exactly as an uninterrupted one.
+   */
+  public void train(long total, long checkpointEvery, boolean checkpoints, Steps steps, ProgressListener progress,
+      long timeLimitNanos) throws IOException {
+    if (timeLimitNanos < 0) {
+      throw new IllegalArgumentException("time limit must be >= 0, got " + timeLimitNanos + " ns");
+    }
     long t0 = System.nanoTime();
     long s0 = step;
     long lastReport = 0;
     while (step < total) {
       steps.step();
-      boolean last = step == total;
+      boolean last = step == total || (timeLimitNanos > 0 && System.nanoTime() - t0 >= timeLimitNanos);
       if (checkpoints && (last || (checkpointEvery > 0 && step % checkpointEvery == 0))) {
         steps.checkpoint();
       }

@@ -156,6 +156,16 @@ public final class Trainer implements AutoCloseable {
    * loss (mean of the last 100 steps) and steps/s.
    */
   public void train(Path runDir, ProgressListener progress, long evalEvery, EvalHook eval) throws IOException {
+    train(runDir, progress, evalEvery, eval, java.time.Duration.ZERO);
+  }
+
+  /**
+   * As {@link #train(Path, ProgressListener, long, EvalHook)}, stopping early (with a checkpoint)
+   * once {@code timeLimit} of wall-clock time has passed (zero: no limit); the step count then
+   * depends on the machine, but every step is still reproducible and the run resumes exactly.
+   */
+  public void train(Path runDir, ProgressListener progress, long evalEvery, EvalHook eval, java.time.Duration timeLimit)
+      throws IOException {
     log.train(config.steps(), config.checkpointEvery(), runDir != null, new RunLog.Steps() {
       @Override
       public void step() {
@@ -178,7 +188,7 @@ public final class Trainer implements AutoCloseable {
       public String lossNote() {
         return fp == null ? "" : String.format("  fp %.4f", lastFpPenalty);
       }
-    }, progress);
+    }, progress, timeLimit.toNanos());
   }
 
   /** Mean loss of the last {@code k} finite steps (NaN if none). */
