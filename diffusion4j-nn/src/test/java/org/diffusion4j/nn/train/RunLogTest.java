@@ -88,4 +88,29 @@ class RunLogTest {
     assertEquals(12, log.stepsDone());
     assertTrue(saved.isEmpty());
   }
+
+  @Test
+  void timeLimitStopsAfterTheStepThatCrossesItWithACheckpoint() throws Exception {
+    RunLog log = RunLog.of(null);
+    List<Long> saved = new ArrayList<>();
+    log.train(1000, 0, true, new RunLog.Steps() {
+      @Override
+      public void step() {
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        log.record(log.stepsDone(), 1);
+      }
+
+      @Override
+      public void checkpoint() {
+        saved.add(log.stepsDone());
+      }
+    }, null, 50_000_000L);
+    // 20 ms steps against a 50 ms limit: the third step crosses it (a loaded machine may stop later, never earlier).
+    assertTrue(log.stepsDone() >= 3 && log.stepsDone() < 1000, "steps " + log.stepsDone());
+    assertEquals(List.of(log.stepsDone()), saved);
+  }
 }
