@@ -147,6 +147,9 @@ public final class RunLog {
         double rate = (step - s0) / Math.max(1e-9, (now - t0) * 1e-9);
         progress.onProgress(step, total, String.format("loss %.4f%s  %.0f steps/s", recentLoss(100), steps.lossNote(), rate));
       }
+      if (last) {
+        break;
+      }
     }
   }
 }
