@@ -35,16 +35,7 @@ public final class Layers {
 
   /** 1-D convolution over (n, C, L); W (out, in, k), b (out) or null. */
   public static NDArray conv1d(NDArray x, NDArray w, NDArray b, int pad, int dilation) {
-    return conv1d(x, w, b, pad, dilation, 1);
-  }
-
-  /**
-   * Grouped 1-D convolution over (n, C, L) (torch.nn.functional.conv1d with {@code groups}):
-   * W (out, in / groups, k), b (out) or null; {@code groups} = C with W (C, 1, k) is a depthwise
-   * convolution, one kernel per channel.
-   */
-  public static NDArray conv1d(NDArray x, NDArray w, NDArray b, int pad, int dilation, int groups) {
-    return Conv1d.conv1d(x, w, b, new Shape(1), new Shape(pad), new Shape(dilation), groups).singletonOrThrow();
+    return Conv1d.conv1d(x, w, b, new Shape(1), new Shape(pad), new Shape(dilation), 1).singletonOrThrow();
   }
 
   /** GELU, x Phi(x) with the exact normal CDF (Hendrycks &amp; Gimpel 2016; torch.nn.GELU default). */

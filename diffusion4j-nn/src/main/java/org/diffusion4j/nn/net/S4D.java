@@ -25,8 +25,9 @@ import org.diffusion4j.random.Rng;
  *
  * <p>A bidirectional layer has two kernels K0, K1 (C of shape (2, H, N/2)) and computes, as s4.py
  * with {@code bidirectional=True}, y_t = sum_{s&lt;=t} K0[t-s] u_s + sum_{s&gt;t} K1[s-t-1] u_s + D u_t;
- * a causal layer has K0 only. The convolution is a depthwise {@link Layers#conv1d} with the
- * (2L-1)-long two-sided kernel, O(L^2) per channel, which is cheap for the series lengths here.
+ * a causal layer has K0 only. The convolution is computed as in s4.py by FFT of length 2L
+ * (O(L log L) per channel): y = irfft(rfft(u) rfft(k))[0, L) with the two-sided kernel
+ * k = [K0, reversed K1].
  */
 public final class S4D {
   private S4D() {}
@@ -74,18 +75,12 @@ public final class S4D {
     if (u.getShape().get(1) != h || u.getShape().get(2) != l) {
       throw new IllegalArgumentException("S4D input " + u.getShape() + " does not match kernels " + kernels.getShape());
     }
-    // Cross-correlation weight w[j] pairs with lag L-1-j: w = [K0 reversed, K1[0..L-2]] (or zeros).
-    NDArray forward = kernels.get(0).flip(1);
-    NDArray weight;
-    if (l == 1) {
-      weight = forward;
-    } else if (numKernels == 2) {
-      weight = forward.concat(kernels.get(1).get(":, 0:" + (l - 1)), 1);
-    } else {
-      weight = forward.concat(u.getManager().zeros(new Shape(h, l - 1), u.getDataType()), 1);
-    }
-    NDArray y = Layers.conv1d(u, weight.reshape(h, 1, 2 * l - 1), null, Math.toIntExact(l - 1), 1,
-        Math.toIntExact(h));
+    // Two-sided kernel of length 2L as in s4.py: k[j] = K0[j], k[L + j] = K1[L-1-j] (zeros when causal);
+    // the circular convolution of length 2L has no wrap-around on the first L outputs.
+    NDArray forward = kernels.get(0);
+    NDArray backward = numKernels == 2 ? kernels.get(1).flip(1) : u.getManager().zeros(new Shape(h, l), u.getDataType());
+    NDArray twoSided = forward.concat(backward, 1);
+    NDArray y = u.rfft(2 * l, 2).mul(twoSided.rfft(2 * l, 1)).irfft(2 * l, 2).get(":, :, 0:" + l);
     return y.add(u.mul(d.reshape(1, h, 1)));
   }
 

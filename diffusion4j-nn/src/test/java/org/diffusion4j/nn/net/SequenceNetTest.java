@@ -532,6 +532,30 @@ public class SequenceNetTest {
     }
   }
 
+  /** Same seeds, same run: two trainers of a dropout-free network give bitwise-identical losses and weights. */
+  @ParameterizedTest
+  @EnumSource(Backbone.class)
+  void trainingIsBitwiseReproducible(Backbone b) {
+    SequenceNetConfig cfg = new SequenceNetConfig(6, 2, b, 8, 2, 2, 4, false, 0, 0, 0, 4);
+    Dataset data = Dataset.of("ar1", ar1(32, 6, 2, 0.8, 5));
+    TrainConfig tc = TrainConfig.builder(cfg.dim()).network(cfg).steps(3).batch(8).checkpointEvery(0).build();
+    float[][][] weights = new float[2][][];
+    float[][] losses = new float[2][];
+    for (int run = 0; run < 2; run++) {
+      try (Trainer t = Trainer.create(tc, data)) {
+        for (int k = 0; k < 3; k++) {
+          t.trainStep();
+        }
+        weights[run] = t.weights();
+        losses[run] = t.losses();
+      }
+    }
+    assertArrayEquals(losses[0], losses[1]);
+    for (int i = 0; i < weights[0].length; i++) {
+      assertArrayEquals(weights[0][i], weights[1][i]);
+    }
+  }
+
   /** Stationary AR(1) rows x_{l+1} = phi x_l + sqrt(1 - phi^2) e, unit variance, C independent channels. */
   static Batch ar1(int rows, int len, int channels, double phi, long seed) {
     Batch out = new Batch(rows, len * channels);
