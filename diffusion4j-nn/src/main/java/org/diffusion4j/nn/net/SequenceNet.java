@@ -40,7 +40,8 @@ import org.diffusion4j.random.Rng;
  */
 public final class SequenceNet implements Network {
   private final SequenceNetConfig config;
-  private final List<ParamSpec> specs = new ArrayList<>();
+  private final List<ParamSpec> specs;
+  private final List<ParamSpec> building = new ArrayList<>();
   private final List<ParamInit.Kind> kinds = new ArrayList<>();
   private final List<String> fanInOf = new ArrayList<>();
   /** First tensor index of each S4 block's six S4D tensors (logDt ... D), for the custom init. */
@@ -65,6 +66,7 @@ public final class SequenceNet implements Network {
       case S4 -> specsS4(w, cin);
       default -> throw new IllegalStateException();
     }
+    this.specs = List.copyOf(building);
   }
 
   private void specsDilatedConv(int w, int cin) {
@@ -108,7 +110,7 @@ public final class SequenceNet implements Network {
       String p = "block" + i;
       linear(p + ".time", w, w);
       norm(p + ".norm", w);
-      s4Starts.add(specs.size());
+      s4Starts.add(building.size());
       add(p + ".s4.logDt", ParamInit.Kind.ZEROS, null, w);
       add(p + ".s4.logNegAReal", ParamInit.Kind.ZEROS, null, w, modes);
       add(p + ".s4.aImag", ParamInit.Kind.ZEROS, null, w, modes);
@@ -129,7 +131,7 @@ public final class SequenceNet implements Network {
   }
 
   private void add(String name, ParamInit.Kind kind, String fanIn, long... shape) {
-    specs.add(new ParamSpec(name, shape));
+    building.add(new ParamSpec(name, shape));
     kinds.add(kind);
     fanInOf.add(fanIn);
   }
@@ -156,7 +158,7 @@ public final class SequenceNet implements Network {
 
   @Override
   public List<ParamSpec> specs() {
-    return List.copyOf(specs);
+    return specs;
   }
 
   /** The dilation cycle of the DILATED_CONV backbone: layer i has dilation 2^(i mod cycle). */
