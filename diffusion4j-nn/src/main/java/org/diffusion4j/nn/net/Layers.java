@@ -38,6 +38,24 @@ public final class Layers {
     return Conv1d.conv1d(x, w, b, new Shape(1), new Shape(pad), new Shape(dilation), 1).singletonOrThrow();
   }
 
+  /** GELU, x Phi(x) with the exact normal CDF (Hendrycks &amp; Gimpel 2016; torch.nn.GELU default). */
+  public static NDArray gelu(NDArray a) {
+    return a.getNDArrayInternal().gelu();
+  }
+
+  /** ReLU, max(x, 0). */
+  public static NDArray relu(NDArray a) {
+    return a.getNDArrayInternal().relu();
+  }
+
+  /**
+   * Gated activation tanh(filter) sigmoid(gate) of WaveNet (van den Oord et al. 2016, Eq. 2), as
+   * used by DiffWave's residual layers (lmnt-com/diffwave model.py) and TSDiff's S4 blocks.
+   */
+  public static NDArray gatedTanh(NDArray filter, NDArray gate) {
+    return filter.tanh().mul(gate.getNDArrayInternal().sigmoid());
+  }
+
   /**
    * Group normalisation (Wu &amp; He 2018, Eq. 1-3 with the group set of Eq. 7): x (n, C, ...)
    * is normalised over each group of C/G channels and all trailing axes (biased variance,
@@ -87,6 +105,15 @@ public final class Layers {
    * weight 0 (their scores are set to -1e9 before the softmax).
    */
   public static NDArray attention(NDArray q, NDArray k, NDArray v, int heads, NDArray keyMask) {
+    return attention(q, k, v, heads, keyMask, false);
+  }
+
+  /**
+   * {@link #attention(NDArray, NDArray, NDArray, int, NDArray)}, optionally causal: with
+   * {@code causal} query i attends only to keys j &lt;= i (scores above the diagonal set to -1e9,
+   * the decoder mask of Vaswani et al. 2017, Sec. 3.2.3); needs as many keys as queries.
+   */
+  public static NDArray attention(NDArray q, NDArray k, NDArray v, int heads, NDArray keyMask, boolean causal) {
     Shape s = q.getShape();
     long n = s.get(0);
     long l = s.get(1);
@@ -102,6 +129,19 @@ public final class Layers {
     if (keyMask != null) {
       NDArray km = keyMask.reshape(n, 1, 1, keyMask.getShape().get(1));
       scores = scores.add(km.sub(1).mul(1e9));
+    }
+    if (causal) {
+      long lk = k.getShape().get(1);
+      if (lk != l) {
+        throw new IllegalArgumentException("causal attention needs as many keys as queries, got " + lk + " and " + l);
+      }
+      float[] future = new float[Math.toIntExact(l * l)];
+      for (int i = 0; i < l; i++) {
+        for (int j = i + 1; j < l; j++) {
+          future[Math.toIntExact(i * l + j)] = -1e9f;
+        }
+      }
+      scores = scores.add(q.getManager().create(future, new Shape(1, 1, l, l)).toType(scores.getDataType(), false));
     }
     NDArray att = scores.softmax(-1);
     return att.matMul(vh).transpose(0, 2, 1, 3).reshape(n, l, d);

@@ -19,6 +19,15 @@ public final class Networks {
 
   static {
     register("time-mlp", MlpConfig.class, shape -> MlpConfig.defaults(Math.toIntExact(product(shape))));
+    // Flat rows of L values are univariate series of length L; (L, C) samples are multivariate.
+    register("sequence", SequenceNetConfig.class, shape -> {
+      if (shape.length != 1 && shape.length != 2) {
+        throw new IllegalArgumentException("the sequence network needs series: rows of L values or samples of shape"
+            + " (L, C), got samples of shape " + java.util.Arrays.toString(shape));
+      }
+      return SequenceNetConfig.defaults(Math.toIntExact(shape[0]), shape.length == 1 ? 1 : Math.toIntExact(shape[1]),
+          SequenceNetConfig.Backbone.DILATED_CONV);
+    });
   }
 
   /**
