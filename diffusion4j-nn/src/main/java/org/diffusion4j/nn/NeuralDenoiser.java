@@ -198,7 +198,7 @@ public final class NeuralDenoiser implements Denoiser, AutoCloseable {
         NDArray z = sm.create(in, net.batchShape(n));
         z.setRequiresGradient(true);
         NDArray c = sm.create(cs, new Shape(n, 1));
-        NDArray vv = sm.create(v, new Shape(n, d));
+        NDArray vv = sm.create(v, net.batchShape(n));
         try (ai.djl.training.GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
           NDArray f = net.forward(params, z, c, Condition.NONE);
           gc.backward(f.mul(vv).sum());

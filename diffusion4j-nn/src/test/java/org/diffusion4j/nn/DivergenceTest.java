@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.nn.net.MlpConfig;
-import org.diffusion4j.nn.net.TimeMlp;
+import org.diffusion4j.nn.net.NetworkConfig;
+import org.diffusion4j.nn.net.SequenceNetConfig;
 import org.diffusion4j.nn.objective.Objective;
 import org.diffusion4j.nn.train.TrainConfig;
 import org.diffusion4j.random.Noise;
 import org.diffusion4j.random.Rng;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DivergenceTest {
   /**
@@ -19,12 +21,15 @@ class DivergenceTest {
    * derivative and float32 rounding ~ 1e-7/h ~ 1e-5 per evaluation), and Hutchinson's estimate
    * against the exact one within 5 standard errors of its own sample spread.
    */
-  @Test
-  void exactAndHutchinsonDivergenceMatchFiniteDifferences() {
+  @ParameterizedTest
+  @ValueSource(strings = {"time-mlp", "sequence"})
+  void exactAndHutchinsonDivergenceMatchFiniteDifferences(String network) {
     int d = 3;
-    MlpConfig net = MlpConfig.defaults(d).withWidth(32).withDepth(2).withInitSeed(3);
+    NetworkConfig net = network.equals("time-mlp") ? MlpConfig.defaults(d).withWidth(32).withDepth(2).withInitSeed(3)
+        : SequenceNetConfig.defaults(d, 1, SequenceNetConfig.Backbone.TRANSFORMER).withWidth(16).withDepth(1)
+            .withInitSeed(3);
     TrainConfig cfg = TrainConfig.builder(d).network(net).objective(Objective.EDM).path("vp-linear").sigmaData(0.8).build();
-    try (NeuralDenoiser model = NeuralDenoiser.of(cfg, new TimeMlp(net).initialValues())) {
+    try (NeuralDenoiser model = NeuralDenoiser.of(cfg, randomWeights(net))) {
       double t = 0.4;
       Batch x = Noise.standardNormal(1, 5, d);
       double[] exact = model.divergence(x, t, Rng.of(0), 0);
@@ -42,7 +47,7 @@ class DivergenceTest {
           model.predict(minus, t, fm);
           fd += (fp.data()[j] - fm.data()[j]) / (2 * h);
         }
-        assertEquals(fd, exact[i], 2e-2 * (1 + Math.abs(fd)), "row " + i);
+        assertEquals(fd, exact[i], 2e-2 * (1 + Math.abs(fd)), network + " row " + i);
       }
       int k = 400;
       double[] hutch = model.divergence(x, t, Rng.of(9), k);
@@ -61,5 +66,17 @@ class DivergenceTest {
             "row " + i + ": Hutchinson " + hutch[i] + " vs exact " + exact[i] + " (sd " + sd + ")");
       }
     }
+  }
+
+  /** N(0, 0.3^2) weights for every tensor, so that zero-initialised output layers do not hide the network. */
+  static float[][] randomWeights(NetworkConfig net) {
+    float[][] w = net.build().initialValues();
+    Rng r = Rng.of(17);
+    for (float[] a : w) {
+      for (int j = 0; j < a.length; j++) {
+        a[j] = (float) (0.3 * r.nextGaussian());
+      }
+    }
+    return w;
   }
 }
