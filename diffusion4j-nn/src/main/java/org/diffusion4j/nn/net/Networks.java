@@ -16,6 +16,8 @@ public final class Networks {
 
   static {
     TYPES.put("time-mlp", MlpConfig.class);
+    TYPES.put("graph", GraphNetConfig.class);
+    TYPES.put("egnn", EgnnConfig.class);
   }
 
   private Networks() {}
