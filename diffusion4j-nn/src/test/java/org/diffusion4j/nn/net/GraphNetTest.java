@@ -264,6 +264,31 @@ class GraphNetTest {
     }
   }
 
+  /** Dropout acts only in training: evaluation equals the dropout-free network bitwise; training differs. */
+  @Test
+  void dropoutOnlyInTraining() {
+    GraphNetConfig cfg = tiny(Target.NODES, Layer.GMH, 4, 0);
+    GraphNet plain = cfg.build();
+    GraphNet dropped = cfg.withDropout(0.5).build();
+    Graphs g = Graphs.random(21, BATCH, N, REAL, false);
+    try (NDManager m = DjlRuntime.newManager()) {
+      ParamSet p = ParamSet.of(m, plain.specs(), plain.initialValues(), false);
+      NDArray x = m.create(toFloat(g.feat), g.xShape(cfg));
+      Condition cond = Condition.NONE.withAdjacency(m.create(toFloat(g.adj), new Shape(BATCH, N, N)))
+          .withMask(m.create(toFloat(g.flags), new Shape(BATCH, N)));
+      NDArray c = m.create(toFloat(g.c), new Shape(BATCH, 1));
+      float[] a = plain.forward(p, x, c, cond).toFloatArray();
+      assertArrayEquals(a, dropped.forward(p, x, c, cond).toFloatArray());
+      float[] t = dropped.forward(p, x, c, cond.withTraining(true)).toFloatArray();
+      assertTrue(NetChecks.maxAbs(NetChecks.toDouble(t)) > 0);
+      double diff = 0;
+      for (int i = 0; i < a.length; i++) {
+        diff = Math.max(diff, Math.abs(a[i] - t[i]));
+      }
+      assertTrue(diff > 1e-3, "dropout had no effect in training");
+    }
+  }
+
   @Test
   void badInputGetsClearErrors() {
     GraphNet nodes = tiny(Target.NODES, Layer.GMH, 4, 0).build();
