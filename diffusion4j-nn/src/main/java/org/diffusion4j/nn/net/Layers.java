@@ -167,4 +167,43 @@ public final class Layers {
     NDArray arg = c.reshape(-1, 1).mul(freqs);
     return arg.sin().concat(arg.cos(), 1);
   }
+  /** ELU with alpha 1 (Clevert et al. 2016): x for x &gt; 0, exp(x) - 1 otherwise (the activation of GDSS's MLPs). */
+  public static NDArray elu(NDArray a) {
+    return a.getNDArrayInternal().elu(1f);
+  }
+
+  /**
+   * The GCN propagation matrix D^-1/2 (A with unit diagonal) D^-1/2 of a dense (weighted)
+   * adjacency (..., N, N), the last two axes a graph: Kipf &amp; Welling (2017), Eq. 2, as
+   * torch_geometric's DenseGCNConv copied into GDSS models/layers.py: the diagonal is set to 1
+   * (not added), and degrees are clamped below at 1 before the inverse square root (so noisy or
+   * negative weights never divide by zero). A layer is then P (x W) + b.
+   */
+  public static NDArray gcnPropagation(NDArray adj) {
+    Shape s = adj.getShape();
+    long n = s.get(s.dimension() - 1);
+    NDArray eye = adj.getManager().eye((int) n).toType(adj.getDataType(), false);
+    NDArray withLoops = adj.mul(eye.neg().add(1)).add(eye);
+    NDArray degInvSqrt = withLoops.sum(new int[] {-1}).maximum(1).pow(-0.5);
+    return withLoops.mul(degInvSqrt.expandDims(-1)).mul(degInvSqrt.expandDims(-2));
+  }
+
+  /**
+   * The first {@code k} matrix powers A, A^2, ..., A^k of a batch of adjacencies (n, N, N),
+   * stacked as channels (n, k, N, N): GDSS's {@code pow_tensor} (utils/graph_utils.py), the
+   * multi-hop input channels of its attention layers.
+   */
+  public static NDArray adjacencyPowers(NDArray adj, int k) {
+    if (k < 1) {
+      throw new IllegalArgumentException("adjacency powers: need k >= 1, got " + k);
+    }
+    ai.djl.ndarray.NDList powers = new ai.djl.ndarray.NDList(k);
+    NDArray p = adj;
+    powers.add(p.expandDims(1));
+    for (int i = 1; i < k; i++) {
+      p = p.matMul(adj);
+      powers.add(p.expandDims(1));
+    }
+    return k == 1 ? powers.get(0) : ai.djl.ndarray.NDArrays.concat(powers, 1);
+  }
 }

@@ -28,6 +28,21 @@ public final class Networks {
       return SequenceNetConfig.defaults(Math.toIntExact(shape[0]), shape.length == 1 ? 1 : Math.toIntExact(shape[1]),
           SequenceNetConfig.Backbone.DILATED_CONV);
     });
+    // Graphs: node features (N, F) scored given an adjacency; point sets (N, D) for the EGNN.
+    register("graph", GraphNetConfig.class, shape -> {
+      if (shape.length != 2) {
+        throw new IllegalArgumentException("the graph network needs node features of shape (N, F) per sample, got "
+            + java.util.Arrays.toString(shape));
+      }
+      return GraphNetConfig.nodes(Math.toIntExact(shape[0]), Math.toIntExact(shape[1]));
+    });
+    register("egnn", EgnnConfig.class, shape -> {
+      if (shape.length != 2) {
+        throw new IllegalArgumentException("the EGNN needs point sets of shape (N, D) per sample, got "
+            + java.util.Arrays.toString(shape));
+      }
+      return EgnnConfig.defaults(Math.toIntExact(shape[0]), Math.toIntExact(shape[1]), 0);
+    });
   }
 
   /**

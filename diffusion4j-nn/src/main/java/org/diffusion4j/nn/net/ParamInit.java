@@ -18,7 +18,13 @@ public final class ParamInit {
     /** All zeros (biases of zero-initialised output layers, norm shifts, DDPM's zero-init last conv). */
     ZEROS,
     /** All ones (norm scales). */
-    ONES
+    ONES,
+    /**
+     * U(-b, b) with b = sqrt(6 / (shape[-2] + shape[-1])): Glorot &amp; Bengio (2010), Eq. 16, as
+     * torch_geometric's {@code glorot} (the DenseGCNConv weights of GDSS, models/layers.py) and
+     * torch.nn.init.xavier_uniform_ with gain 1. A leading axis (stacked channels) is a batch.
+     */
+    GLOROT
   }
 
   /**
@@ -38,6 +44,14 @@ public final class ParamInit {
           ParamSpec ref = fanInOf[i] == null ? p : find(specs, fanInOf[i]);
           long fanIn = ref.size() / ref.shape()[0];
           double bound = 1 / Math.sqrt(fanIn);
+          Rng r = root.stream(i);
+          for (int j = 0; j < v.length; j++) {
+            v[j] = (float) ((2 * r.nextDouble() - 1) * bound);
+          }
+        }
+        case GLOROT -> {
+          long[] sh = p.shape();
+          double bound = Math.sqrt(6.0 / (sh[sh.length - 2] + sh[sh.length - 1]));
           Rng r = root.stream(i);
           for (int j = 0; j < v.length; j++) {
             v[j] = (float) ((2 * r.nextDouble() - 1) * bound);
