@@ -16,6 +16,7 @@ public final class Networks {
 
   static {
     TYPES.put("time-mlp", MlpConfig.class);
+    TYPES.put("unet2d", UNet2dConfig.class);
   }
 
   private Networks() {}

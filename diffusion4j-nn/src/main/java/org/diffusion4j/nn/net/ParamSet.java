@@ -35,6 +35,29 @@ public final class ParamSet {
     return new ParamSet(specs, arrays);
   }
 
+  /**
+   * Float64 tensors holding {@code values} (one flat row-major array per spec), for gradient
+   * checks against finite differences.
+   */
+  public static ParamSet ofDouble(NDManager manager, List<ParamSpec> specs, double[][] values, boolean requiresGrad) {
+    if (values.length != specs.size()) {
+      throw new IllegalArgumentException("expected " + specs.size() + " parameter tensors, got " + values.length);
+    }
+    List<NDArray> arrays = new ArrayList<>(specs.size());
+    for (int i = 0; i < specs.size(); i++) {
+      if (values[i].length != specs.get(i).size()) {
+        throw new IllegalArgumentException("parameter " + specs.get(i) + " needs " + specs.get(i).size()
+            + " values, got " + values[i].length);
+      }
+      NDArray a = manager.create(values[i], new Shape(specs.get(i).shape()));
+      if (requiresGrad) {
+        a.setRequiresGradient(true);
+      }
+      arrays.add(a);
+    }
+    return new ParamSet(specs, arrays);
+  }
+
   /** Throws a clear error unless {@code values} matches {@code specs} in count and sizes. */
   public static void check(List<ParamSpec> specs, float[][] values) {
     if (values.length != specs.size()) {
