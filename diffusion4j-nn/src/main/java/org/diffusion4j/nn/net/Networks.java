@@ -29,6 +29,13 @@ public final class Networks {
           SequenceNetConfig.Backbone.DILATED_CONV);
     });
     // Graphs: node features (N, F) scored given an adjacency; point sets (N, D) for the EGNN.
+    register("unet2d", UNet2dConfig.class, shape -> {
+      if (shape.length != 3) {
+        throw new IllegalArgumentException("the U-Net needs images: samples of shape (C, H, W) such as --data mnist or"
+            + " an NPY of shape (n, H, W) or (n, C, H, W), got samples of shape " + java.util.Arrays.toString(shape));
+      }
+      return UNet2dConfig.defaults(Math.toIntExact(shape[0]), Math.toIntExact(shape[1]), Math.toIntExact(shape[2]));
+    });
     register("graph", GraphNetConfig.class, shape -> {
       if (shape.length != 2) {
         throw new IllegalArgumentException("the graph network needs node features of shape (N, F) per sample, got "
