@@ -174,7 +174,7 @@ class InterpolantGeneratorTest {
 
         @Override public double[] computeDerivatives(double t, double[] y) {
           Batch out = new Batch(1, 2);
-          f.velocity(Math.min(1, Math.max(0, t)), new Batch(1, 2, y.clone()), out);
+          f.velocity(new Batch(1, 2, y.clone()), Math.min(1, Math.max(0, t)), out);
           return out.data();
         }
       };
@@ -232,7 +232,7 @@ class InterpolantGeneratorTest {
     assertThrows(IllegalArgumentException.class, () -> InterpolantGenerator.sde(f.velocityField(), f.scoreField(),
         t -> -1, x, 0, 1, 4, Scheme.EULER, 1));
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> InterpolantGenerator.ode(
-        (t, xx, out) -> out.data()[0] = t > 0.5 ? Double.NaN : 0, x, 0, 1, 4, Scheme.EULER));
+        (xx, t, out) -> out.data()[0] = t > 0.5 ? Double.NaN : 0, x, 0, 1, 4, Scheme.EULER));
     assertTrue(e.getMessage().contains("step 3"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Interpolant.mirror(Gamma.zero()));
   }

@@ -1,5 +1,6 @@
 package org.diffusion4j.interpolant;
 
+import org.diffusion4j.model.VectorField;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -157,8 +158,8 @@ class SdeInterpolantLikelihoodTest {
   void shiftedVelocityMatchesClosedFormAndKlBound() {
     double eps = 0.5;
     double[] c = {0.3, -0.2};
-    VectorField bHat = (t, xx, out) -> {
-      EXACT.velocity(t, xx, out);
+    VectorField bHat = (xx, t, out) -> {
+      EXACT.velocity(xx, t, out);
       for (int i = 0; i < xx.n(); i++) {
         for (int j = 0; j < 2; j++) {
           out.data()[i * 2 + j] += c[j];
