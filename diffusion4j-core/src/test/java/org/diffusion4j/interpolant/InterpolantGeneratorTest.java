@@ -186,8 +186,9 @@ class InterpolantGeneratorTest {
       double eCoarse = InterpolantGenerator.ode(f.velocityField(), x0, 0, 1, 80, scheme).rmsDistance(ref);
       double eFine = InterpolantGenerator.ode(f.velocityField(), x0, 0, 1, 320, scheme).rmsDistance(ref);
       double order = Math.log(eCoarse / eFine) / Math.log(4);
-      double expected = scheme == Scheme.EULER ? 1 : 2;
-      assertEquals(expected, order, 0.25, scheme + " order (errors " + eCoarse + ", " + eFine + ")");
+      // Pins every scheme's declared order (the closed-form Gaussian flow of FlowSamplingTest only
+      // bounds it from below: the midpoint rule superconverges there).
+      assertEquals(scheme.order(), order, 0.25, scheme + " order (errors " + eCoarse + ", " + eFine + ")");
     }
   }
 
