@@ -46,6 +46,18 @@ public final class PredictorCorrector extends OneEvaluationLoop {
     return true;
   }
 
+  /** 0: there is no noise-free limit (the predictor is the reverse SDE; see {@link Sampler#order()}). */
+  @Override
+  public int order() {
+    return 0;
+  }
+
+  /** Weak order 1, as its Euler-Maruyama / reverse-diffusion predictor (measured in WeakOrderTest). */
+  @Override
+  public double weakOrder() {
+    return 1;
+  }
+
   @Override
   public Plan plan(int nfe) {
     int per = 1 + correctorSteps;
