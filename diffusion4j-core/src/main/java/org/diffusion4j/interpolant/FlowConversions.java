@@ -38,7 +38,7 @@ public final class FlowConversions {
     requireOneSided(oneSided);
     return (x, t, out) -> {
       velocity.evaluate(x, t, out);
-      scoreFromVelocityValue(oneSided, t, x, out, out);
+      scoreFromVelocityValue(oneSided, x, t, out, out);
     };
   }
 
@@ -46,7 +46,7 @@ public final class FlowConversions {
    * The score at (t, x) from an already computed velocity value {@code b} = b(t, x), so a sampler
    * that holds b need not evaluate the model again; {@code out} may alias {@code b}.
    */
-  public static void scoreFromVelocityValue(Interpolant oneSided, double t, Batch x, Batch b, Batch out) {
+  public static void scoreFromVelocityValue(Interpolant oneSided, Batch x, double t, Batch b, Batch out) {
     requireOneSided(oneSided);
     double a = oneSided.alpha(t);
     double be = oneSided.beta(t);

@@ -105,7 +105,7 @@ public final class RolloverBudgetForcing {
           drift.setFrom(b);
           if (e != 0) {
             // The score follows from the velocity already held in b: no second model call.
-            FlowConversions.scoreFromVelocityValue(oneSided, t, x, b, s);
+            FlowConversions.scoreFromVelocityValue(oneSided, x, t, b, s);
             drift.addScaled(e, s);
           }
           double amp = Math.sqrt(2 * e * Math.abs(h));

@@ -19,8 +19,10 @@ import org.junit.jupiter.api.TestFactory;
  * between N and 2N steps (uniform in lambda) is at least the declared order - 0.2, on every path
  * and for every prediction kind of the model. Stochastic samplers run in their noise-free limit
  * (eta = 0, S_churn = 0), which is what their {@code order()} declares; dpm-solver-v3 runs with
- * statistics l = 1, s = b = 0. Adaptive samplers choose their own steps and are checked by
- * tolerance in {@link MixtureReferenceTest}; predictor-corrector declares no ODE order (0).
+ * statistics l = 1, s = b = 0. Adaptive samplers choose their own steps: for them the error
+ * against the NFE spent, between rtol = atol = 1e-5 and 1e-6, must fall with slope at least the
+ * declared order - 0.3 (error ~ NFE^-p for an order-p method). Predictor-corrector declares no
+ * ODE order (0) and is covered by {@link WeakOrderTest}.
  *
  * <p>Multistep solvers start with lower-order warm-up steps whose local error would cap the
  * global order (e.g. DPM-Solver-3M's first-order first step gives O(h^2)); as in the theory of
@@ -103,6 +105,41 @@ class ConvergenceOrderTest {
       }
     }
     return tests;
+  }
+
+  @Test
+  void adaptiveSamplersErrorFallsWithNfeAtLeastAtTheDeclaredOrder() {
+    StringBuilder failures = new StringBuilder();
+    int tested = 0;
+    for (String name : Samplers.names()) {
+      if (!RegisteredSamplers.create(name, GaussianCase.MEAN.length).adaptive()) {
+        continue;
+      }
+      for (GaussianCase c : new GaussianCase[] {new GaussianCase("vp-linear", 1, 1e-3), new GaussianCase("edm", 80, 0.002)}) {
+        Batch x = c.start(4, 7);
+        Batch exact = GaussianCase.exact(c.path, x, c.tStart, c.tEnd);
+        double[] e = new double[2];
+        int[] nfe = new int[2];
+        Sampler s = null;
+        for (int k = 0; k < 2; k++) {
+          double tol = k == 0 ? 1e-5 : 1e-6;
+          s = RegisteredSamplers.create(name, SamplerOptions.builder().tolerances(tol, tol).build(), x.d());
+          Sampling.Result r = Sampling.with(s, GaussianCase.GAUSSIAN.denoiser(c.path, Prediction.EPSILON), c.path)
+              .times(c.tStart, c.tEnd).run(x);
+          e[k] = r.x().maxAbsDistance(exact);
+          nfe[k] = r.nfe();
+        }
+        // Measured: dpm-solver-12 2.0, dpm-solver-23 3.3 (vp-linear), 3.6 (edm).
+        double slope = Math.log(e[0] / e[1]) / Math.log((double) nfe[1] / nfe[0]);
+        if (!(slope >= s.order() - 0.3)) {
+          failures.append(String.format("%s on %s: slope %.2f (errors %.3g, %.3g at NFE %d, %d), declared %d; ", name,
+              c, slope, e[0], e[1], nfe[0], nfe[1], s.order()));
+        }
+        tested++;
+      }
+    }
+    assertTrue(tested >= 6, "expected 3 adaptive samplers on 2 paths, tested " + tested);
+    assertTrue(failures.length() == 0, failures.toString());
   }
 
   /**
