@@ -547,7 +547,12 @@ public final class SdeInterpolantLikelihood {
       return this;
     }
 
+    /** Euler-Maruyama or stochastic Heun (default); the ODE-only midpoint and rk4 are refused. */
     public Builder scheme(Scheme scheme) {
+      if (scheme == null || !scheme.stochastic()) {
+        throw new IllegalArgumentException("the SDE likelihood integrates with euler or heun, got "
+            + (scheme == null ? "null" : scheme.cliName()));
+      }
       this.scheme = scheme;
       return this;
     }

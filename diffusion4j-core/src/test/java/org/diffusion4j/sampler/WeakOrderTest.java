@@ -69,20 +69,10 @@ class WeakOrderTest {
     double a = c.path.alpha(c.tStart);
     double s = c.path.sigma(c.tStart);
     for (int j = 0; j < x.d(); j++) {
-      double mean = 0;
+      double[] mv = meanAndVariance(x, j);
+      double scale = Math.sqrt((a * a * GaussianCase.VAR[j] + s * s) / mv[1]);
       for (int i = 0; i < x.n(); i++) {
-        mean += x.get(i, j);
-      }
-      mean /= x.n();
-      double var = 0;
-      for (int i = 0; i < x.n(); i++) {
-        double e = x.get(i, j) - mean;
-        var += e * e;
-      }
-      var /= x.n() - 1;
-      double scale = Math.sqrt((a * a * GaussianCase.VAR[j] + s * s) / var);
-      for (int i = 0; i < x.n(); i++) {
-        x.set(i, j, a * GaussianCase.MEAN[j] + scale * (x.get(i, j) - mean));
+        x.set(i, j, a * GaussianCase.MEAN[j] + scale * (x.get(i, j) - mv[0]));
       }
     }
     return x;
@@ -93,19 +83,24 @@ class WeakOrderTest {
     double s = c.path.sigma(c.tEnd);
     double err = 0;
     for (int j = 0; j < x.d(); j++) {
-      double mean = 0;
-      for (int i = 0; i < x.n(); i++) {
-        mean += x.get(i, j);
-      }
-      mean /= x.n();
-      double var = 0;
-      for (int i = 0; i < x.n(); i++) {
-        double e = x.get(i, j) - mean;
-        var += e * e;
-      }
-      var /= x.n() - 1;
-      err += Math.abs(mean - a * GaussianCase.MEAN[j]) + Math.abs(var - (a * a * GaussianCase.VAR[j] + s * s));
+      double[] mv = meanAndVariance(x, j);
+      err += Math.abs(mv[0] - a * GaussianCase.MEAN[j]) + Math.abs(mv[1] - (a * a * GaussianCase.VAR[j] + s * s));
     }
     return err;
+  }
+
+  /** Sample mean and (unbiased) variance of column j. */
+  private static double[] meanAndVariance(Batch x, int j) {
+    double mean = 0;
+    for (int i = 0; i < x.n(); i++) {
+      mean += x.get(i, j);
+    }
+    mean /= x.n();
+    double var = 0;
+    for (int i = 0; i < x.n(); i++) {
+      double e = x.get(i, j) - mean;
+      var += e * e;
+    }
+    return new double[] {mean, var / (x.n() - 1)};
   }
 }
