@@ -16,11 +16,6 @@ public final class DdimSampler extends OneEvaluationLoop {
   }
 
   @Override
-  public int order() {
-    return 1;
-  }
-
-  @Override
   void step(ModelEvaluator model, Batch x, Batch eps, double s, double t, StepNoise noise) {
     GaussianPath p = model.path();
     double as = p.alpha(s);

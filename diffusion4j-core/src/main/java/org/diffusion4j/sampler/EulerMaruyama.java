@@ -25,17 +25,6 @@ public final class EulerMaruyama extends OneEvaluationLoop {
   }
 
   @Override
-  public int order() {
-    return 1;
-  }
-
-  /** Weak order 1 (Kloeden &amp; Platen 1992, Sec. 14.1, for Euler-Maruyama; the ancestral step is its exponential-integrator form). */
-  @Override
-  public double weakOrder() {
-    return eta > 0 ? 1 : Double.NaN;
-  }
-
-  @Override
   void step(ModelEvaluator model, Batch x, Batch score, double t, double tn, StepNoise noise) {
     GaussianPath p = model.path();
     double dt = tn - t;

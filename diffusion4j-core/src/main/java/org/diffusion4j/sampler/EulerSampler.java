@@ -13,11 +13,6 @@ public final class EulerSampler extends OneEvaluationLoop {
     super("euler", Prediction.VELOCITY);
   }
 
-  @Override
-  public int order() {
-    return 1;
-  }
-
   static int requirePositive(int nfe) {
     if (nfe < 1) {
       throw new IllegalArgumentException("need at least 1 model evaluation, got " + nfe);

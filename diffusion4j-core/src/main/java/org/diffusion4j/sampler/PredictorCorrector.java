@@ -46,16 +46,14 @@ public final class PredictorCorrector extends OneEvaluationLoop {
     return true;
   }
 
-  /** 0: there is no noise-free limit (the predictor is the reverse SDE; see {@link Sampler#order()}). */
+  /**
+   * 0: there is no noise-free limit (the predictor is the reverse SDE; see {@link Sampler#order()}).
+   * Its weak order is the loop's 1, that of its Euler-Maruyama / reverse-diffusion predictor
+   * (measured in WeakOrderTest).
+   */
   @Override
   public int order() {
     return 0;
-  }
-
-  /** Weak order 1, as its Euler-Maruyama / reverse-diffusion predictor (measured in WeakOrderTest). */
-  @Override
-  public double weakOrder() {
-    return 1;
   }
 
   @Override
