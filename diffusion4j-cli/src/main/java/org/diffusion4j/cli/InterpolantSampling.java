@@ -16,7 +16,7 @@ import org.diffusion4j.interpolant.Interpolant;
 import org.diffusion4j.interpolant.InterpolantGenerator;
 import org.diffusion4j.interpolant.InterpolantGenerator.Scheme;
 import org.diffusion4j.interpolant.RolloverBudgetForcing;
-import org.diffusion4j.interpolant.VectorField;
+import org.diffusion4j.model.VectorField;
 import org.diffusion4j.io.Npy;
 import org.diffusion4j.metrics.SlicedWasserstein;
 import org.diffusion4j.model.Prediction;
@@ -233,7 +233,7 @@ final class InterpolantSampling {
     Batch probe = new Batch(1, x0.d());
     System.arraycopy(x0.data(), 0, probe.data(), 0, x0.d());
     Batch v = probe.zerosLike();
-    flow.velocity().evaluate(0, probe, v);
+    flow.velocity().evaluate(probe, 0, v);
     if (v.firstNonFinite() >= 0) {
       throw new UsageException("the velocity of " + m.description() + " is not finite at the noise end (alpha = 0),"
           + " where the flow SDE starts; use a velocity / x0 / v model (e.g. d4j train --objective flow)");

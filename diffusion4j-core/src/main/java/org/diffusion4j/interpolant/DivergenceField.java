@@ -1,5 +1,6 @@
 package org.diffusion4j.interpolant;
 
+import org.diffusion4j.model.VectorField;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.likelihood.DivergenceEstimator;
 
@@ -14,32 +15,18 @@ import org.diffusion4j.likelihood.DivergenceEstimator;
 @FunctionalInterface
 public interface DivergenceField {
   /**
-   * Writes f(t, x_i) into row i of {@code value} and div f(t, x_i) into {@code div[i]}.
+   * Writes f(x_i, t) into row i of {@code value} and div f(x_i, t) into {@code div[i]}.
    *
    * @param firstRow global index of row 0 of {@code x}; seeds the probes of randomised estimators so a
    *     state sees the same probes at every evaluation, whatever the batching
    */
-  void evaluate(double t, Batch x, long firstRow, Batch value, double[] div);
+  void evaluate(Batch x, double t, long firstRow, Batch value, double[] div);
 
   /** {@code field} with its divergence from {@code estimator}. */
   static DivergenceField of(VectorField field, DivergenceEstimator estimator) {
     if (field == null || estimator == null) {
       throw new IllegalArgumentException("a divergence field needs a field and a divergence estimator");
     }
-    return (t, x, firstRow, value, div) -> {
-      int d = x.d();
-      org.diffusion4j.likelihood.VectorField f = new org.diffusion4j.likelihood.VectorField() {
-        @Override
-        public int dim() {
-          return d;
-        }
-
-        @Override
-        public void evaluate(Batch xx, double tt, Batch out) {
-          field.evaluate(tt, xx, out);
-        }
-      };
-      estimator.evaluate(f, x, t, firstRow, value, div);
-    };
+    return (x, t, firstRow, value, div) -> estimator.evaluate(field, x, t, firstRow, value, div);
   }
 }

@@ -1,5 +1,6 @@
 package org.diffusion4j.interpolant;
 
+import org.diffusion4j.model.VectorField;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.model.Denoiser;
 import org.diffusion4j.model.Prediction;
@@ -35,9 +36,9 @@ public final class FlowConversions {
    */
   public static VectorField scoreFromVelocity(Interpolant oneSided, VectorField velocity) {
     requireOneSided(oneSided);
-    return (t, x, out) -> {
-      velocity.evaluate(t, x, out);
-      scoreFromVelocityValue(oneSided, t, x, out, out);
+    return (x, t, out) -> {
+      velocity.evaluate(x, t, out);
+      scoreFromVelocityValue(oneSided, x, t, out, out);
     };
   }
 
@@ -45,7 +46,7 @@ public final class FlowConversions {
    * The score at (t, x) from an already computed velocity value {@code b} = b(t, x), so a sampler
    * that holds b need not evaluate the model again; {@code out} may alias {@code b}.
    */
-  public static void scoreFromVelocityValue(Interpolant oneSided, double t, Batch x, Batch b, Batch out) {
+  public static void scoreFromVelocityValue(Interpolant oneSided, Batch x, double t, Batch b, Batch out) {
     requireOneSided(oneSided);
     double a = oneSided.alpha(t);
     double be = oneSided.beta(t);
@@ -67,7 +68,7 @@ public final class FlowConversions {
   public static VectorField convertVelocity(Interpolant from, VectorField velocityFrom, Interpolant to) {
     requireOneSided(from);
     requireOneSided(to);
-    return (t, x, out) -> {
+    return (x, t, out) -> {
       Interpolant.checkTime(t);
       double theta = angle(to, t);
       double tau = inverseAngle(from, theta);
@@ -77,7 +78,7 @@ public final class FlowConversions {
       double tauDot = angleDot(to, t) / angleDot(from, tau);
       double cDot = (radiusDot(to, t) * r1 - r2 * radiusDot(from, tau) * tauDot) / (r1 * r1);
       Batch scaled = new Batch(x.n(), x.d()).setScaled(1 / c, x);
-      velocityFrom.evaluate(tau, scaled, out);
+      velocityFrom.evaluate(scaled, tau, out);
       out.setLinear(c * tauDot, out, cDot / c, x);
     };
   }
@@ -95,7 +96,7 @@ public final class FlowConversions {
     Denoiser velocity = Predictions.as(model, path, Prediction.VELOCITY);
     double lo = path.tMin();
     double span = path.tMax() - lo;
-    return (u, x, out) -> {
+    return (x, u, out) -> {
       Interpolant.checkTime(u);
       double t = Math.min(path.tMax(), Math.max(lo, path.tMax() - u * span));
       velocity.predict(x, t, out);

@@ -1,5 +1,6 @@
 package org.diffusion4j.interpolant;
 
+import org.diffusion4j.model.VectorField;
 import java.util.Arrays;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.array.Parallel;
@@ -171,17 +172,17 @@ public final class GaussianInterpolantFields {
   }
 
   /** The velocity b(t, x) = E[alpha' x0 + beta' x1 + gamma' z | x_t = x] (Thm. 2.6). */
-  public void velocity(double t, Batch x, Batch out) {
+  public void velocity(Batch x, double t, Batch out) {
     fill(Field.VELOCITY, t, x, out);
   }
 
   /** The score s(t, x) = grad log rho_t(x) = -E[z | x_t = x] / gamma (Eq. 2.12). */
-  public void score(double t, Batch x, Batch out) {
+  public void score(Batch x, double t, Batch out) {
     fill(Field.SCORE, t, x, out);
   }
 
   /** The denoiser eta_z(t, x) = E[z | x_t = x] (zero when gamma = 0). */
-  public void noise(double t, Batch x, Batch out) {
+  public void noise(Batch x, double t, Batch out) {
     fill(Field.NOISE, t, x, out);
   }
 

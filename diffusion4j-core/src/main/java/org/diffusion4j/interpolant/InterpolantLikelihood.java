@@ -1,5 +1,6 @@
 package org.diffusion4j.interpolant;
 
+import org.diffusion4j.model.VectorField;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.likelihood.DivergenceEstimator;
 import org.diffusion4j.likelihood.LogDensity;
@@ -26,17 +27,9 @@ public final class InterpolantLikelihood {
     int n = x1.n();
     int d = x1.d();
     // Reversed time tau = 1 - t: dY/dtau = G(Y, tau) = -b(1 - tau, Y), dl/dtau = div G.
-    org.diffusion4j.likelihood.VectorField reversed = new org.diffusion4j.likelihood.VectorField() {
-      @Override
-      public int dim() {
-        return d;
-      }
-
-      @Override
-      public void evaluate(Batch x, double tau, Batch out) {
-        velocity.evaluate(Math.min(1, Math.max(0, 1 - tau)), x, out);
-        out.scale(-1);
-      }
+    VectorField reversed = (xx, tau, out) -> {
+      velocity.evaluate(xx, Math.min(1, Math.max(0, 1 - tau)), out);
+      out.scale(-1);
     };
     Batch y = new Batch(n, d + 1);
     for (int i = 0; i < n; i++) {
@@ -45,7 +38,7 @@ public final class InterpolantLikelihood {
     Batch x = new Batch(n, d);
     Batch value = new Batch(n, d);
     double[] div = new double[n];
-    solver.solve((tau, yy, dy) -> {
+    solver.solve((yy, tau, dy) -> {
       for (int i = 0; i < n; i++) {
         System.arraycopy(yy.data(), i * (d + 1), x.data(), i * d, d);
       }

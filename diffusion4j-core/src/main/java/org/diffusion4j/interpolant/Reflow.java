@@ -1,5 +1,6 @@
 package org.diffusion4j.interpolant;
 
+import org.diffusion4j.model.VectorField;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.array.Parallel;
 import org.diffusion4j.interpolant.coupling.Coupling;
@@ -38,7 +39,7 @@ public final class Reflow {
     int d = a.d();
     Batch delta = new Batch(m, d).setLinear(1, b, -1, a);
     double inv = 1 / (2 * bandwidth * bandwidth);
-    return (t, x, out) -> {
+    return (x, t, out) -> {
       Interpolant.checkTime(t);
       if (x.d() != d) {
         throw new IllegalArgumentException("states have dimension " + x.d() + " but the pairs have " + d);

@@ -1,5 +1,6 @@
 package org.diffusion4j.interpolant;
 
+import org.diffusion4j.model.VectorField;
 import java.util.function.DoubleUnaryOperator;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.array.Parallel;
@@ -88,7 +89,7 @@ public final class RolloverBudgetForcing {
       for (int i = from; i < to; i++) {
         Rng rng = root.stream(i);
         System.arraycopy(x0.data(), i * d, x.data(), 0, d);
-        velocity.evaluate(0, x, b);
+        velocity.evaluate(x, 0, b);
         int used = 1;
         double current = reward.of(denoised(oneSided, 0, x, b, x1hat));
         int carry = 0;
@@ -104,7 +105,7 @@ public final class RolloverBudgetForcing {
           drift.setFrom(b);
           if (e != 0) {
             // The score follows from the velocity already held in b: no second model call.
-            FlowConversions.scoreFromVelocityValue(oneSided, t, x, b, s);
+            FlowConversions.scoreFromVelocityValue(oneSided, x, t, b, s);
             drift.addScaled(e, s);
           }
           double amp = Math.sqrt(2 * e * Math.abs(h));
@@ -119,7 +120,7 @@ public final class RolloverBudgetForcing {
               noise.scale(amp);
               cand.addScaled(1, noise);
             }
-            velocity.evaluate(tNext, cand, candB);
+            velocity.evaluate(cand, tNext, candB);
             spent++;
             double r = reward.of(denoised(oneSided, tNext, cand, candB, x1hat));
             if (r > best || j == 0) {

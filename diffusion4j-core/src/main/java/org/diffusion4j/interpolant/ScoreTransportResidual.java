@@ -1,5 +1,6 @@
 package org.diffusion4j.interpolant;
 
+import org.diffusion4j.model.VectorField;
 import org.diffusion4j.array.Batch;
 
 /**
@@ -29,8 +30,8 @@ public final class ScoreTransportResidual {
     Batch r = x.zerosLike();
     Batch sp = x.zerosLike();
     Batch sm = x.zerosLike();
-    s.evaluate(t + ht, x, sp);
-    s.evaluate(t - ht, x, sm);
+    s.evaluate(x, t + ht, sp);
+    s.evaluate(x, t - ht, sm);
     r.setLinear(1 / (2 * ht), sp, -1 / (2 * ht), sm);
     for (int j = 0; j < d; j++) {
       Batch xp = x.copy();
@@ -64,8 +65,8 @@ public final class ScoreTransportResidual {
     int d = x.d();
     Batch bv = x.zerosLike();
     Batch sv = x.zerosLike();
-    b.evaluate(t, x, bv);
-    s.evaluate(t, x, sv);
+    b.evaluate(x, t, bv);
+    s.evaluate(x, t, sv);
     double[] out = new double[n];
     for (int i = 0; i < n; i++) {
       double dot = 0;
@@ -83,8 +84,8 @@ public final class ScoreTransportResidual {
         xp.data()[i * d + j] += h;
         xm.data()[i * d + j] -= h;
       }
-      b.evaluate(t, xp, bp);
-      b.evaluate(t, xm, bm);
+      b.evaluate(xp, t, bp);
+      b.evaluate(xm, t, bm);
       for (int i = 0; i < n; i++) {
         out[i] += (bp.data()[i * d + j] - bm.data()[i * d + j]) / (2 * h);
       }

@@ -1,5 +1,6 @@
 package org.diffusion4j.interpolant;
 
+import org.diffusion4j.model.VectorField;
 import java.util.function.DoubleUnaryOperator;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.array.Parallel;
@@ -380,7 +381,7 @@ public final class SdeInterpolantLikelihood {
       if (score == null) {
         throw new IllegalArgumentException("eps > 0 needs a score field");
       }
-      SdeInterpolantLikelihood.this.score.evaluate(t, x, score);
+      SdeInterpolantLikelihood.this.score.evaluate(x, t, score);
       requireFinite(score, "score", t, step);
     }
 
@@ -389,7 +390,7 @@ public final class SdeInterpolantLikelihood {
      * div b + e |s|^2 (the score is needed wherever the noise is on, for the stochastic weight).
      */
     void at(double t, double e, Batch x, long firstState, int step, boolean haveScore, boolean noisy) {
-      velocity.evaluate(t, x, firstState, drift, rate);
+      velocity.evaluate(x, t, firstState, drift, rate);
       requireFinite(drift, "velocity", t, step);
       boolean needScore = e != 0 || (estimator == Estimator.REWEIGHTED_BACKWARD && noisy);
       if (!needScore) {
@@ -403,7 +404,7 @@ public final class SdeInterpolantLikelihood {
         if (scoreDivergence == null) {
           throw new IllegalArgumentException("the Feynman-Kac estimator needs the divergence of the score (scoreDivergence)");
         }
-        scoreDivergence.evaluate(t, x, firstState, score, divScore);
+        scoreDivergence.evaluate(x, t, firstState, score, divScore);
         requireFinite(score, "score", t, step);
         drift.addScaled(e, score);
         for (int r = 0; r < rate.length; r++) {
@@ -546,7 +547,12 @@ public final class SdeInterpolantLikelihood {
       return this;
     }
 
+    /** Euler-Maruyama or stochastic Heun (default); the ODE-only midpoint and rk4 are refused. */
     public Builder scheme(Scheme scheme) {
+      if (scheme == null || !scheme.stochastic()) {
+        throw new IllegalArgumentException("the SDE likelihood integrates with euler or heun, got "
+            + (scheme == null ? "null" : scheme.cliName()));
+      }
       this.scheme = scheme;
       return this;
     }

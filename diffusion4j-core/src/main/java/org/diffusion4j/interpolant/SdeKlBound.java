@@ -1,5 +1,6 @@
 package org.diffusion4j.interpolant;
 
+import org.diffusion4j.model.VectorField;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.random.Noise;
 
@@ -74,10 +75,10 @@ public final class SdeKlBound {
     for (int k = 0; k < times; k++) {
       double t = tStart + (k + 0.5) * dt;
       interpolant.sample(t, x0, x1, Noise.standardNormal(seed + k, n, d), xt, null);
-      b.evaluate(t, xt, f[0]);
-      bHat.evaluate(t, xt, f[1]);
-      s.evaluate(t, xt, f[2]);
-      sHat.evaluate(t, xt, f[3]);
+      b.evaluate(xt, t, f[0]);
+      bHat.evaluate(xt, t, f[1]);
+      s.evaluate(xt, t, f[2]);
+      sHat.evaluate(xt, t, f[3]);
       for (int i = 0; i < n; i++) {
         double qb = 0;
         double qs = 0;

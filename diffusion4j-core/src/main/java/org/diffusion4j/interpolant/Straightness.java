@@ -1,5 +1,6 @@
 package org.diffusion4j.interpolant;
 
+import org.diffusion4j.model.VectorField;
 import org.diffusion4j.array.Batch;
 
 /**
@@ -45,7 +46,7 @@ public final class Straightness {
     double[] intV2 = new double[n];
     for (int k = 0; k <= steps; k++) {
       double t = k == steps ? t1 : t0 + k * h;
-      velocity.evaluate(t, x, v);
+      velocity.evaluate(x, t, v);
       if (v.firstNonFinite() >= 0) {
         throw new IllegalStateException("velocity returned a non-finite value at step " + k + ", t=" + t);
       }
@@ -65,7 +66,7 @@ public final class Straightness {
       }
       double tn = k == steps - 1 ? t1 : t0 + (k + 1) * h;
       pred.setFrom(x).addScaled(h, v);
-      velocity.evaluate(tn, pred, v2);
+      velocity.evaluate(pred, tn, v2);
       x.addScaled(0.5 * h, v).addScaled(0.5 * h, v2);
     }
     double span = t1 - t0;

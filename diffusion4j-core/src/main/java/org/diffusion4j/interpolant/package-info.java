@@ -7,7 +7,8 @@
  * Gaussian-mixture end points, the ground truth for tests
  * ({@link org.diffusion4j.interpolant.GaussianInterpolantFields}); generation by the
  * probability-flow ODE and the forward/backward SDEs with tunable eps(t)
- * ({@link org.diffusion4j.interpolant.InterpolantGenerator}); the rectified-flow straightness
+ * ({@link org.diffusion4j.interpolant.InterpolantGenerator}; with an NFE budget and counted
+ * evaluations, {@link org.diffusion4j.interpolant.FlowSampling}); the rectified-flow straightness
  * measure ({@link org.diffusion4j.interpolant.Straightness}) and training-free kernel reflow
  * ({@link org.diffusion4j.interpolant.Reflow}); sampling-time conversions of a
  * flow (score from velocity, interpolant change, any Denoiser as a velocity:
@@ -21,7 +22,8 @@
  * and the velocity/score consistency residual
  * ({@link org.diffusion4j.interpolant.ScoreTransportResidual}).
  *
- * <p>Time runs from rho0 (t = 0) to rho1 (t = 1), the paper's convention; one-sided
+ * <p>Fields are {@link org.diffusion4j.model.VectorField}s, called as {@code (x, t, out)} like every
+ * field and denoiser of the library. Time runs from rho0 (t = 0) to rho1 (t = 1), the paper's convention; one-sided
  * interpolants convert to this library's {@link org.diffusion4j.path.GaussianPath} (data at 0)
  * with {@link org.diffusion4j.interpolant.Interpolant#toGaussianPath()}. Sub-packages:
  * {@code coupling} (independent, paired, minibatch OT couplings) and {@code kinetic}

@@ -1,6 +1,7 @@
 package org.diffusion4j.likelihood;
 
 import org.diffusion4j.array.Batch;
+import org.diffusion4j.model.VectorField;
 
 /**
  * Adaptive Dormand-Prince 5(4) (Dormand &amp; Prince 1980; Hairer, Norsett &amp; Wanner, "Solving
@@ -54,7 +55,7 @@ public final class DormandPrince implements OdeSolver {
   }
 
   @Override
-  public Stats solve(Rhs rhs, Batch y, double t0, double t1, StepListener listener) {
+  public Stats solve(VectorField rhs, Batch y, double t0, double t1, StepListener listener) {
     if (!(t1 > t0)) {
       throw new IllegalArgumentException("integration interval must have t1 > t0, got [" + t0 + ", " + t1 + "]");
     }
@@ -62,7 +63,7 @@ public final class DormandPrince implements OdeSolver {
     RungeKutta rk = new RungeKutta(tab, y);
     Batch next = y.zerosLike();
     Batch err = y.zerosLike();
-    rhs.evaluate(t0, y, rk.k(0));
+    rhs.evaluate(y, t0, rk.k(0));
     OdeSolver.requireFinite(rk.k(0), 0, t0);
     int nfe = 1;
     double span = t1 - t0;

@@ -1,5 +1,6 @@
 package org.diffusion4j.likelihood;
 
+import org.diffusion4j.model.VectorField;
 import java.util.Arrays;
 import org.diffusion4j.array.Batch;
 

@@ -1,6 +1,7 @@
 package org.diffusion4j.likelihood;
 
 import org.diffusion4j.array.Batch;
+import org.diffusion4j.model.VectorField;
 
 /**
  * A fixed-step explicit Runge-Kutta method with {@code steps} equal steps: classical RK4
@@ -35,7 +36,7 @@ public final class FixedStepSolver implements OdeSolver {
   }
 
   @Override
-  public Stats solve(Rhs rhs, Batch y, double t0, double t1, StepListener listener) {
+  public Stats solve(VectorField rhs, Batch y, double t0, double t1, StepListener listener) {
     RungeKutta rk = new RungeKutta(tableau, y);
     Batch next = y.zerosLike();
     double h = (t1 - t0) / steps;

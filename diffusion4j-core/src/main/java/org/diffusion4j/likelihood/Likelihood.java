@@ -2,6 +2,7 @@ package org.diffusion4j.likelihood;
 
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.model.Denoiser;
+import org.diffusion4j.model.VectorField;
 import org.diffusion4j.path.GaussianPath;
 import org.diffusion4j.progress.ProgressListener;
 
@@ -173,7 +174,7 @@ public final class Likelihood implements LogDensity {
       Batch xt = new Batch(m, d);
       Batch v = new Batch(m, d);
       double[] div = new double[m];
-      OdeSolver.Rhs rhs = (t, state, dstate) -> {
+      VectorField rhs = (state, t, dstate) -> {
         double[] s = state.data();
         double[] xv = xt.data();
         for (int i = 0; i < m; i++) {

@@ -1,18 +1,13 @@
 package org.diffusion4j.likelihood;
 
 import org.diffusion4j.array.Batch;
+import org.diffusion4j.model.VectorField;
 
 /**
- * Integrates a batched ODE dy/dt = F(t, y) (one state per row of a {@link Batch}) from t0 to t1
+ * Integrates a batched ODE dy/dt = F(y, t) (one state per row of a {@link Batch}) from t0 to t1
  * in place. The likelihood integrates the augmented state [x, log-det] (d + 1 columns).
  */
 public interface OdeSolver {
-  /** The right-hand side F; must write every element of {@code dy}. */
-  @FunctionalInterface
-  interface Rhs {
-    void evaluate(double t, Batch y, Batch dy);
-  }
-
   /** Receives (t, accepted steps, rhs evaluations) after every accepted step. */
   @FunctionalInterface
   interface StepListener {
@@ -24,8 +19,11 @@ public interface OdeSolver {
   /** What one solve cost: accepted and rejected steps and right-hand-side evaluations (NFE). */
   record Stats(int acceptedSteps, int rejectedSteps, int nfe) {}
 
-  /** Integrates y from t0 to t1 (overwriting y with the solution at t1). */
-  Stats solve(Rhs rhs, Batch y, double t0, double t1, StepListener listener);
+  /**
+   * Integrates y from t0 to t1 (overwriting y with the solution at t1); {@code rhs} must write every
+   * element of its output.
+   */
+  Stats solve(VectorField rhs, Batch y, double t0, double t1, StepListener listener);
 
   /** A short description for reports. */
   String describe();

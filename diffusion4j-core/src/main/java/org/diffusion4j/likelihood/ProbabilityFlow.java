@@ -1,5 +1,6 @@
 package org.diffusion4j.likelihood;
 
+import org.diffusion4j.model.VectorField;
 import java.util.concurrent.atomic.AtomicLong;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.model.Denoiser;
@@ -71,17 +72,9 @@ public final class ProbabilityFlow {
 
   /** The model's raw prediction as a vector field (counts calls). */
   public VectorField prediction() {
-    return new VectorField() {
-      @Override
-      public int dim() {
-        return model.dim();
-      }
-
-      @Override
-      public void evaluate(Batch x, double t, Batch out) {
-        modelCalls.incrementAndGet();
-        model.predict(x, t, out);
-      }
+    return (x, t, out) -> {
+      modelCalls.incrementAndGet();
+      model.predict(x, t, out);
     };
   }
 

@@ -1,6 +1,7 @@
 package org.diffusion4j.likelihood;
 
 import org.diffusion4j.array.Batch;
+import org.diffusion4j.model.VectorField;
 
 /**
  * Explicit Runge-Kutta stepping shared by {@link FixedStepSolver} and {@link DormandPrince}: one
@@ -28,10 +29,10 @@ final class RungeKutta {
    * Computes the stages k_1..k_s at (t, y, h), reusing k_1 when {@code haveFirst} (FSAL), and
    * writes the high-order solution into {@code yNew}. Returns the number of RHS evaluations.
    */
-  int step(OdeSolver.Rhs rhs, double t, Batch y, double h, boolean haveFirst, Batch yNew, int stepNo) {
+  int step(VectorField rhs, double t, Batch y, double h, boolean haveFirst, Batch yNew, int stepNo) {
     int nfe = 0;
     if (!haveFirst) {
-      rhs.evaluate(t, y, k[0]);
+      rhs.evaluate(y, t, k[0]);
       OdeSolver.requireFinite(k[0], stepNo, t);
       nfe++;
     }
@@ -46,7 +47,7 @@ final class RungeKutta {
         }
       }
       double ts = t + tab.c()[s] * h;
-      rhs.evaluate(ts, stage, k[s]);
+      rhs.evaluate(stage, ts, k[s]);
       OdeSolver.requireFinite(k[s], stepNo, ts);
       nfe++;
     }

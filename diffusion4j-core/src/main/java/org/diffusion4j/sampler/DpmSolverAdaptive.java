@@ -39,6 +39,12 @@ public final class DpmSolverAdaptive extends BaseSampler {
     this.atol = atol;
   }
 
+  /** The order of the higher of the embedded pair (DPM-Solver-12: 2, DPM-Solver-23: 3). */
+  @Override
+  public int order() {
+    return order;
+  }
+
   @Override
   public boolean adaptive() {
     return true;

@@ -43,6 +43,16 @@ public final class DpmSolverMultistep extends MultistepSampler {
     this.d2Weight = referenceThirdOrder ? 1 : 2;
   }
 
+  /**
+   * The predictor order (plus one with UniC); with the reference code's unweighted D2 the
+   * third-order predictor is second order (see the class comment), and no gain from UniC is
+   * declared for it.
+   */
+  @Override
+  public int order() {
+    return d2Weight == 1 && predictorOrder() == 3 ? 2 : super.order();
+  }
+
   @Override
   protected void predict(GaussianPath p, History hist, int k, Batch x, double t, Batch out) {
     double s = hist.t(0);

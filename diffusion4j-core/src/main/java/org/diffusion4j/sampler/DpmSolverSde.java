@@ -46,6 +46,18 @@ public final class DpmSolverSde extends BaseSampler {
     return eta > 0;
   }
 
+  /** eta = 0 is the ODE multistep solver: its order (2 for the reference code's unweighted 3M D2). */
+  @Override
+  public int order() {
+    return d2Weight == 1 && order == 3 ? 2 : order;
+  }
+
+  /** Declared 1 for 2M and 3M alike (measured in WeakOrderTest; a higher weak order is not claimed). */
+  @Override
+  public double weakOrder() {
+    return eta > 0 ? 1 : Double.NaN;
+  }
+
   @Override
   public Plan plan(int nfe) {
     return Plan.multistep(EulerSampler.requirePositive(nfe), order, lowerOrderFinal);

@@ -34,6 +34,11 @@ public final class DpmSolverSinglestep extends BaseSampler {
   }
 
   @Override
+  public int order() {
+    return order;
+  }
+
+  @Override
   public Plan plan(int nfe) {
     return Plan.singlestep(nfe, order);
   }

@@ -45,6 +45,21 @@ public final class HeunSampler extends BaseSampler {
     return sChurn > 0;
   }
 
+  @Override
+  public int order() {
+    return 2;
+  }
+
+  /**
+   * With churn: weak order 1 when S_noise = 1 (the churn gamma = min(S_churn/N, sqrt 2 - 1) shrinks
+   * with the step count); 0 for S_noise != 1, which inflates the added noise on purpose (EDM's
+   * Sec. 4), a bias that does not vanish as h -&gt; 0.
+   */
+  @Override
+  public double weakOrder() {
+    return sChurn > 0 ? (sNoise == 1 ? 1 : 0) : Double.NaN;
+  }
+
   /** N steps of order 2 for even NFE; for odd NFE the last step is an Euler step. */
   @Override
   public Plan plan(int nfe) {

@@ -49,8 +49,15 @@ public abstract class MultistepSampler extends BaseSampler {
     return 3;
   }
 
-  public int order() {
+  /** The largest predictor order (history length) used. */
+  public int predictorOrder() {
     return order;
+  }
+
+  /** The predictor's order, plus one with the UniC corrector (Zhao et al. 2023, Theorem 3.3). */
+  @Override
+  public int order() {
+    return order + (corrector != null ? 1 : 0);
   }
 
   /** Whether the history holds x0 (true) or eps (false) predictions. */

@@ -18,6 +18,21 @@ abstract class OneEvaluationLoop extends BaseSampler {
     this.prediction = prediction;
   }
 
+  /** Every update here is first order in the step (Euler, DDIM, Euler-ancestral, Euler-Maruyama). */
+  @Override
+  public int order() {
+    return 1;
+  }
+
+  /**
+   * Weak order 1 when stochastic: Euler-Maruyama's (Kloeden &amp; Platen 1992, Sec. 14.1), of which
+   * the ancestral step is the exponential-integrator form.
+   */
+  @Override
+  public double weakOrder() {
+    return stochastic() ? 1 : Double.NaN;
+  }
+
   @Override
   public Plan plan(int nfe) {
     return Plan.firstOrder(EulerSampler.requirePositive(nfe), 1);

@@ -46,6 +46,16 @@ public final class PredictorCorrector extends OneEvaluationLoop {
     return true;
   }
 
+  /**
+   * 0: there is no noise-free limit (the predictor is the reverse SDE; see {@link Sampler#order()}).
+   * Its weak order is the loop's 1, that of its Euler-Maruyama / reverse-diffusion predictor
+   * (measured in WeakOrderTest).
+   */
+  @Override
+  public int order() {
+    return 0;
+  }
+
   @Override
   public Plan plan(int nfe) {
     int per = 1 + correctorSteps;

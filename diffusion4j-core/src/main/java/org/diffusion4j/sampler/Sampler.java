@@ -22,6 +22,26 @@ public interface Sampler {
   /** The plan for a grid of {@code steps} steps. */
   Plan planForSteps(int steps);
 
+  /**
+   * The declared global order of accuracy p: error O(h^p) in the step size h on the
+   * probability-flow ODE (e.g. euler 1, heun 2, dpm-solver++-3m 3, unipc-bh2-2 3). A stochastic
+   * sampler declares the order of its noise-free limit (eta = 0, S_churn = 0, which is where
+   * ConvergenceOrderTest measures it); 0 means it has none (predictor-corrector, whose predictor
+   * is the reverse SDE itself). A multistep solver's warm-up steps of lower order are not counted
+   * (they cap the global order only on grids that do not refine their first step).
+   */
+  int order();
+
+  /**
+   * For a stochastic sampler, the declared weak order q on the reverse diffusion SDE: error
+   * O(h^q) in the moments of the samples (the SDE's noise is additive, g depends on t only, so
+   * the noise-type distinctions of {@link org.diffusion4j.sde.Solver} do not arise); NaN for a
+   * deterministic sampler.
+   */
+  default double weakOrder() {
+    return Double.NaN;
+  }
+
   /** Whether the sampler draws random numbers (then {@code seed} matters). */
   default boolean stochastic() {
     return false;

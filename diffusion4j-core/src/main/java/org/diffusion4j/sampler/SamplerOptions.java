@@ -1,5 +1,8 @@
 package org.diffusion4j.sampler;
 
+import org.diffusion4j.sampler.v3.DpmSolverV3;
+import org.diffusion4j.sampler.v3.Ems;
+
 /**
  * Options of the samplers in {@link Samplers}; each sampler reads the ones it understands. Build
  * with {@link #builder()}; {@link #defaults()} gives every default.
@@ -19,13 +22,17 @@ package org.diffusion4j.sampler;
  * @param predictor PC predictor
  * @param referenceThirdOrder third-order multistep DPM-Solver(++) with the reference code's D2
  *     weighting (reproduces its samples; second order, see {@link DpmSolverMultistep})
+ * @param ems empirical model statistics of the model (dpm-solver-v3 needs them; null = none)
+ * @param pseudoOrder dpm-solver-v3: divided differences (pseudo-order) instead of Taylor derivatives
+ * @param v3Corrector dpm-solver-v3: when to apply its corrector (default FULL)
  *
  * <p>Dynamic thresholding is a property of the model evaluation, not of a sampler: set it with
  * {@link Sampling.Builder#thresholding}.
  */
 public record SamplerOptions(int order, double eta, double sChurn, double sTmin, double sTmax, double sNoise,
     boolean lowerOrderFinal, MultistepSampler.Bh uniC, double rtol, double atol, double snr, int correctorSteps,
-    PredictorCorrector.Predictor predictor, boolean referenceThirdOrder) {
+    PredictorCorrector.Predictor predictor, boolean referenceThirdOrder, Ems ems, boolean pseudoOrder,
+    DpmSolverV3.Corrector v3Corrector) {
 
   /** All defaults. */
   public static SamplerOptions defaults() {
@@ -53,6 +60,9 @@ public record SamplerOptions(int order, double eta, double sChurn, double sTmin,
     b.correctorSteps = correctorSteps;
     b.predictor = predictor;
     b.referenceThirdOrder = referenceThirdOrder;
+    b.ems = ems;
+    b.pseudoOrder = pseudoOrder;
+    b.v3Corrector = v3Corrector;
     return b;
   }
 
@@ -72,6 +82,9 @@ public record SamplerOptions(int order, double eta, double sChurn, double sTmin,
     private int correctorSteps = 1;
     private PredictorCorrector.Predictor predictor = PredictorCorrector.Predictor.REVERSE_DIFFUSION;
     private boolean referenceThirdOrder;
+    private Ems ems;
+    private boolean pseudoOrder;
+    private DpmSolverV3.Corrector v3Corrector = DpmSolverV3.Corrector.FULL;
 
     public Builder order(int v) { order = v; return this; }
     public Builder eta(double v) { eta = v; return this; }
@@ -85,13 +98,16 @@ public record SamplerOptions(int order, double eta, double sChurn, double sTmin,
     public Builder correctorSteps(int v) { correctorSteps = v; return this; }
     public Builder predictor(PredictorCorrector.Predictor v) { predictor = v; return this; }
     public Builder referenceThirdOrder(boolean v) { referenceThirdOrder = v; return this; }
+    public Builder ems(Ems v) { ems = v; return this; }
+    public Builder pseudoOrder(boolean v) { pseudoOrder = v; return this; }
+    public Builder v3Corrector(DpmSolverV3.Corrector v) { v3Corrector = v; return this; }
 
     public SamplerOptions build() {
       if (order < 0) {
         throw new IllegalArgumentException("order must be >= 1 (or 0 for the solver's own), got " + order);
       }
       return new SamplerOptions(order, eta, sChurn, sTmin, sTmax, sNoise, lowerOrderFinal, uniC, rtol, atol, snr,
-          correctorSteps, predictor, referenceThirdOrder);
+          correctorSteps, predictor, referenceThirdOrder, ems, pseudoOrder, v3Corrector);
     }
   }
 }

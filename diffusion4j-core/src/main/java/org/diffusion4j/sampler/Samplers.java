@@ -6,11 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import org.diffusion4j.sampler.v3.DpmSolverV3;
 
 /**
  * The registry of samplers by CLI name. Names are lower case with hyphens; a trailing digit is
- * the order, which {@link SamplerOptions#order()} may override. To add a sampler, add one
- * {@link #register} line in the static block.
+ * the predictor order, which {@link SamplerOptions#order()} may override (the declared convergence
+ * order of the sampler built is {@link Sampler#order()}). To add a sampler, add one
+ * {@link #register} line in the static block. A sampler that needs more than the model (e.g.
+ * dpm-solver-v3 its {@link SamplerOptions#ems()}) takes it from the options and refuses, with an
+ * IllegalArgumentException saying what to supply, when it is missing ({@link #needsEms}).
  */
 public final class Samplers {
   private static final Map<String, BiFunction<String, SamplerOptions, Sampler>> REGISTRY = new LinkedHashMap<>();
@@ -58,6 +62,14 @@ public final class Samplers {
       register("deis-" + k, "DEIS tAB order " + k + " (polynomial extrapolation in t)",
           (n, o) -> new DeisMultistep(n, ord(o, order), o.lowerOrderFinal(), o.uniC()));
     }
+    register("dpm-solver-v3", "DPM-Solver-v3 (Zheng et al. 2023), multistep order 2 + corrector; needs --ems FILE",
+        (n, o) -> {
+          if (o.ems() == null) {
+            throw new IllegalArgumentException("dpm-solver-v3 needs the model's empirical statistics: "
+                + "SamplerOptions.builder().ems(Ems.read(file)) (CLI: --ems FILE, from 'd4j ems')");
+          }
+          return new DpmSolverV3(o.ems(), ord(o, 2), o.pseudoOrder(), o.v3Corrector(), o.lowerOrderFinal());
+        });
     register("dpm-solver-adaptive", "adaptive DPM-Solver-23 (order 2 gives -12), rtol/atol",
         (n, o) -> new DpmSolverAdaptive(n, ord(o, 3), o.rtol(), o.atol()));
     register("dpm-solver-12", "adaptive DPM-Solver-12", (n, o) -> new DpmSolverAdaptive(n, 2, o.rtol(), o.atol()));
@@ -83,6 +95,12 @@ public final class Samplers {
 
   private static double eta(SamplerOptions o, double def) {
     return Double.isNaN(o.eta()) ? def : o.eta();
+  }
+
+  /** Whether the sampler called {@code name} needs {@link SamplerOptions#ems()} (dpm-solver-v3). */
+  public static boolean needsEms(String name) {
+    requireKnown(name);
+    return name.equals("dpm-solver-v3");
   }
 
   /** All names, in registry order. */

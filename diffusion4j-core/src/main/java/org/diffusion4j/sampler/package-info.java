@@ -34,8 +34,9 @@
  * parallel {@code combine}; a method that evaluates the model once per step, like Euler, DDIM or
  * Euler-ancestral, extends {@code OneEvaluationLoop} and writes only its update {@code step}).
  * Register the CLI name in {@link org.diffusion4j.sampler.Samplers},
- * add the sampler to {@code ConvergenceOrderTest.ORDERS} with its order, and the CLI, the NFE test
- * and the accuracy benchmark pick it up. Searched or optimised time schedules are user grids
+ * declare its convergence order ({@link org.diffusion4j.sampler.Sampler#order()}, and
+ * {@link org.diffusion4j.sampler.Sampler#weakOrder()} if it is stochastic), and the CLI, the order
+ * tests (ConvergenceOrderTest, WeakOrderTest), the NFE test and the accuracy benchmark pick it up. Searched or optimised time schedules are user grids
  * ({@link org.diffusion4j.sampler.TimeGrid#of}).
  *
  * <h2>Conventions</h2>

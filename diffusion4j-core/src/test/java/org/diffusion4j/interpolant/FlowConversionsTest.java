@@ -1,5 +1,6 @@
 package org.diffusion4j.interpolant;
 
+import org.diffusion4j.model.VectorField;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,11 +23,11 @@ class FlowConversionsTest {
       for (double t : new double[] {0, 0.2, 0.6, 0.95}) {
         Batch exact = x.zerosLike();
         Batch got = x.zerosLike();
-        f.score(t, x, exact);
-        converted.evaluate(t, x, got);
+        f.score(x, t, exact);
+        converted.evaluate(x, t, got);
         assertTrue(got.maxAbsDistance(exact) < 1e-9 * (1 + max(exact)), it.name() + " t=" + t + ": " + got.maxAbsDistance(exact));
       }
-      assertThrows(IllegalArgumentException.class, () -> converted.evaluate(1, x, x.zerosLike()));
+      assertThrows(IllegalArgumentException.class, () -> converted.evaluate(x, 1, x.zerosLike()));
     }
     assertThrows(IllegalArgumentException.class,
         () -> FlowConversions.scoreFromVelocity(Interpolant.linear(Gamma.sqrtBridge(1)), (t, a, b) -> { }));
@@ -61,11 +62,11 @@ class FlowConversionsTest {
     for (double t : new double[] {0, 0.1, 0.5, 0.9, 1}) {
       Batch exact = x.zerosLike();
       Batch got = x.zerosLike();
-      ft.velocity(t, x, exact);
-      toTrig.evaluate(t, x, got);
+      ft.velocity(x, t, exact);
+      toTrig.evaluate(x, t, got);
       assertTrue(got.maxAbsDistance(exact) < 1e-8 * (1 + max(exact)), "lin->trig t=" + t + ": " + got.maxAbsDistance(exact));
-      fl.velocity(t, x, exact);
-      toLin.evaluate(t, x, got);
+      fl.velocity(x, t, exact);
+      toLin.evaluate(x, t, got);
       assertTrue(got.maxAbsDistance(exact) < 1e-8 * (1 + max(exact)), "trig->lin t=" + t + ": " + got.maxAbsDistance(exact));
     }
   }
@@ -88,8 +89,8 @@ class FlowConversionsTest {
       for (double u : new double[] {0.05, 0.3, 0.7, 0.95}) {
         Batch exact = x.zerosLike();
         Batch got = x.zerosLike();
-        f.velocity(u, x, exact);
-        v.evaluate(u, x, got);
+        f.velocity(x, u, exact);
+        v.evaluate(x, u, got);
         assertTrue(got.maxAbsDistance(exact) < 1e-8 * (1 + max(exact)), it.name() + " u=" + u + ": " + got.maxAbsDistance(exact));
       }
     }

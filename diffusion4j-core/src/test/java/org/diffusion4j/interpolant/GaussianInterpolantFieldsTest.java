@@ -41,9 +41,9 @@ class GaussianInterpolantFieldsTest {
         Batch b = pts.zerosLike();
         Batch s = pts.zerosLike();
         Batch eta = pts.zerosLike();
-        f.velocity(t, pts, b);
-        f.score(t, pts, s);
-        f.noise(t, pts, eta);
+        f.velocity(pts, t, b);
+        f.score(pts, t, s);
+        f.noise(pts, t, eta);
         double[] lp = f.logDensity(t, pts);
         double[] dtLog = diff(f.logDensity(t + h, pts), f.logDensity(t - h, pts), 2 * h);
         for (int i = 0; i < pts.n(); i++) {
@@ -54,8 +54,8 @@ class GaussianInterpolantFieldsTest {
             Batch xm = rowShift(pts, i, j, -h);
             Batch bp = xp.zerosLike();
             Batch bm = xm.zerosLike();
-            f.velocity(t, xp, bp);
-            f.velocity(t, xm, bm);
+            f.velocity(xp, t, bp);
+            f.velocity(xm, t, bm);
             div += (bp.get(0, j) - bm.get(0, j)) / (2 * h);
             double grad = (f.logDensity(t, xp)[0] - f.logDensity(t, xm)[0]) / (2 * h);
             assertEquals(grad, s.get(i, j), 1e-5 * Math.max(1, Math.abs(grad)),
@@ -99,12 +99,12 @@ class GaussianInterpolantFieldsTest {
         double[] fit = regress(xt.data(), target.data());
         Batch probe = new Batch(2, 1, new double[] {0, 1});
         Batch out = probe.zerosLike();
-        f.velocity(t, probe, out);
+        f.velocity(probe, t, out);
         assertEquals(out.get(0, 0), fit[0], 5 * fit[2], it.name() + " intercept t=" + t);
         assertEquals(out.get(1, 0) - out.get(0, 0), fit[1], 5 * fit[3], it.name() + " slope t=" + t);
         if (it.gamma(t) > 0) {
           double[] fz = regress(xt.data(), z.data());
-          f.noise(t, probe, out);
+          f.noise(probe, t, out);
           assertEquals(out.get(0, 0), fz[0], 5 * fz[2], it.name() + " eta intercept t=" + t);
           assertEquals(out.get(1, 0) - out.get(0, 0), fz[1], 5 * fz[3], it.name() + " eta slope t=" + t);
         }

@@ -174,7 +174,7 @@ class InterpolantGeneratorTest {
 
         @Override public double[] computeDerivatives(double t, double[] y) {
           Batch out = new Batch(1, 2);
-          f.velocity(Math.min(1, Math.max(0, t)), new Batch(1, 2, y.clone()), out);
+          f.velocity(new Batch(1, 2, y.clone()), Math.min(1, Math.max(0, t)), out);
           return out.data();
         }
       };
@@ -186,8 +186,9 @@ class InterpolantGeneratorTest {
       double eCoarse = InterpolantGenerator.ode(f.velocityField(), x0, 0, 1, 80, scheme).rmsDistance(ref);
       double eFine = InterpolantGenerator.ode(f.velocityField(), x0, 0, 1, 320, scheme).rmsDistance(ref);
       double order = Math.log(eCoarse / eFine) / Math.log(4);
-      double expected = scheme == Scheme.EULER ? 1 : 2;
-      assertEquals(expected, order, 0.25, scheme + " order (errors " + eCoarse + ", " + eFine + ")");
+      // Pins every scheme's declared order (the closed-form Gaussian flow of FlowSamplingTest only
+      // bounds it from below: the midpoint rule superconverges there).
+      assertEquals(scheme.order(), order, 0.25, scheme + " order (errors " + eCoarse + ", " + eFine + ")");
     }
   }
 
@@ -232,7 +233,7 @@ class InterpolantGeneratorTest {
     assertThrows(IllegalArgumentException.class, () -> InterpolantGenerator.sde(f.velocityField(), f.scoreField(),
         t -> -1, x, 0, 1, 4, Scheme.EULER, 1));
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> InterpolantGenerator.ode(
-        (t, xx, out) -> out.data()[0] = t > 0.5 ? Double.NaN : 0, x, 0, 1, 4, Scheme.EULER));
+        (xx, t, out) -> out.data()[0] = t > 0.5 ? Double.NaN : 0, x, 0, 1, 4, Scheme.EULER));
     assertTrue(e.getMessage().contains("step 3"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Interpolant.mirror(Gamma.zero()));
   }

@@ -1,5 +1,6 @@
 package org.diffusion4j.interpolant;
 
+import org.diffusion4j.model.VectorField;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,6 @@
 package org.diffusion4j.interpolant;
 
+import org.diffusion4j.model.VectorField;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,9 +24,9 @@ class RolloverBudgetForcingTest {
   void budgetOneIsPlainEulerMaruyamaSampling() {
     Batch x0 = STD.sample(3, 100);
     java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
-    VectorField counted = (t, x, out) -> {
+    VectorField counted = (x, t, out) -> {
       calls.addAndGet(x.n());
-      F.velocityField().evaluate(t, x, out);
+      F.velocityField().evaluate(x, t, out);
     };
     RolloverBudgetForcing.Result r = RolloverBudgetForcing.sample(IT, counted, EPS, REGION, x0, 0.995, 40, 1, 7);
     // The reported NFE is the number of velocity evaluations actually made (one per row and step,

@@ -1,5 +1,6 @@
 package org.diffusion4j.interpolant;
 
+import org.diffusion4j.model.VectorField;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.diffusion4j.array.Batch;
@@ -24,15 +25,15 @@ class ScoreTransportResidualTest {
         Batch x1 = rho1.sample(2, 200);
         Batch z = org.diffusion4j.random.Noise.standardNormal(3, 200, 2);
         it.sample(t, x0, x1, z, x, null);
-        double scale = ScoreTransportResidual.meanSquared((tt, xx, o) -> java.util.Arrays.fill(o.data(), 0),
+        double scale = ScoreTransportResidual.meanSquared((xx, tt, o) -> java.util.Arrays.fill(o.data(), 0),
             f.scoreField(), t, x, 1e-4, 1e-3);
         double exact = ScoreTransportResidual.meanSquared(f.velocityField(), f.scoreField(), t, x, 1e-4, 1e-3);
-        VectorField badScore = (tt, xx, o) -> {
-          f.score(tt, xx, o);
+        VectorField badScore = (xx, tt, o) -> {
+          f.score(xx, tt, o);
           o.scale(1.1);
         };
-        VectorField badVelocity = (tt, xx, o) -> {
-          f.velocity(tt, xx, o);
+        VectorField badVelocity = (xx, tt, o) -> {
+          f.velocity(xx, tt, o);
           for (int i = 0; i < o.n(); i++) {
             o.data()[i * 2] += 0.3 * xx.data()[i * 2 + 1];
           }

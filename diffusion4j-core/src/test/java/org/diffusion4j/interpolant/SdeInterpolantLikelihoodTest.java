@@ -1,7 +1,9 @@
 package org.diffusion4j.interpolant;
 
+import org.diffusion4j.model.VectorField;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.ForkJoinPool;
@@ -157,8 +159,8 @@ class SdeInterpolantLikelihoodTest {
   void shiftedVelocityMatchesClosedFormAndKlBound() {
     double eps = 0.5;
     double[] c = {0.3, -0.2};
-    VectorField bHat = (t, xx, out) -> {
-      EXACT.velocity(t, xx, out);
+    VectorField bHat = (xx, t, out) -> {
+      EXACT.velocity(xx, t, out);
       for (int i = 0; i < xx.n(); i++) {
         for (int j = 0; j < 2; j++) {
           out.data()[i * 2 + j] += c[j];
@@ -229,7 +231,7 @@ class SdeInterpolantLikelihoodTest {
     Batch x = RHO1.sample(14, 4);
     double[] exact = RHO1.logDensityData(x);
     int[] steps = {8, 16, 32};
-    for (Scheme s : Scheme.values()) {
+    for (Scheme s : new Scheme[] {Scheme.EULER, Scheme.HEUN}) {
       double[] err = new double[steps.length];
       for (int k = 0; k < steps.length; k++) {
         SdeInterpolantLikelihood.Result r = exactModel(EXACT, RHO0, 0.5).scheme(s).steps(steps[k]).paths(400).seed(6).build()
@@ -261,7 +263,8 @@ class SdeInterpolantLikelihoodTest {
     Batch x = rho1.sample(12, 5);
     double[] exact = rho1.logDensityData(x);
     int[] steps = {8, 16, 32, 64};
-    for (Scheme s : Scheme.values()) {
+    assertThrows(IllegalArgumentException.class, () -> exactModel(f, rho0, 0).scheme(Scheme.RK4));
+    for (Scheme s : new Scheme[] {Scheme.EULER, Scheme.HEUN}) {
       double[] err = new double[steps.length];
       for (int k = 0; k < steps.length; k++) {
         SdeInterpolantLikelihood.Result r = exactModel(f, rho0, 0).scheme(s).steps(steps[k]).paths(1).build().evaluate(x);

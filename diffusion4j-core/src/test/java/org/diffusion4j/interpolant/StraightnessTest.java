@@ -12,14 +12,14 @@ class StraightnessTest {
   @Test
   void constantAndStraightNonConstantFieldsHaveZeroStraightness() {
     Batch x0 = Noise.standardNormal(1, 500, 3);
-    Straightness.Result constant = Straightness.of((t, x, out) -> {
+    Straightness.Result constant = Straightness.of((x, t, out) -> {
       for (int i = 0; i < out.size(); i++) {
         out.data()[i] = 1.5 - (i % 3);
       }
     }, x0, 0, 1, 10);
     assertEquals(0, constant.value(), 1e-12);
     // v = x / (1 + t): trajectories x0 (1 + t) are straight lines at constant speed x0.
-    Straightness.Result scaling = Straightness.of((t, x, out) -> out.setScaled(1 / (1 + t), x), x0, 0, 1, 400);
+    Straightness.Result scaling = Straightness.of((x, t, out) -> out.setScaled(1 / (1 + t), x), x0, 0, 1, 400);
     assertEquals(0, scaling.value(), 1e-6);
   }
 
@@ -39,8 +39,8 @@ class StraightnessTest {
     m2 /= x0.n();
     double a = Math.expm1(k);
     double exact = m2 * (k * Math.expm1(2 * k) / 2 - a * a);
-    double e1 = Math.abs(Straightness.of((t, x, out) -> out.setScaled(k, x), x0, 0, 1, 25).value() - exact);
-    double e2 = Math.abs(Straightness.of((t, x, out) -> out.setScaled(k, x), x0, 0, 1, 100).value() - exact);
+    double e1 = Math.abs(Straightness.of((x, t, out) -> out.setScaled(k, x), x0, 0, 1, 25).value() - exact);
+    double e2 = Math.abs(Straightness.of((x, t, out) -> out.setScaled(k, x), x0, 0, 1, 100).value() - exact);
     assertTrue(e2 < 1e-3 * exact, "error " + e2 + " of " + exact);
     assertEquals(2, Math.log(e1 / e2) / Math.log(4), 0.2, "quadrature order");
   }

@@ -28,7 +28,7 @@ class MixtureReferenceTest {
     Batch ref = ProbabilityFlowReference.solve(model, path, x, tStart, tEnd, 1e-11).x();
     StringBuilder failures = new StringBuilder();
     for (String name : Samplers.names()) {
-      Sampler s = Samplers.create(name);
+      Sampler s = RegisteredSamplers.create(name, 3);
       if (s.stochastic() || name.equals("pc") || name.startsWith("euler-") || name.equals("ddpm")
           || name.endsWith("-sde")) {
         continue;
@@ -46,7 +46,7 @@ class MixtureReferenceTest {
       double e200 = Sampling.with(s, model, path).times(tStart, tEnd).nfe(200).run(x).x().rmsDistance(ref);
       // Converges: the error falls at least as fast as first order from 50 to 200 NFE, and at 200
       // NFE third-order solvers are within 3e-5 of the reference (second order 1e-3, first 2e-2).
-      int order = ConvergenceOrderTest.ORDERS.getOrDefault(name, name.endsWith("-fast") || name.endsWith("-3s") ? 3 : 0);
+      int order = s.order();
       double bound = order >= 3 ? 3e-5 : order == 2 ? 1e-3 : 2e-2;
       if (!(e200 < e50 / 3.5) || !(e200 < bound)) {
         failures.append(String.format("%s: rmse %.3g at 50 NFE, %.3g at 200 NFE (bound %.0e); ", name, e50, e200, bound));

@@ -116,7 +116,7 @@ class SamplerIdentitiesTest {
   @Test
   void nfeIsExactForEveryBudget() {
     for (String name : Samplers.names()) {
-      Sampler s = Samplers.create(name);
+      Sampler s = RegisteredSamplers.create(name, 2);
       if (s.adaptive()) {
         assertThrows(IllegalArgumentException.class, () -> s.plan(10), name);
         continue;
@@ -231,5 +231,23 @@ class SamplerIdentitiesTest {
     ModelEvaluator.threshold(x0, new ModelEvaluator.Thresholding(0.5, 2));
     // |x| sorted = 0.2, 0.5, 3, 4; quantile 0.5 = 1.75 -> s = 1.75: clip to +-1.75 then divide.
     assertArrayEquals(new double[] {1, -0.5 / 1.75, 0.2 / 1.75, -1}, x0.data(), 1e-15);
+  }
+
+  @Test
+  void dpmSolverV3IsRegisteredAndNeedsItsStatistics() {
+    assertTrue(Samplers.names().contains("dpm-solver-v3"));
+    assertTrue(Samplers.needsEms("dpm-solver-v3") && !Samplers.needsEms("dpm-solver++-2m"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Samplers.create("dpm-solver-v3"));
+    assertTrue(e.getMessage().contains("ems") && e.getMessage().contains("d4j ems"), e.getMessage());
+    org.diffusion4j.sampler.v3.Ems ems = org.diffusion4j.sampler.v3.Ems.degenerate(new double[] {-20, 20}, 2);
+    Sampler s = Samplers.create("dpm-solver-v3", SamplerOptions.builder().ems(ems).order(3).pseudoOrder(true)
+        .v3Corrector(org.diffusion4j.sampler.v3.DpmSolverV3.Corrector.HALF).build());
+    assertEquals(new org.diffusion4j.sampler.v3.DpmSolverV3(ems, 3, true,
+        org.diffusion4j.sampler.v3.DpmSolverV3.Corrector.HALF, true), s);
+    assertEquals(2, s.order(), "pseudo-order 3 is second order");
+    // Through Sampling with an exact budget, like every registered sampler.
+    Sampling.Result r = Sampling.with(Samplers.create("dpm-solver-v3", SamplerOptions.builder().ems(ems).build()),
+        MIX.denoiser(VP, Prediction.EPSILON), VP).times(1, 1e-3).nfe(8).run(Noise.standardNormal(3, 4, 2));
+    assertEquals(8, r.nfe());
   }
 }

@@ -47,6 +47,19 @@ public final class ScheduleSampler implements Sampler {
     return "schedule";
   }
 
+  /**
+   * The lowest order among the schedule's steps. A schedule fixes its times, so this is the order
+   * of its steps' local formulas, not a rate under refinement.
+   */
+  @Override
+  public int order() {
+    int lowest = Integer.MAX_VALUE;
+    for (SolverSchedule.Step s : schedule.steps()) {
+      lowest = Math.min(lowest, s.order());
+    }
+    return lowest;
+  }
+
   @Override
   public Plan plan(int nfe) {
     if (nfe != schedule.nfe()) {

@@ -212,7 +212,7 @@ class KineticOptimalPathTest {
     var velocity = gm.denoiser(ko, Prediction.VELOCITY);
     int n = 3000;
     Batch x = Noise.standardNormal(8, n, 2);
-    Batch out = InterpolantGenerator.ode((t, xx, o) -> velocity.predict(xx, t, o), x, 1, 0, 400,
+    Batch out = InterpolantGenerator.ode((xx, t, o) -> velocity.predict(xx, t, o), x, 1, 0, 400,
         InterpolantGenerator.Scheme.HEUN);
     double[] mean = gm.dataMean();
     double[] var = gm.dataVar();

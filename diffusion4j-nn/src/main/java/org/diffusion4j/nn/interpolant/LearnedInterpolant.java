@@ -12,7 +12,7 @@ import org.diffusion4j.array.Batch;
 import org.diffusion4j.interpolant.DivergenceField;
 import org.diffusion4j.interpolant.Gamma;
 import org.diffusion4j.interpolant.Interpolant;
-import org.diffusion4j.interpolant.VectorField;
+import org.diffusion4j.model.VectorField;
 import org.diffusion4j.nn.DjlRuntime;
 import org.diffusion4j.nn.net.ParamSet;
 import org.diffusion4j.nn.net.TimeMlp;
@@ -129,12 +129,12 @@ public final class LearnedInterpolant implements AutoCloseable {
   }
 
   public VectorField velocityField() {
-    return this::velocity;
+    return (x, t, out) -> velocity(t, x, out);
   }
 
   public VectorField scoreField() {
     requireScore();
-    return this::score;
+    return (x, t, out) -> score(t, x, out);
   }
 
   /**
@@ -146,7 +146,7 @@ public final class LearnedInterpolant implements AutoCloseable {
    */
   public DivergenceField velocityDivergence(int probes, long seed) {
     checkProbes(probes);
-    return (t, x, firstRow, value, div) -> forwardWithTrace(velocityNet, velocity, t, x, firstRow, probes, seed, 1, value,
+    return (x, t, firstRow, value, div) -> forwardWithTrace(velocityNet, velocity, t, x, firstRow, probes, seed, 1, value,
         div);
   }
 
@@ -158,7 +158,7 @@ public final class LearnedInterpolant implements AutoCloseable {
   public DivergenceField scoreDivergence(int probes, long seed) {
     requireScore();
     checkProbes(probes);
-    return (t, x, firstRow, value, div) -> {
+    return (x, t, firstRow, value, div) -> {
       double c = latentCoefficient(t);
       double scale = config.learnsScoreDirectly() ? 1 : -1 / c;
       forwardWithTrace(denoiserNet, denoiser, t, x, firstRow, probes, seed, scale, value, div);

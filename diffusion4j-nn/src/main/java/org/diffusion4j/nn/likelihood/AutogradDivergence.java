@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.likelihood.DivergenceEstimator;
-import org.diffusion4j.likelihood.VectorField;
+import org.diffusion4j.model.VectorField;
 import org.diffusion4j.nn.DjlRuntime;
 import org.diffusion4j.nn.net.ParamSet;
 import org.diffusion4j.nn.net.Condition;

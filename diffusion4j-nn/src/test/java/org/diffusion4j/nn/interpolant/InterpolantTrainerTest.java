@@ -10,7 +10,7 @@ import org.diffusion4j.interpolant.Interpolant;
 import org.diffusion4j.interpolant.InterpolantGenerator;
 import org.diffusion4j.interpolant.InterpolantGenerator.Scheme;
 import org.diffusion4j.interpolant.Straightness;
-import org.diffusion4j.interpolant.VectorField;
+import org.diffusion4j.model.VectorField;
 import org.diffusion4j.interpolant.coupling.Coupling;
 import org.diffusion4j.model.GaussianMixture;
 import org.diffusion4j.nn.data.Dataset;
@@ -60,8 +60,8 @@ class InterpolantTrainerTest {
     Batch xt = xtAt(it, u, 2000);
     Batch want = xt.zerosLike();
     Batch got = xt.zerosLike();
-    exact.evaluate(u, xt, want);
-    learned.evaluate(u, xt, got);
+    exact.evaluate(xt, u, want);
+    learned.evaluate(xt, u, got);
     return relError(got, want);
   }
 

@@ -81,9 +81,9 @@ class LearnedInterpolantLikelihoodTest {
         DivergenceField f = which == 0 ? model.velocityDivergence(0, 0) : model.scoreDivergence(0, 0);
         Batch value = x.zerosLike();
         double[] div = new double[x.n()];
-        f.evaluate(t, x, 0, value, div);
+        f.evaluate(x, t, 0, value, div);
         Batch plain = x.zerosLike();
-        (which == 0 ? model.velocityField() : model.scoreField()).evaluate(t, x, plain);
+        (which == 0 ? model.velocityField() : model.scoreField()).evaluate(x, t, plain);
         assertEquals(0, value.maxAbsDistance(plain), 1e-6, "value of the field");
         double[] fd = new double[x.n()];
         for (int j = 0; j < 2; j++) {
@@ -95,8 +95,8 @@ class LearnedInterpolantLikelihoodTest {
           }
           Batch fp = x.zerosLike();
           Batch fm = x.zerosLike();
-          (which == 0 ? model.velocityField() : model.scoreField()).evaluate(t, xp, fp);
-          (which == 0 ? model.velocityField() : model.scoreField()).evaluate(t, xm, fm);
+          (which == 0 ? model.velocityField() : model.scoreField()).evaluate(xp, t, fp);
+          (which == 0 ? model.velocityField() : model.scoreField()).evaluate(xm, t, fm);
           for (int i = 0; i < x.n(); i++) {
             fd[i] += (fp.get(i, j) - fm.get(i, j)) / (2 * h);
           }
@@ -107,7 +107,7 @@ class LearnedInterpolantLikelihoodTest {
         }
         DivergenceField hut = which == 0 ? model.velocityDivergence(400, 3) : model.scoreDivergence(400, 3);
         double[] hd = new double[x.n()];
-        hut.evaluate(t, x, 0, value, hd);
+        hut.evaluate(x, t, 0, value, hd);
         double err = 0;
         for (int i = 0; i < x.n(); i++) {
           err += Math.abs(hd[i] - div[i]) / x.n();

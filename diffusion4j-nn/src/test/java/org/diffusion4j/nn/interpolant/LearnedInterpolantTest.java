@@ -9,7 +9,7 @@ import org.diffusion4j.interpolant.GaussianInterpolantFields;
 import org.diffusion4j.interpolant.Interpolant;
 import org.diffusion4j.interpolant.InterpolantGenerator;
 import org.diffusion4j.interpolant.InterpolantGenerator.Scheme;
-import org.diffusion4j.interpolant.VectorField;
+import org.diffusion4j.model.VectorField;
 import org.diffusion4j.model.GaussianMixture;
 import org.diffusion4j.nn.NeuralDenoiser;
 import org.diffusion4j.nn.data.Dataset;
@@ -47,8 +47,8 @@ class LearnedInterpolantTest {
             TARGET.sample(50 + (long) (10 * u), n));
         Batch b1 = xt.zerosLike();
         Batch b2 = xt.zerosLike();
-        exact.velocity(u, xt, b1);
-        learned.evaluate(u, xt, b2);
+        exact.velocity(xt, u, b1);
+        learned.evaluate(xt, u, b2);
         double rel = b2.rmsDistance(b1) / b1.rmsDistance(b1.zerosLike());
         // Tolerance: 10% relative RMS error after 300 steps of a 64-wide MLP (as the nn score test).
         assertTrue(rel < 0.10, "relative velocity error " + rel + " at u=" + u);
