@@ -20,8 +20,8 @@ import org.diffusion4j.random.Rng;
  *       from the classifier's probabilities, beside the IS of the held-out digits.
  *   <li>Class accuracy: the fraction of samples classified as the class they were generated for
  *       (class-conditional models only).
- *   <li>Memorisation: nearest-neighbour L2 distances in pixel space from each sample and each
- *       held-out digit to the training digits; the medians, and the fraction of samples closer to
+ *   <li>Memorisation: nearest-neighbour L2 distances in pixel space ({@link NearestNeighbourSearch})
+ *       from each sample and each held-out digit to the training digits; the medians, and the fraction of samples closer to
  *       a training digit than the 1st percentile of the held-out distances (about 0.01 for a model
  *       that does not copy, much more for one that does).
  * </ul>
@@ -91,8 +91,8 @@ public record ImageEvaluation(int samples, double fd, double fdFloor, double inc
     double isHeldOut = InceptionScore.of(classifier.probabilities(heldOut.data()));
     double acc = intendedLabels == null ? Double.NaN : classifier.accuracy(x, intendedLabels);
 
-    double[] nnSamples = NearestNeighbours.distances(x, train.data());
-    double[] nnHeldOut = NearestNeighbours.distances(heldOut.data(), train.data());
+    double[] nnSamples = NearestNeighbourSearch.distances(x, train.data());
+    double[] nnHeldOut = NearestNeighbourSearch.distances(heldOut.data(), train.data());
     double threshold = NearestNeighbours.quantile(nnHeldOut, NN_QUANTILE);
     return new ImageEvaluation(samples.n(), fd, floor, is, isHeldOut, acc, NearestNeighbours.quantile(nnSamples, 0.5),
         NearestNeighbours.quantile(nnHeldOut, 0.5), threshold, NearestNeighbours.fractionBelow(nnSamples, threshold));
