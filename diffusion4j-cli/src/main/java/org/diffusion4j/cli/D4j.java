@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
       EmsCommand.class,
       SearchScheduleCommand.class,
       TrainCommand.class,
+      ClassifierCommand.class,
       DemoCommand.class,
       ReflowCommand.class
     })

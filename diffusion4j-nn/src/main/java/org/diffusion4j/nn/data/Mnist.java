@@ -35,6 +35,38 @@ public final class Mnist {
     }
   }
 
+  /** Bundled digits 0..{@value #TRAIN_SIZE}-1 are the training split; the rest are held out. */
+  public static final int TRAIN_SIZE = 8000;
+
+  /**
+   * The fixed training split of the bundled digits: file indices 0-7999. Classifiers and
+   * generative models are trained on these only.
+   */
+  public static Dataset train() {
+    return rows(bundled(), 0, TRAIN_SIZE, "mnist10k-train");
+  }
+
+  /**
+   * The fixed held-out split of the bundled digits: file indices 8000-9999, never trained on;
+   * the reference set for evaluation metrics.
+   */
+  public static Dataset heldOut() {
+    Dataset all = bundled();
+    return rows(all, TRAIN_SIZE, all.n(), "mnist10k-heldout");
+  }
+
+  /** Rows [from, to) of a labelled data set as a new data set named {@code name}. */
+  public static Dataset rows(Dataset data, int from, int to, String name) {
+    if (from < 0 || to > data.n() || from >= to) {
+      throw new IllegalArgumentException("rows [" + from + ", " + to + ") are not a non-empty range of the "
+          + data.n() + " rows of " + data.name());
+    }
+    int d = data.dim();
+    double[] x = java.util.Arrays.copyOfRange(data.data().data(), from * d, to * d);
+    int[] y = data.labels() == null ? null : java.util.Arrays.copyOfRange(data.labels(), from, to);
+    return new Dataset(name, new Batch(to - from, d, x), y, data.classes());
+  }
+
   /** Reads an images file and a labels file (IDX, gzip or plain). */
   public static Dataset read(Path images, Path labels) throws IOException {
     return of(images.getFileName().toString(), Idx.read(images), Idx.read(labels));
