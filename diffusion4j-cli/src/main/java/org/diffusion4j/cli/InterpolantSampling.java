@@ -5,12 +5,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.UnaryOperator;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.interpolant.FlowConversions;
+import org.diffusion4j.interpolant.FlowSampling;
 import org.diffusion4j.interpolant.Gamma;
 import org.diffusion4j.interpolant.Interpolant;
 import org.diffusion4j.interpolant.InterpolantGenerator;
@@ -26,7 +26,6 @@ import org.diffusion4j.nn.interpolant.InterpolantTrainConfig;
 import org.diffusion4j.nn.interpolant.LearnedInterpolant;
 import org.diffusion4j.path.CondOtPath;
 import org.diffusion4j.path.GaussianPath;
-import org.diffusion4j.path.Paths;
 import org.diffusion4j.random.Noise;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -84,8 +83,8 @@ final class InterpolantSampling {
   }
 
   /** Options an interpolant run or a flow SDE accepts, next to its own. */
-  private static final Set<String> COMMON = Set.of("--model", "--n", "--seed", "--out", "--plot", "--steps", "--solver",
-      "--sde-eps", "--reward", "--budget", "--reference", "--debug");
+  private static final Set<String> COMMON = Set.of("--model", "--n", "--seed", "--out", "--plot", "--steps", "--nfe",
+      "--solver", "--sde-eps", "--reward", "--budget", "--reference", "--debug");
   /** What a diffusion model additionally accepts on the flow-SDE branch. */
   private static final Set<String> MODEL = Set.of("--prediction", "--path", "--path-option", "--beta-min", "--beta-max",
       "--sigma-min", "--sigma-max");
@@ -129,6 +128,9 @@ final class InterpolantSampling {
     }
     if (c.n < 1) {
       throw new UsageException("--n must be at least 1, got " + c.n);
+    }
+    if (c.steps != null && c.nfe != null) {
+      throw new UsageException("give --steps or --nfe, not both");
     }
     int steps = c.steps == null ? DEFAULT_STEPS : c.steps;
     if (steps < 1) {
@@ -190,26 +192,23 @@ final class InterpolantSampling {
         }
         return sampleFlow(c, flow, x0, steps, scheme, dir.toString());
       }
-      Batch x;
-      String what;
       if (o.sdeEps == null || o.sdeEps == 0) {
         // With gamma > 0, gamma' (hence b) is singular at t = 0 and 1 and the network was trained on
         // [m, 1 - m] only: the ODE runs there too (the gamma(m) z left at the ends is ~sqrt(2m)).
         double end = it.gamma() instanceof Gamma.Zero ? 0 : margin;
-        x = InterpolantGenerator.ode(m.velocityField(), x0, end, 1 - end, steps, scheme);
-        what = "ode";
+        FlowSampling.Result r = budget(c, FlowSampling.with(m.velocityField(), dim).solver(scheme).times(end, 1 - end),
+            steps, false).run(x0);
+        return write(c, toData.apply(r.x()), r.nfe(), dir + ", ode");
       } else {
         if (!m.hasScore()) {
           throw new UsageException("--sde-eps > 0 needs a score, but " + dir + " was trained with --no-score and is not"
               + " a flow (Gaussian source, gamma zero, independent coupling)");
         }
         double e = o.sdeEps;
-        x = InterpolantGenerator.sde(m.velocityField(), m.scoreField(), t -> e, x0, margin, 1 - margin, steps, scheme,
-            Seeds.sdeNoise(c.seed));
-        what = "sde eps=" + e;
+        FlowSampling.Result r = budget(c, FlowSampling.with(m.velocityField(), dim).score(m.scoreField()).eps(e)
+            .solver(scheme).times(margin, 1 - margin).seed(Seeds.sdeNoise(c.seed)), steps, true).run(x0);
+        return write(c, toData.apply(r.x()), r.nfe() + r.scoreNfe(), dir + ", sde eps=" + e);
       }
-      return write(c, toData.apply(x), steps * (scheme == Scheme.HEUN ? 2 : 1) * (what.equals("ode") ? 1 : 2),
-          dir + ", " + what);
     }
   }
 
@@ -220,7 +219,7 @@ final class InterpolantSampling {
     // singular at the noise end (alpha = 0), where the flow starts.
     Prediction kind = c.prediction == null ? Prediction.VELOCITY : Prediction.parse(c.prediction);
     ModelSpecs.ResolvedModel m = ModelSpecs.resolve(c.model, path, kind);
-    GaussianPath full = flowPath(m.path());
+    GaussianPath full = TrainedRun.flowPath(m.path());
     if (full == null) {
       throw new UsageException("--sde-eps and --reward convert a flow's ODE into an SDE and need the cond-ot or trig path,"
           + " not " + m.path().name() + "; for stochastic sampling on it choose a stochastic --solver (e.g. euler-maruyama)");
@@ -242,21 +241,21 @@ final class InterpolantSampling {
   }
 
   /**
-   * The cond-ot or trig path on its whole time range [0, 1] if {@code p} is one of them (a trained
-   * run's path is the same schedule restricted to its training range, which would shift the time
-   * map of {@link FlowConversions#velocityOf}), else null.
+   * Sets the run's length: {@code --nfe N} network evaluations (with a score, every evaluation
+   * point costs a velocity and a score evaluation, so N must be even), else {@code steps}.
    */
-  static GaussianPath flowPath(GaussianPath p) {
-    if (!p.name().equals("cond-ot") && !p.name().equals("trig")) {
-      return null;
+  private static FlowSampling.Builder budget(SampleCommand c, FlowSampling.Builder b, int steps, boolean withScore) {
+    if (c.nfe == null) {
+      return b.steps(steps);
     }
-    GaussianPath full = Paths.create(p.name(), Map.of());
-    for (double t : new double[] {0.25, 0.5, 0.75}) {
-      if (Math.abs(full.alpha(t) - p.alpha(t)) > 1e-12 || Math.abs(full.sigma(t) - p.sigma(t)) > 1e-12) {
-        return null;
-      }
+    if (c.nfe < 1) {
+      throw new UsageException("--nfe must be at least 1, got " + c.nfe);
     }
-    return full;
+    if (withScore && c.nfe % 2 != 0) {
+      throw new UsageException("--nfe " + c.nfe + ": with --sde-eps every point costs a velocity and a score evaluation;"
+          + " give an even --nfe");
+    }
+    return b.nfe(withScore ? c.nfe / 2 : c.nfe);
   }
 
   /** The flow's SDE (score from the velocity, eps(t) = EPS alpha(t)^2), reward-guided with --reward. */
@@ -268,10 +267,13 @@ final class InterpolantSampling {
     DoubleUnaryOperator eps = t -> e * it.alpha(t) * it.alpha(t);
     long noiseSeed = Seeds.sdeNoise(c.seed);
     if (o.reward == null) {
-      Batch x = InterpolantGenerator.sde(flow.velocity(), FlowConversions.scoreFromVelocity(it, flow.velocity()), eps, x0,
-          0, flow.end(), steps, scheme, noiseSeed);
-      return write(c, flow.toData().apply(x), steps * (scheme == Scheme.HEUN ? 2 : 1) * (e > 0 ? 2 : 1),
-          what + ", flow sde eps=" + e);
+      FlowSampling.Builder b = FlowSampling.with(flow.velocity(), x0.d()).solver(scheme).times(0, flow.end())
+          .seed(noiseSeed);
+      if (e > 0) {
+        b.score(FlowConversions.scoreFromVelocity(it, flow.velocity())).eps(eps);
+      }
+      FlowSampling.Result r = budget(c, b, steps, e > 0).run(x0);
+      return write(c, flow.toData().apply(r.x()), r.nfe() + r.scoreNfe(), what + ", flow sde eps=" + e);
     }
     int dim = x0.d();
     RolloverBudgetForcing.Reward inData = Rewards.parse(o.reward, dim);
