@@ -96,7 +96,15 @@ class InterpolantCommandsTest {
     assertEquals(2, bad.code());
     assertEquals(1, bad.err().lines().count(), bad.err());
     // Diffusion-only options are refused on an interpolant run, and --resume continues it.
-    assertEquals(2, d4j("sample", "--model", run.toString(), "--nfe", "4", "--out", dir.resolve("y.npy").toString()).code());
+    assertEquals(2, d4j("sample", "--model", run.toString(), "--denoise-final", "--out", dir.resolve("y.npy").toString())
+        .code());
+    // NFE is the budget users give: Heun's 2 evaluations per step, counted; an unreachable budget names the nearest.
+    Run nfe = d4j("sample", "--model", run.toString(), "--nfe", "4", "--n", "10", "--out", dir.resolve("y.npy").toString());
+    assertEquals(0, nfe.code(), nfe.err());
+    assertTrue(nfe.err().contains("nfe=4"), nfe.err());
+    Run odd = d4j("sample", "--model", run.toString(), "--nfe", "5", "--n", "10", "--out", dir.resolve("y.npy").toString());
+    assertEquals(2, odd.code());
+    assertTrue(odd.err().contains("4 or 6"), odd.err());
     assertEquals(2, d4j(cat(new String[] {"train", "--objective", "interpolant", "--target", "checkerboard", "--out",
         run.toString()}, TINY)).code());
     Run more = d4j("train", "--objective", "interpolant", "--source", "moons", "--target", "checkerboard", "--resume", "--n-train", "2000",
