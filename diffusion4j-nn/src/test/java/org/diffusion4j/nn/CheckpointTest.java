@@ -10,15 +10,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.diffusion4j.array.Batch;
 import org.diffusion4j.nn.data.Dataset;
 import org.diffusion4j.nn.data.Toy2d;
 import org.diffusion4j.nn.net.MlpConfig;
+import org.diffusion4j.nn.net.UNet2dConfig;
 import org.diffusion4j.nn.objective.Objective;
 import org.diffusion4j.nn.objective.TimeSampling;
 import org.diffusion4j.nn.train.Checkpoint;
 import org.diffusion4j.nn.train.CheckpointException;
 import org.diffusion4j.nn.train.TrainConfig;
 import org.diffusion4j.nn.train.Trainer;
+import org.diffusion4j.random.Noise;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +69,48 @@ class CheckpointTest {
         assertArrayEquals(wA[i], wB[i], "weights of tensor " + i + " differ after resume");
         assertArrayEquals(emaA[i], emaB[i], "EMA weights of tensor " + i + " differ after resume");
       }
+    }
+  }
+
+  /**
+   * The same for a class-conditional U-Net with dropout: its dropout masks come from PyTorch's
+   * generator, which the trainer seeds from (seed, step), so a resumed run draws the same masks.
+   * A second run with another seed must differ (else the comparison would prove nothing).
+   */
+  @Test
+  void resumeOfAConditionalUNetWithDropoutIsBitwise(@TempDir Path dir) throws IOException {
+    UNet2dConfig net = new UNet2dConfig(1, 8, 8, 8, new int[] {1, 2}, 1, new int[] {4}, 2, 0.3, 4, 3, 0, 5);
+    Batch x = Noise.standardNormal(4, 40, 64);
+    int[] labels = new int[40];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = i % 3;
+    }
+    Dataset images = new Dataset("images", x, labels, 3);
+    java.util.function.LongFunction<TrainConfig> cfg = seed -> TrainConfig.builder(64).network(net)
+        .objective(Objective.EPS).path("vp-linear").steps(6).batch(8).warmupSteps(2).seed(seed).build();
+    float[][] wA;
+    try (Trainer a = Trainer.create(cfg.apply(1), images)) {
+      a.train(null, null, 0, null);
+      wA = a.weights();
+    }
+    Path b = dir.resolve("unet");
+    try (Trainer first = Trainer.create(cfg.apply(1), images)) {
+      for (int i = 0; i < 3; i++) {
+        first.trainStep();
+      }
+      first.checkpoint().write(b, 2, Checkpoint.WriteHook.NONE);
+    }
+    try (Trainer resumed = Trainer.resume(b, images, cfg.apply(1))) {
+      resumed.train(b, null, 0, null);
+      float[][] wB = resumed.weights();
+      for (int i = 0; i < wA.length; i++) {
+        assertArrayEquals(wA[i], wB[i], "U-Net tensor " + i + " differs after resume");
+      }
+    }
+    try (Trainer other = Trainer.create(cfg.apply(2), images)) {
+      other.train(null, null, 0, null);
+      assertFalse(java.util.Arrays.equals(wA[wA.length - 2], other.weights()[wA.length - 2]),
+          "another seed gives other weights");
     }
   }
 
