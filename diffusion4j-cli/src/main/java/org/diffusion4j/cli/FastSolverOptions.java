@@ -49,9 +49,9 @@ final class FastSolverOptions {
     if (plan != null) {
       return new ScheduleSampler(schedule(), statistics);
     }
-    if ("dpm-solver-v3".equals(name)) {
+    if (Samplers.needsEms(name)) {
       if (statistics == null) {
-        throw new UsageException("--solver dpm-solver-v3 needs --ems FILE (from 'd4j ems')");
+        throw new UsageException("--solver " + name + " needs --ems FILE (from 'd4j ems')");
       }
       DpmSolverV3.Corrector c;
       try {
@@ -59,8 +59,7 @@ final class FastSolverOptions {
       } catch (IllegalArgumentException e) {
         throw new UsageException("--v3-corrector must be none, full or half, got '" + v3Corrector + "'");
       }
-      return new DpmSolverV3(statistics, options.order() > 0 ? options.order() : 2, pseudoOrder, c,
-          options.lowerOrderFinal());
+      return Samplers.create(name, options.toBuilder().ems(statistics).pseudoOrder(pseudoOrder).v3Corrector(c).build());
     }
     if (statistics != null) {
       throw new UsageException("--ems is used only by --solver dpm-solver-v3 or a --plan with EMS steps, not by "
