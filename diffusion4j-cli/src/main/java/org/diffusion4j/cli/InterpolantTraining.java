@@ -190,7 +190,7 @@ final class InterpolantTraining {
       for (int i = 0; i < losses.length; i++) {
         csv.append(i + 1).append(',').append(losses[i]).append('\n');
       }
-      AtomicFiles.writeString(out.resolve("losses.csv"), csv.toString());
+      AtomicFiles.writeString(out.resolve(TrainedRun.LOSSES_CSV), csv.toString());
       InterpolantTrainConfig c = tr.config();
       spec.commandLine().getOut().printf(
           "trained interpolant %s (gamma %s) %s -> %s, coupling %s%s: steps %d -> %d in %.1f s, final loss %.4f%nwrote %s%n",

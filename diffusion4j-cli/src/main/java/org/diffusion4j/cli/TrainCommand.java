@@ -204,7 +204,8 @@ final class TrainCommand implements Callable<Integer> {
       if (trainer.skippedSteps() > 0) {
         err.println("d4j: warning: the loss guard skipped " + trainer.skippedSteps() + " non-finite steps");
       }
-      stdout.println("wrote " + Checkpoint.folder(out) + ", " + out.resolve("loss.png") + ", " + out.resolve("losses.csv"));
+      stdout.println("wrote " + Checkpoint.folder(out) + ", " + out.resolve(TrainedRun.LOSS_PNG) + ", "
+          + out.resolve(TrainedRun.LOSSES_CSV));
     }
     return ExitCodes.OK;
   }
@@ -309,8 +310,8 @@ final class TrainCommand implements Callable<Integer> {
     for (int i = 0; i < losses.length; i++) {
       csv.append(i + 1).append(',').append(losses[i]).append('\n');
     }
-    AtomicFiles.writeString(out.resolve("losses.csv"), csv.toString());
-    lossPlot(losses, obj).writePng(out.resolve("loss.png"), 800, 500);
+    AtomicFiles.writeString(out.resolve(TrainedRun.LOSSES_CSV), csv.toString());
+    lossPlot(losses, obj).writePng(out.resolve(TrainedRun.LOSS_PNG), 800, 500);
   }
 
   /** The loss-curve panel. */

@@ -63,9 +63,12 @@ import org.diffusion4j.random.Rng;
  * {@code stream(3, k)}, so a run is reproducible and a resumed run continues identically.
  */
 public final class InterpolantTrainer implements AutoCloseable {
-  static final String CONFIG_FILE = "interpolant.json";
-  static final String VELOCITY_DIR = "velocity";
-  static final String DENOISER_DIR = "denoiser";
+  /** The run's config file (see {@link org.diffusion4j.nn.run.TrainedRun} for the whole layout). */
+  public static final String CONFIG_FILE = "interpolant.json";
+  /** Checkpoint folder of the velocity network. */
+  public static final String VELOCITY_DIR = "velocity";
+  /** Checkpoint folder of the denoiser / score network. */
+  public static final String DENOISER_DIR = "denoiser";
 
   private final InterpolantTrainConfig config;
   private final TrainConfig train;

@@ -31,10 +31,10 @@ import org.diffusion4j.path.Paths;
  * {@link org.diffusion4j.model.Denoiser} or as a flow.
  */
 public final class TrainedRun {
-  public static final String CHECKPOINTS = "checkpoints";
-  public static final String INTERPOLANT_CONFIG = "interpolant.json";
-  public static final String VELOCITY = "velocity";
-  public static final String DENOISER = "denoiser";
+  public static final String CHECKPOINTS = Checkpoint.FOLDER;
+  public static final String INTERPOLANT_CONFIG = org.diffusion4j.nn.interpolant.InterpolantTrainer.CONFIG_FILE;
+  public static final String VELOCITY = org.diffusion4j.nn.interpolant.InterpolantTrainer.VELOCITY_DIR;
+  public static final String DENOISER = org.diffusion4j.nn.interpolant.InterpolantTrainer.DENOISER_DIR;
   public static final String STANDARDIZATION = "standardization.json";
   public static final String SOURCE_STANDARDIZATION = "source-standardization.json";
   public static final String LOSSES_CSV = "losses.csv";

@@ -64,9 +64,12 @@ public record Checkpoint(TrainConfig config, long step, long skippedSteps, doubl
     void beforeFile(String file) throws IOException;
   }
 
+  /** Name of a run's checkpoints folder. */
+  public static final String FOLDER = "checkpoints";
+
   /** The checkpoints folder of a run. */
   public static Path folder(Path runDir) {
-    return runDir.resolve("checkpoints");
+    return runDir.resolve(FOLDER);
   }
 
   /** True if {@code runDir} has a LATEST pointer. */
