@@ -290,12 +290,14 @@ class UNet2dTest {
   /**
    * UNet2d on a constant image predicts a constant field after training on constant images. The
    * data are 8 x 8 images with one value v ~ U(-1, 1) per image; for them the Bayes-optimal x0
-   * prediction E[x0 | x_t] is exactly a constant image (a function of the pixel mean of x_t), with
-   * error about sigma / (alpha sqrt(64)) = 0.125 at t = 0.5 on the cond-OT path. A model that
-   * only denoised pixel by pixel would keep spatial structure of the order of the noise,
-   * sigma / alpha = 1 (the spatial std of x_t / alpha). The trained UNet's spatial std must be a
-   * small fraction of both, while its pixel-mean prediction is within 0.25 of the truth (so the
-   * constant is not the trivial zero of the zero-initialised output layer).
+   * prediction E[x0 | x_t] is exactly a constant image (a function of the pixel mean of x_t),
+   * whose irreducible error at t = 0.5 on the cond-OT path is about 2 (sigma / 8) = 0.125 in std
+   * (about 0.1 in mean |error|). A model that denoised pixel by pixel would keep spatial structure
+   * of the order of the noise, sigma / alpha = 1 (the spatial std of x_t / alpha). After 60
+   * steps the prediction must have: pixel-mean error below 0.2 (the zero function of the
+   * zero-initialised output layer has about 0.41 on these targets, so the test cannot pass untrained);
+   * spatial std below a tenth of the input's and below the pixel-mean error itself, i.e. the
+   * non-constant part is smaller than the error the data leave anyway.
    */
   @Test
   void constantImagesGiveConstantPrediction() {
@@ -307,7 +309,7 @@ class UNet2dTest {
       double v = 2 * r.nextDouble() - 1;
       java.util.Arrays.fill(values, i * 64, i * 64 + 64, v);
     }
-    TrainConfig tc = TrainConfig.builder(64).network(cfg).objective(Objective.X0).steps(STEPS).batch(32).lr(3e-3)
+    TrainConfig tc = TrainConfig.builder(64).network(cfg).objective(Objective.X0).steps(STEPS).batch(64).lr(1e-2)
         .warmupSteps(10).seed(1).build();
     try (Trainer tr = Trainer.create(tc, Dataset.of("constant", new Batch(nData, 64, values)));
         NeuralDenoiser model = tr.denoiserAfter()) {
@@ -340,13 +342,13 @@ class UNet2dTest {
       }
       System.out.printf("constant-image UNet: spatial std %.4f, |mean error| %.4f, input spatial std %.3f%n",
           spatial, meanError, inputSpatial);
-      assertTrue(meanError < 0.25, "mean error " + meanError);
-      assertTrue(spatial < 0.05 * inputSpatial, "spatial std " + spatial + " vs input " + inputSpatial);
-      assertTrue(spatial < 0.5 * meanError + 0.02, "spatial std " + spatial + " vs mean error " + meanError);
+      assertTrue(meanError < 0.2, "mean error " + meanError);
+      assertTrue(spatial < 0.1 * inputSpatial, "spatial std " + spatial + " vs input " + inputSpatial);
+      assertTrue(spatial < meanError, "spatial std " + spatial + " vs mean error " + meanError);
     }
   }
 
-  static final int STEPS = 300;
+  static final int STEPS = 60;
 
   static double spatialStd(double[] row) {
     double m = 0;
