@@ -16,7 +16,11 @@ fi
 cp="$here/target/classes:$(cat "$here/target/classpath.txt")"
 export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+check="$(mktemp -d)"
+trap 'rm -rf "$log" "$check"' EXIT
+# Same network? Random weights from Java, loaded into the torch module, must give the same output.
+java -cp "$cp" org.diffusion4j.bench.nn.UNetStepBench export "$check" 2>/dev/null
+/usr/bin/python3 "$here/python/unet_step.py" check "$check"
 for ((r = 1; r <= rounds; r++)); do
   echo "== round $r: java"
   java -Dai.djl.pytorch.num_threads=1 -cp "$cp" org.diffusion4j.bench.nn.UNetStepBench "$warmup" "$timed" "$batch" \

@@ -5,6 +5,7 @@ count), the same training step (flow objective on the cond-OT path, MSE, backwar
 clipping to 1, AdamW, EMA update) and the same sampling measurement (no-grad forward of a batch).
 
     /usr/bin/python3 unet_step.py [warmup timed batch]
+    /usr/bin/python3 unet_step.py check DIR   # DIR from `UNetStepBench export DIR`: same function?
 
 Runs on one intra-op thread (torch.set_num_threads(1)), as the Java side does by default.
 """
@@ -160,8 +161,33 @@ def median(a):
     return s[k // 2] if k % 2 else 0.5 * (s[k // 2 - 1] + s[k // 2])
 
 
+def check(d):
+    """Loads the Java weights (spec order = parameters() order) and compares the outputs."""
+    import numpy as np
+    model = UNet().eval()
+    flat = torch.from_numpy(np.fromfile(d + "/params.bin", dtype="<f4"))
+    k = 0
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(flat[k:k + p.numel()].reshape(p.shape))
+            k += p.numel()
+    assert k == flat.numel(), "parameter count differs: torch %d, java %d" % (k, flat.numel())
+    x = torch.from_numpy(np.fromfile(d + "/x.bin", dtype="<f4")).reshape(-1, C, H, W)
+    c = torch.from_numpy(np.fromfile(d + "/c.bin", dtype="<f4")).reshape(-1, 1)
+    java = torch.from_numpy(np.fromfile(d + "/out.bin", dtype="<f4")).reshape(x.shape)
+    with torch.no_grad():
+        out = model(x, c)
+    err = (out - java).abs().max().item()
+    scale = java.abs().max().item()
+    print("same-network check: max |torch - java| = %.3g (output max |F| = %.3g)" % (err, scale))
+    sys.exit(0 if err <= 1e-4 * max(1.0, scale) else 1)
+
+
 def main():
     torch.set_num_threads(1)
+    if len(sys.argv) == 3 and sys.argv[1] == "check":
+        check(sys.argv[2])
+        return
     warmup = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     timed = int(sys.argv[2]) if len(sys.argv) > 2 else 10
     n = int(sys.argv[3]) if len(sys.argv) > 3 else 128

@@ -25,6 +25,8 @@ import org.diffusion4j.random.Rng;
  * <pre>
  *   java -cp ... org.diffusion4j.bench.nn.UNetStepBench [warmup timed batch]          # step + sampling
  *   java -cp ... org.diffusion4j.bench.nn.UNetStepBench profile [warmup timed batch]  # step split in parts
+ *   java -cp ... org.diffusion4j.bench.nn.UNetStepBench export DIR   # random weights, input, output for
+ *   /usr/bin/python3 python/unet_step.py check DIR                    # the same-network check in torch
  * </pre>
  *
  * <p>Training step = {@link Trainer#trainStep()} with the flow objective on the cond-OT path,
@@ -36,7 +38,11 @@ import org.diffusion4j.random.Rng;
 public final class UNetStepBench {
   private UNetStepBench() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws java.io.IOException {
+    if (args.length == 2 && args[0].equals("export")) {
+      export(java.nio.file.Path.of(args[1]));
+      return;
+    }
     boolean profile = args.length > 0 && args[0].equals("profile");
     int o = profile ? 1 : 0;
     int warmup = args.length > o ? Integer.parseInt(args[o]) : 3;
@@ -149,6 +155,59 @@ public final class UNetStepBench {
       System.out.printf("java profile: forward %.1f ms, backward %.1f ms, optimizer (norm+clip+AdamW+EMA) %.1f ms"
           + " (medians)%n", median(t[0]), median(t[1]), median(t[2]));
     }
+  }
+
+  /**
+   * Writes, as raw little-endian float32, random weights for every tensor of the default MNIST
+   * UNet (in spec order, the order of torch's {@code model.parameters()} in unet_step.py), an
+   * input batch of 4, its noise levels and the Java output, so that unet_step.py can check it
+   * computes the same function.
+   */
+  static void export(java.nio.file.Path dir) throws java.io.IOException {
+    java.nio.file.Files.createDirectories(dir);
+    org.diffusion4j.nn.net.UNet2d net = UNet2dConfig.defaults(1, 28, 28).build();
+    float[][] w = net.initialValues();
+    Rng r = Rng.of(11);
+    for (int i = 0; i < w.length; i++) {
+      String name = net.specs().get(i).name();
+      long[] shape = net.specs().get(i).shape();
+      double scale = shape.length > 1 ? 1 / Math.sqrt((double) w[i].length / shape[0]) : 0.2;
+      for (int j = 0; j < w[i].length; j++) {
+        w[i][j] = (float) ((name.endsWith("gamma") ? 1 : 0) + scale * r.nextGaussian());
+      }
+    }
+    int n = 4;
+    float[] x = new float[n * 784];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) r.nextGaussian();
+    }
+    float[] c = {0.05f, 0.3f, 0.6f, 0.95f};
+    float[] out;
+    try (NDManager m = DjlRuntime.newManager()) {
+      out = net.forward(org.diffusion4j.nn.net.ParamSet.of(m, net.specs(), w, false),
+          m.create(x, new Shape(n, 1, 28, 28)), m.create(c, new Shape(n, 1)), Condition.NONE).toFloatArray();
+    }
+    int total = 0;
+    for (float[] a : w) {
+      total += a.length;
+    }
+    float[] flat = new float[total];
+    int k = 0;
+    for (float[] a : w) {
+      System.arraycopy(a, 0, flat, k, a.length);
+      k += a.length;
+    }
+    writeFloats(dir.resolve("params.bin"), flat);
+    writeFloats(dir.resolve("x.bin"), x);
+    writeFloats(dir.resolve("c.bin"), c);
+    writeFloats(dir.resolve("out.bin"), out);
+    System.out.println("wrote " + net.specs().size() + " tensors (" + total + " values), x, c, out to " + dir);
+  }
+
+  static void writeFloats(java.nio.file.Path f, float[] v) throws java.io.IOException {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.asFloatBuffer().put(v);
+    java.nio.file.Files.write(f, b.array());
   }
 
   static double median(double[] a) {

@@ -97,7 +97,10 @@ class UNet2dTest {
       UNet2d plain = UNet2dConfig.defaults(1, 28, 28).build();
       ParamSet p = ParamSet.of(m, plain.specs(), plain.initialValues(), false);
       NDArray x = m.randomNormal(new Shape(n, 1, 28, 28));
-      assertEquals(new Shape(n, 1, 28, 28), plain.forward(p, x, c, Condition.NONE).getShape());
+      NDArray y = plain.forward(p, x, c, Condition.NONE);
+      assertEquals(new Shape(n, 1, 28, 28), y.getShape());
+      // ADM's zero_module output convolution: the initial network is exactly the zero function
+      assertEquals(0f, y.abs().max().getFloat());
       // class-conditional, 3 channels, non-square, random weights so the output is not all zero
       UNet2dConfig cc = new UNet2dConfig(3, 8, 12, 8, new int[] {1, 2}, 1, new int[] {4}, 2, 0.1, 4, 5, 0, 0);
       UNet2d cnet = cc.build();
