@@ -308,7 +308,7 @@ public final class UNet2d implements Network {
     NDArray ss = Layers.linear(embAct, p.get(i + 4), p.get(i + 5)).reshape(-1, 2 * out, 1, 1);
     NDList scaleShift = ss.split(2, 1);
     h = Layers.groupNorm(h, groups, p.get(i + 6), p.get(i + 7));
-    h = h.add(h.mul(scaleShift.get(0))).add(scaleShift.get(1));
+    h = h.mul(scaleShift.get(0).add(1)).add(scaleShift.get(1)); // (1 + scale) on the small (n, C, 1, 1) array
     h = Layers.dropout(Layers.silu(h), config.dropout(), training);
     h = Layers.conv2d(h, p.get(i + 8), p.get(i + 9), 1, 1);
     NDArray skip = r.skip() < 0 ? x : Layers.conv2d(x, p.get(r.skip()), p.get(r.skip() + 1), 1, 0);
