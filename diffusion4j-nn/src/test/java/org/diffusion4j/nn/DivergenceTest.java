@@ -7,6 +7,7 @@ import org.diffusion4j.array.Batch;
 import org.diffusion4j.nn.net.MlpConfig;
 import org.diffusion4j.nn.net.NetworkConfig;
 import org.diffusion4j.nn.net.SequenceNetConfig;
+import org.diffusion4j.nn.net.UNet2dConfig;
 import org.diffusion4j.nn.objective.Objective;
 import org.diffusion4j.nn.train.TrainConfig;
 import org.diffusion4j.random.Noise;
@@ -22,12 +23,15 @@ class DivergenceTest {
    * against the exact one within 5 standard errors of its own sample spread.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"time-mlp", "sequence"})
+  @ValueSource(strings = {"time-mlp", "sequence", "unet2d"})
   void exactAndHutchinsonDivergenceMatchFiniteDifferences(String network) {
-    int d = 3;
-    NetworkConfig net = network.equals("time-mlp") ? MlpConfig.defaults(d).withWidth(32).withDepth(2).withInitSeed(3)
-        : SequenceNetConfig.defaults(d, 1, SequenceNetConfig.Backbone.TRANSFORMER).withWidth(16).withDepth(1)
-            .withInitSeed(3);
+    NetworkConfig net = switch (network) {
+      case "time-mlp" -> MlpConfig.defaults(3).withWidth(32).withDepth(2).withInitSeed(3);
+      case "sequence" -> SequenceNetConfig.defaults(3, 1, SequenceNetConfig.Backbone.TRANSFORMER).withWidth(16)
+          .withDepth(1).withInitSeed(3);
+      default -> new UNet2dConfig(1, 4, 4, 8, new int[] {1, 2}, 1, new int[] {2}, 2, 0, 4, 0, 0, 3);
+    };
+    int d = net.dim();
     TrainConfig cfg = TrainConfig.builder(d).network(net).objective(Objective.EDM).path("vp-linear").sigmaData(0.8).build();
     try (NeuralDenoiser model = NeuralDenoiser.of(cfg, randomWeights(net))) {
       double t = 0.4;

@@ -44,7 +44,7 @@ public final class MnistImageBench {
   public static void main(String[] args) throws IOException {
     if (args.length < 3) {
       System.err.println("usage: MnistImageBench RUN CLASSIFIER_DIR OUT_DIR [--n N] [--bpd N] [--extra NAME=FILE.npy]..."
-          + " [--only uncond|cond|guided|bpd]...");
+          + " [--only uncond|ancestral|cond|guided|bpd]...");
       System.exit(2);
     }
     Path run = Path.of(args[0]);
@@ -70,21 +70,21 @@ public final class MnistImageBench {
     try (DigitClassifier clf = DigitClassifier.load(clsDir); NeuralDenoiser model = TrainedRun.open(run).denoiser()) {
       GaussianPath path = model.samplingPath();
       boolean conditional = model.config().network().classes() > 0;
-      Object[][] unconditional = {{"ddim", 50}, {"dpm-solver++-2m", 10}, {"unipc-bh2-3", 10}, {"dpm-solver++-3m", 10},
-          {"ddpm", 250}};
+      String uncond = conditional ? "null class" : "unconditional";
       if (only.isEmpty() || only.contains("uncond")) {
+        Object[][] unconditional = {{"ddim", 50}, {"dpm-solver++-2m", 10}, {"unipc-bh2-3", 10}, {"dpm-solver++-3m", 10}};
         for (Object[] s : unconditional) {
-          rows.add(sample(model, path, (String) s[0], (int) s[1], n, -1, 0, clf, heldOut, train, out,
-              conditional ? "null class" : "unconditional"));
+          rows.add(sample(model, path, (String) s[0], (int) s[1], n, -1, 0, clf, heldOut, train, out, uncond));
         }
       }
+      if (only.isEmpty() || only.contains("ancestral")) {
+        rows.add(sample(model, path, "ddpm", 250, n, -1, 0, clf, heldOut, train, out, uncond));
+      }
       if (conditional && (only.isEmpty() || only.contains("cond"))) {
-        rows.add(sample(model, path, "ddim", 50, n, 10, 0, clf, heldOut, train, out, "classes, w = 0"));
         rows.add(sample(model, path, "dpm-solver++-2m", 10, n, 10, 0, clf, heldOut, train, out, "classes, w = 0"));
       }
       if (conditional && (only.isEmpty() || only.contains("guided"))) {
         rows.add(sample(model, path, "dpm-solver++-2m", 10, n, 10, 2, clf, heldOut, train, out, "classes, w = 2"));
-        rows.add(sample(model, path, "ddim", 50, n, 10, 2, clf, heldOut, train, out, "classes, w = 2"));
       }
       for (String[] e : extras) {
         long t0 = System.nanoTime();
