@@ -198,9 +198,11 @@ final class TrainCommand implements Callable<Integer> {
       }
       double secs = (System.nanoTime() - t0) / 1e9;
       writeLossCurve(out, trainer.losses(), obj);
-      stdout.printf("trained %s on %s (%s, %d-d): steps %d -> %d in %.1f s (%.0f steps/s), final loss %.4f%n",
-          obj.cliName(), data, pathName, train.dim(), before, trainer.stepsDone(), secs,
-          (trainer.stepsDone() - before) / Math.max(secs, 1e-9), trainer.recentLoss(100));
+      double rate = (trainer.stepsDone() - before) / Math.max(secs, 1e-9);
+      stdout.printf("trained %s on %s (%s, %s, %d-d): steps %d -> %d in %.1f s (%s), final loss %.4f%n",
+          obj.cliName(), data, pathName, cfg.network().type(), train.dim(), before, trainer.stepsDone(), secs,
+          rate >= 10 ? String.format("%.0f steps/s", rate) : String.format("%.2f s/step", 1 / Math.max(rate, 1e-9)),
+          trainer.recentLoss(100));
       if (trainer.skippedSteps() > 0) {
         err.println("d4j: warning: the loss guard skipped " + trainer.skippedSteps() + " non-finite steps");
       }

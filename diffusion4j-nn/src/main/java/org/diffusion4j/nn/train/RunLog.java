@@ -145,7 +145,8 @@ public final class RunLog {
       if (progress != null && (last || now - lastReport > REPORT_NANOS)) {
         lastReport = now;
         double rate = (step - s0) / Math.max(1e-9, (now - t0) * 1e-9);
-        progress.onProgress(step, total, String.format("loss %.4f%s  %.0f steps/s", recentLoss(100), steps.lossNote(), rate));
+        progress.onProgress(step, total, String.format("loss %.4f%s  %s", recentLoss(100), steps.lossNote(),
+            rate >= 10 ? String.format("%.0f steps/s", rate) : String.format("%.2f s/step", 1 / Math.max(rate, 1e-9))));
       }
       if (last) {
         break;
