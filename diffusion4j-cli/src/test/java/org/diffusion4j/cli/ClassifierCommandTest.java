@@ -3,8 +3,6 @@ package org.diffusion4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.diffusion4j.array.Batch;
@@ -15,26 +13,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ClassifierCommandTest {
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = D4j.execute(args, new PrintWriter(out), new PrintWriter(err));
-    return new Run(code, out.toString(), err.toString());
+  private static TrainCommandTest.Run run(String... args) {
+    return TrainCommandTest.run(args);
   }
 
   @Test
   void trainThenEvaluateHeldOutDigits(@TempDir Path dir) throws Exception {
     Path cls = dir.resolve("cls");
-    Run t = run("classifier", "train", "--out", cls.toString(), "--steps", "20", "--seed", "3");
-    assertEquals(0, t.code, t.err);
-    assertTrue(t.out.contains("held-out accuracy"), t.out);
+    TrainCommandTest.Run t = run("classifier", "train", "--out", cls.toString(), "--steps", "20", "--seed", "3");
+    assertEquals(0, t.code(), t.err());
+    assertTrue(t.out().contains("held-out accuracy"), t.out());
     assertTrue(Files.exists(cls.resolve("classifier.json")) && Files.exists(cls.resolve("weights.npz")));
     // An existing classifier is not overwritten.
-    Run again = run("classifier", "train", "--out", cls.toString(), "--steps", "20");
-    assertEquals(2, again.code);
-    assertTrue(again.err.contains("already holds a classifier"), again.err);
+    TrainCommandTest.Run again = run("classifier", "train", "--out", cls.toString(), "--steps", "20");
+    assertEquals(2, again.code());
+    assertTrue(again.err().contains("already holds a classifier"), again.err());
 
     Dataset held = Mnist.rows(Mnist.heldOut(), 0, 200, "heldout200");
     Path samples = dir.resolve("s.npy");
@@ -45,17 +38,17 @@ class ClassifierCommandTest {
     }
     Path labels = dir.resolve("y.npy");
     Npy.write(labels, new long[] {y.length}, y);
-    Run e = run("classifier", "evaluate", "--classifier", cls.toString(), "--samples", samples.toString(),
+    TrainCommandTest.Run e = run("classifier", "evaluate", "--classifier", cls.toString(), "--samples", samples.toString(),
         "--labels", labels.toString());
-    assertEquals(0, e.code, e.err);
-    assertTrue(e.out.contains("FD vs held-out") && e.out.contains("Inception score") && e.out.contains("class accuracy")
-        && e.out.contains("median NN distance"), e.out);
+    assertEquals(0, e.code(), e.err());
+    assertTrue(e.out().contains("FD vs held-out") && e.out().contains("Inception score") && e.out().contains("class accuracy")
+        && e.out().contains("median NN distance"), e.out());
     // Samples of the wrong width: exit 2 naming the shape.
     Path wide = dir.resolve("wide.npy");
     Npy.write(wide, new Batch(5, 100));
-    Run bad = run("classifier", "evaluate", "--classifier", cls.toString(), "--samples", wide.toString());
-    assertEquals(2, bad.code);
-    assertTrue(bad.err.contains("(5, 100)") && bad.err.contains("784"), bad.err);
+    TrainCommandTest.Run bad = run("classifier", "evaluate", "--classifier", cls.toString(), "--samples", wide.toString());
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("(5, 100)") && bad.err().contains("784"), bad.err());
   }
 
   @Test
@@ -63,14 +56,14 @@ class ClassifierCommandTest {
     Path cls = dir.resolve("cls");
     Path samples = dir.resolve("s.npy");
     Npy.write(samples, new Batch(5, 100));
-    Run r = run("classifier", "evaluate", "--classifier", cls.toString(), "--samples", samples.toString());
-    assertEquals(2, r.code);
-    assertTrue(r.err.contains("not a classifier directory"), r.err);
-    assertEquals(1, r.err.strip().lines().count(), r.err);
-    Run steps = run("classifier", "train", "--out", cls.toString(), "--steps", "0");
-    assertEquals(2, steps.code);
-    assertTrue(steps.err.contains("--steps"), steps.err);
-    Run missing = run("classifier");
-    assertEquals(2, missing.code);
+    TrainCommandTest.Run r = run("classifier", "evaluate", "--classifier", cls.toString(), "--samples", samples.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("not a classifier directory"), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    TrainCommandTest.Run steps = run("classifier", "train", "--out", cls.toString(), "--steps", "0");
+    assertEquals(2, steps.code());
+    assertTrue(steps.err().contains("--steps"), steps.err());
+    TrainCommandTest.Run missing = run("classifier");
+    assertEquals(2, missing.code());
   }
 }

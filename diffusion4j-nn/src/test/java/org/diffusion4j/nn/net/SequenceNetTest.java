@@ -35,24 +35,11 @@ public class SequenceNetTest {
 
   /** Initial values plus N(0, 0.3^2) noise, so zero-initialised outputs do not hide any path. */
   static double[][] perturbed(SequenceNet net, long seed) {
-    float[][] init = net.initialValues();
-    Rng r = Rng.of(seed);
-    double[][] out = new double[init.length][];
-    for (int i = 0; i < init.length; i++) {
-      out[i] = new double[init[i].length];
-      for (int j = 0; j < init[i].length; j++) {
-        out[i][j] = init[i][j] + 0.3 * r.nextGaussian();
-      }
-    }
-    return out;
+    return NetChecks.perturbed(net, seed, 0.3);
   }
 
   static double[] gaussian(Rng r, int size, double scale) {
-    double[] v = new double[size];
-    for (int i = 0; i < size; i++) {
-      v[i] = scale * r.nextGaussian();
-    }
-    return v;
+    return NetChecks.gaussian(r, size, scale);
   }
 
   /** Inputs of a forward pass: x, c, observed, mask and class one-hot, in float64. */
