@@ -17,7 +17,7 @@ import org.diffusion4j.nn.train.Trainer;
  * process RSS (from /proc/self/status) every {@code every} steps, then the growth from the first
  * report after warm-up to the last. A per-step leak (an NDArray not closed, a growing Java list)
  * shows as steady growth whatever the network's size, so a small U-Net (base 8, batch 16) keeps
- * 20,000 steps within minutes.
+ * 20,000 steps within minutes (levels 28 and 14, one residual block each, attention at 14 and in the middle, class-conditional with dropout 0.1).
  *
  * <pre>
  *   java ... TrainingMemoryBench [steps=20000] [every=1000] [base=8] [batch=16]
@@ -31,7 +31,7 @@ public final class TrainingMemoryBench {
     long every = args.length > 1 ? Long.parseLong(args[1]) : 1000;
     int base = args.length > 2 ? Integer.parseInt(args[2]) : 8;
     int batch = args.length > 3 ? Integer.parseInt(args[3]) : 16;
-    UNet2dConfig net = new UNet2dConfig(1, 28, 28, base, new int[] {1, 2, 2}, 1, new int[] {7}, 2, 0.1, 4, 10, 0, 0);
+    UNet2dConfig net = new UNet2dConfig(1, 28, 28, base, new int[] {1, 2}, 1, new int[] {14}, 2, 0.1, 4, 10, 0, 0);
     Dataset data = Mnist.train();
     TrainConfig cfg = TrainConfig.builder(Mnist.PIXELS).data("mnist").network(net).objective(Objective.FLOW)
         .path("cond-ot").steps(steps).batch(batch).lr(1e-3).warmupSteps(100).build();
