@@ -215,18 +215,17 @@ final class TrainCommand implements Callable<Integer> {
   /** The network config from --net, --net-option and (for the MLP) --width, --depth, --embedding. */
   private NetworkConfig networkConfig(long[] sampleShape, int classes) {
     var pr = spec.commandLine().getParseResult();
-    String name = Networks.canonicalName(net);
-    if (!name.equals("time-mlp")) {
+    NetworkConfig base = Networks.defaults(net, sampleShape, classes, seed);
+    if (base instanceof MlpConfig mlp) {
+      base = mlp.withWidth(width).withDepth(depth).withEmbedding(TimeEmbedding.parse(embedding));
+    } else {
       for (String mlpOnly : new String[] {"--width", "--depth", "--embedding"}) {
         if (pr.hasMatchedOption(mlpOnly)) {
           throw new UsageException(mlpOnly + " applies to --net mlp; for --net " + net + " use --net-option");
         }
       }
-      return Networks.withOptions(Networks.defaults(name, sampleShape, classes, seed), netOptions);
     }
-    int dim = Math.toIntExact(java.util.Arrays.stream(sampleShape).reduce(1, (x, y) -> x * y));
-    return Networks.withOptions(MlpConfig.defaults(dim).withWidth(width).withDepth(depth)
-        .withEmbedding(TimeEmbedding.parse(embedding)).withClasses(classes).withInitSeed(seed), netOptions);
+    return Networks.withOptions(base, netOptions);
   }
 
   /**

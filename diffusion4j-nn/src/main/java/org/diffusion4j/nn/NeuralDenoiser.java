@@ -69,7 +69,11 @@ public final class NeuralDenoiser implements Denoiser, AutoCloseable {
 
   /** Loads the EMA weights of the latest checkpoint in {@code runDir}. */
   public static NeuralDenoiser load(Path runDir) throws IOException {
-    Checkpoint c = Checkpoint.readLatest(runDir);
+    return from(Checkpoint.readLatest(runDir));
+  }
+
+  /** The EMA weights of checkpoint {@code c} (checked against its network's parameter specs). */
+  public static NeuralDenoiser from(Checkpoint c) {
     c.requireSpecs(c.config().network().build().specs());
     return new NeuralDenoiser(c.config(), c.ema());
   }

@@ -55,10 +55,13 @@ public final class TrainedRun {
 
   private final Path dir;
   private final Kind kind;
+  /** The latest checkpoint of a diffusion / flow run, read once by {@link #open}; null for interpolant runs. */
+  private final Checkpoint latest;
 
-  private TrainedRun(Path dir, Kind kind) {
+  private TrainedRun(Path dir, Kind kind, Checkpoint latest) {
     this.dir = dir;
     this.kind = kind;
+    this.latest = latest;
   }
 
   /** True if {@code dir} holds a run of any kind. */
@@ -78,14 +81,14 @@ public final class TrainedRun {
    */
   public static TrainedRun open(Path dir) throws IOException {
     if (isInterpolantRun(dir)) {
-      return new TrainedRun(dir, Kind.INTERPOLANT);
+      return new TrainedRun(dir, Kind.INTERPOLANT, null);
     }
     if (!Checkpoint.exists(dir)) {
       throw new CheckpointException(dir + " is not a training run: expected " + Checkpoint.folder(dir)
           + "/LATEST (d4j train) or " + INTERPOLANT_CONFIG + " (d4j train --objective interpolant)");
     }
-    TrainConfig cfg = Checkpoint.readLatest(dir).config();
-    return new TrainedRun(dir, isFlowPath(cfg.gaussianPath()) ? Kind.FLOW : Kind.DIFFUSION);
+    Checkpoint latest = Checkpoint.readLatest(dir);
+    return new TrainedRun(dir, isFlowPath(latest.config().gaussianPath()) ? Kind.FLOW : Kind.DIFFUSION, latest);
   }
 
   public Path dir() {
@@ -102,9 +105,9 @@ public final class TrainedRun {
   }
 
   /** The training configuration of a diffusion / flow run (from its latest checkpoint). */
-  public TrainConfig config() throws IOException {
+  public TrainConfig config() {
     requireGaussianPath("config()");
-    return Checkpoint.readLatest(dir).config();
+    return latest.config();
   }
 
   /** The configuration of an interpolant run. */
@@ -117,9 +120,9 @@ public final class TrainedRun {
   }
 
   /** The EMA model as a core Denoiser on its training path (close it: it holds native memory). */
-  public NeuralDenoiser denoiser() throws IOException {
+  public NeuralDenoiser denoiser() {
     requireGaussianPath("a denoiser");
-    return NeuralDenoiser.load(dir);
+    return NeuralDenoiser.from(latest);
   }
 
   /** The EMA networks of an interpolant run (close it). */
