@@ -173,9 +173,7 @@ public final class SdeSolve {
         throw new IllegalArgumentException("adaptive stepping needs a reproducible Brownian source "
             + "(a BrownianTree): rejected steps must re-query the same path");
       }
-      if (s == Solver.REVERSIBLE_HEUN) {
-        throw new IllegalArgumentException("reversible-heun runs with fixed steps only");
-      }
+      s.checkAdaptive(term);
     }
     final BrownianSource source = src;
     final double[] values = new double[Math.multiplyExact(Math.multiplyExact(paths, saves.length), d)];
@@ -365,7 +363,7 @@ public final class SdeSolve {
     double[] half = new double[d];
     double[] dw = new double[m];
     double[] iw = new double[m];
-    double order = s.strongOrder();
+    double order = s.strongOrder(term);
     long acc = 0;
     long rej = 0;
     for (int r = 0; r < n; r++) {

@@ -3,48 +3,174 @@ package org.diffusion4j.sde;
 import java.util.Locale;
 
 /**
- * The SDE solvers, each a one-step scheme on a {@link Stepper}. Strong orders are for the noise
- * types each accepts; {@link #check(SdeTerm)} rejects a term the scheme would solve wrongly
- * (for example Euler-Maruyama on a Stratonovich SDE, which converges to the Ito solution).
+ * The SDE solvers, each a one-step scheme on a {@link Stepper}. Each declares its capabilities:
+ * calculus, strong order per noise class ({@link #strongOrder(SdeTerm)}), weak order, whether it
+ * needs time integrals and whether adaptive steps converge ({@link #supportsAdaptive(SdeTerm)});
+ * {@link #check(SdeTerm)} rejects a term the scheme would solve wrongly (for example
+ * Euler-Maruyama on a Stratonovich SDE, which converges to the Ito solution) and names the
+ * solvers that accept it. Tests read these declarations.
  */
 public enum Solver {
   /** Euler-Maruyama (Kloeden &amp; Platen 1992, eq. 10.2.2): strong order 0.5 (1.0 additive). Ito. */
-  EULER("euler", 0.5, false),
+  EULER("euler", Calculus.ITO, 0.5, 0.5, 1.0, 1.0, false, true),
   /** Milstein (Kloeden &amp; Platen 1992, eqs. 10.3.3, 10.3.7, 10.3.16): strong order 1.0 for commutative noise (incl. GENERAL terms declaring it). */
-  MILSTEIN("milstein", 1.0, false),
-  /** Stochastic Heun (improved Euler, Kloeden &amp; Platen sec. 11.1): Stratonovich, order 1.0 commutative. */
-  HEUN("heun", 1.0, false),
+  MILSTEIN("milstein", null, Double.NaN, 1.0, 1.0, 1.0, false, true),
+  /** Stochastic Heun (improved Euler, Kloeden &amp; Platen sec. 11.1): Stratonovich, order 1.0 commutative, 0.5 general. */
+  HEUN("heun", Calculus.STRATONOVICH, 0.5, 1.0, 1.0, 1.0, false, true),
   /** Roessler's SRIW1 (SIAM J. Numer. Anal. 48, 2010, Table 5.2): strong order 1.5, diagonal/scalar noise, Ito. */
-  SRI("sri", 1.5, true),
+  SRI("sri", Calculus.ITO, Double.NaN, 1.5, 1.5, 2.0, true, true),
   /** Roessler's SRA1 (2010, Table 6.1): strong order 1.5 for additive noise. */
-  SRA("sra", 1.5, true),
-  /** Reversible Heun (Kidger et al. 2021, Algorithm 1): Stratonovich, algebraically reversible. */
-  REVERSIBLE_HEUN("reversible-heun", 0.5, false),
+  SRA("sra", null, Double.NaN, Double.NaN, 1.5, 2.0, true, true),
+  /** Reversible Heun (Kidger et al. 2021, Algorithm 1): Stratonovich, algebraically reversible; strong order 0.5 (1.0 additive). */
+  REVERSIBLE_HEUN("reversible-heun", Calculus.STRATONOVICH, 0.5, 0.5, 1.0, 1.0, false, false),
   /** Drift-implicit Euler (Kloeden &amp; Platen eq. 12.2.1, theta = 1): for stiff drift, Ito. */
-  IMPLICIT_EULER("implicit-euler", 0.5, false);
+  IMPLICIT_EULER("implicit-euler", Calculus.ITO, 0.5, 0.5, 1.0, 1.0, false, true);
 
   private final String cliName;
-  private final double strongOrder;
+  private final Calculus calculus;
+  private final double strongGeneral;
+  private final double strongCommutative;
+  private final double strongAdditive;
+  private final double weakOrder;
   private final boolean needsTimeIntegral;
+  private final boolean stepDoubling;
 
-  Solver(String cliName, double strongOrder, boolean needsTimeIntegral) {
+  /**
+   * The declared capabilities. {@code calculus}: the one the scheme converges to for non-additive
+   * noise (null: either, selected from the term). Strong orders per noise class as in diffrax's
+   * SDE solver table (docs/devdocs/SDE_solver_table): general (non-commutative GENERAL) noise,
+   * commutative noise (DIAGONAL, SCALAR, GENERAL declaring it), ADDITIVE noise; NaN where the
+   * scheme refuses the class. {@code stepDoubling}: whether the step can be halved and compared
+   * at all (false for reversible Heun, whose state carries over between steps).
+   */
+  Solver(String cliName, Calculus calculus, double strongGeneral, double strongCommutative, double strongAdditive,
+      double weakOrder, boolean needsTimeIntegral, boolean stepDoubling) {
     this.cliName = cliName;
-    this.strongOrder = strongOrder;
+    this.calculus = calculus;
+    this.strongGeneral = strongGeneral;
+    this.strongCommutative = strongCommutative;
+    this.strongAdditive = strongAdditive;
+    this.weakOrder = weakOrder;
     this.needsTimeIntegral = needsTimeIntegral;
+    this.stepDoubling = stepDoubling;
   }
 
   public String cliName() {
     return cliName;
   }
 
-  /** Strong order for the noise types the scheme accepts (general noise: 0.5 for Heun-type schemes). */
+  /** The calculus the scheme converges to for non-additive noise, or null when it takes either. */
+  public Calculus calculus() {
+    return calculus;
+  }
+
+  /** The best strong order the scheme reaches on any noise type it accepts. */
   public double strongOrder() {
-    return strongOrder;
+    return Math.max(strongAdditive, Double.isNaN(strongCommutative) ? 0 : strongCommutative);
+  }
+
+  /**
+   * The declared strong order on {@code term}'s noise class (additive, commutative or general),
+   * or NaN when the scheme does not accept the term.
+   */
+  public double strongOrder(SdeTerm term) {
+    if (!accepts(term)) {
+      return Double.NaN;
+    }
+    return strongOrderFor(noiseClass(term));
+  }
+
+  /** Declared weak order (for the test functions of Kloeden &amp; Platen ch. 14, smooth f and g). */
+  public double weakOrder() {
+    return weakOrder;
   }
 
   /** Whether the scheme needs I_(1,0) = int (W_r - W_s) dr from the Brownian source. */
   public boolean needsTimeIntegral() {
     return needsTimeIntegral;
+  }
+
+  /** Noise classes that decide the strong order: additive, commutative (not additive), general. */
+  enum NoiseClass { ADDITIVE, COMMUTATIVE, GENERAL }
+
+  static NoiseClass noiseClass(SdeTerm term) {
+    if (term.noiseType() == NoiseType.ADDITIVE) {
+      return NoiseClass.ADDITIVE;
+    }
+    return term.commutativeNoise() ? NoiseClass.COMMUTATIVE : NoiseClass.GENERAL;
+  }
+
+  private double strongOrderFor(NoiseClass c) {
+    switch (c) {
+      case ADDITIVE:
+        return strongAdditive;
+      case COMMUTATIVE:
+        return strongCommutative;
+      default:
+        return strongGeneral;
+    }
+  }
+
+  /** Whether {@link #check(SdeTerm)} passes. */
+  public boolean accepts(SdeTerm term) {
+    return refusal(term) == null;
+  }
+
+  /**
+   * Whether adaptive step-size control converges for this scheme on {@code term}. Step-size
+   * control picks the steps after looking at the Brownian path, so the steps are not stopping
+   * times; a scheme converges on such steps only if it is consistent in the pathwise (rough path)
+   * sense, which needs strong order at least 1 on the term's noise (Foster &amp; Jelincic 2024,
+   * "On the convergence of adaptive approximations for SDEs", arXiv:2311.14201; diffrax refuses
+   * Euler with an adaptive controller and asks for commutative noise). Euler-Maruyama on
+   * multiplicative noise fails this: sum g g' (dW^2 - h) over path-dependent steps does not vanish
+   * and the solution converges to the wrong limit.
+   */
+  public boolean supportsAdaptive(SdeTerm term) {
+    return adaptiveRefusal(term) == null;
+  }
+
+  /** Throws IllegalArgumentException when adaptive steps with this scheme would not converge on {@code term}. */
+  public void checkAdaptive(SdeTerm term) {
+    check(term);
+    String why = adaptiveRefusal(term);
+    if (why != null) {
+      throw new IllegalArgumentException(why);
+    }
+  }
+
+  private String adaptiveRefusal(SdeTerm term) {
+    if (!accepts(term)) {
+      return refusal(term);
+    }
+    if (!stepDoubling) {
+      return cliName + " runs with fixed steps only (its state carries over between steps, so a step cannot be retried)";
+    }
+    if (strongOrder(term) < 1.0) {
+      NoiseClass c = noiseClass(term);
+      StringBuilder ok = new StringBuilder();
+      for (Solver s : values()) {
+        if (s.accepts(term) && s.stepDoubling && s.strongOrder(term) >= 1.0) {
+          ok.append(ok.length() == 0 ? "" : ", ").append(s.cliName);
+        }
+      }
+      return cliName + " cannot take adaptive steps on " + (c == NoiseClass.GENERAL ? "non-commutative" : "multiplicative")
+          + " noise: its strong order there is " + strongOrder(term) + " and step-size control then converges to a wrong"
+          + " solution (Foster & Jelincic 2024); use fixed steps (--dt)"
+          + (ok.length() > 0 ? " or an adaptive-capable solver: " + ok : "");
+    }
+    return null;
+  }
+
+  /** The solvers that accept {@code term} (in declaration order). */
+  public static java.util.List<Solver> accepting(SdeTerm term) {
+    java.util.List<Solver> out = new java.util.ArrayList<>();
+    for (Solver s : values()) {
+      if (s.accepts(term)) {
+        out.add(s);
+      }
+    }
+    return out;
   }
 
   /** Parses a CLI name (case-insensitive; "em" is Euler). */
@@ -65,48 +191,44 @@ public enum Solver {
     throw new IllegalArgumentException("unknown SDE solver '" + name + "'; known: " + known);
   }
 
-  /** Throws IllegalArgumentException when this scheme cannot solve {@code term} correctly. */
+  /**
+   * Throws IllegalArgumentException when this scheme cannot solve {@code term} correctly; the
+   * message names the solvers that do accept the term.
+   */
   public void check(SdeTerm term) {
-    NoiseType noise = term.noiseType();
-    boolean additive = noise == NoiseType.ADDITIVE;
-    Calculus calc = term.calculus();
-    switch (this) {
-      case EULER:
-      case IMPLICIT_EULER:
-        requireCalculus(calc == Calculus.ITO || additive, "Ito (or additive noise)", term);
-        break;
-      case MILSTEIN:
-        if (noise == NoiseType.GENERAL && !term.commutativeNoise()) {
-          throw new IllegalArgumentException("milstein needs commutative noise (diagonal, scalar, additive, or a GENERAL "
-              + "term declaring commutativeNoise()); non-commutative noise needs Levy areas: use euler or heun");
-        }
-        break;
-      case HEUN:
-      case REVERSIBLE_HEUN:
-        requireCalculus(calc == Calculus.STRATONOVICH || additive, "Stratonovich (or additive noise)", term);
-        break;
-      case SRI:
-        if (noise == NoiseType.GENERAL) {
-          throw new IllegalArgumentException("sri supports diagonal, scalar or additive noise, not GENERAL");
-        }
-        requireCalculus(calc == Calculus.ITO || additive, "Ito (or additive noise)", term);
-        break;
-      case SRA:
-        if (!additive) {
-          throw new IllegalArgumentException("sra needs ADDITIVE noise (g independent of y), got " + noise
-              + "; use sri for diagonal noise");
-        }
-        break;
-      default:
-        throw new AssertionError(this);
+    String why = refusal(term);
+    if (why != null) {
+      StringBuilder ok = new StringBuilder();
+      for (Solver s : accepting(term)) {
+        ok.append(ok.length() == 0 ? "" : ", ").append(s.cliName);
+      }
+      throw new IllegalArgumentException(why + (ok.length() > 0 ? "; solvers that accept it: " + ok : ""));
     }
   }
 
-  private void requireCalculus(boolean ok, String needed, SdeTerm term) {
-    if (!ok) {
-      throw new IllegalArgumentException(cliName + " solves " + needed + " SDEs, but the term is "
-          + term.calculus() + " with " + term.noiseType() + " noise");
+  /** Why the scheme refuses {@code term}, from the declarations, or null when it accepts it. */
+  private String refusal(SdeTerm term) {
+    NoiseType noise = term.noiseType();
+    NoiseClass c = noiseClass(term);
+    if (Double.isNaN(strongOrderFor(c))) {
+      switch (c) {
+        case ADDITIVE:
+          return cliName + " does not accept ADDITIVE noise";
+        case COMMUTATIVE:
+          return cliName + " needs ADDITIVE noise (g independent of y), got " + noise;
+        default:
+          return cliName + " needs commutative noise (diagonal, scalar, additive, or a GENERAL term declaring "
+              + "commutativeNoise()); non-commutative GENERAL noise needs Levy areas";
+      }
     }
+    if (this == SRI && noise == NoiseType.GENERAL) {
+      return "sri supports diagonal, scalar or additive noise, not GENERAL";
+    }
+    if (calculus != null && c != NoiseClass.ADDITIVE && term.calculus() != calculus) {
+      return cliName + " solves " + (calculus == Calculus.ITO ? "Ito" : "Stratonovich") + " (or additive-noise) SDEs, but the term is "
+          + term.calculus() + " with " + noise + " noise";
+    }
+    return null;
   }
 
   /** A stepper for up to {@code capacity} paths (after {@link #check(SdeTerm)}). */

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Strong order: mean |y_T - exact_T| over paths on one Brownian tree, at dyadic step sizes (so
- * every solve sees the same path exactly), against the log-log slope predicted by theory.
+ * every solve sees the same path exactly), against the order each solver declares for the term
+ * ({@link Solver#strongOrder(SdeTerm)}).
  */
 class StrongOrderTest {
   private static final int PATHS = 300;
@@ -52,16 +53,16 @@ class StrongOrderTest {
   void eulerMaruyamaHasOrderHalf() {
     Gbm gbm = new Gbm(0.5, 1.0, 1, Calculus.ITO);
     BrownianTree tree = BrownianTree.of(11, 1, 0, 1);
-    assertEquals(0.5, slope(gbm, Solver.EULER, tree, exactGbm(gbm, tree), dts(4, 10)), 0.15);
+    assertEquals(Solver.EULER.strongOrder(gbm), slope(gbm, Solver.EULER, tree, exactGbm(gbm, tree), dts(4, 10)), 0.15);
   }
 
   @Test
   void milsteinItoAndStratonovichHaveOrderOne() {
     Gbm ito = new Gbm(0.5, 1.0, 1, Calculus.ITO);
     BrownianTree tree = BrownianTree.of(12, 1, 0, 1);
-    assertEquals(1.0, slope(ito, Solver.MILSTEIN, tree, exactGbm(ito, tree), dts(3, 9)), 0.15);
+    assertEquals(Solver.MILSTEIN.strongOrder(ito), slope(ito, Solver.MILSTEIN, tree, exactGbm(ito, tree), dts(3, 9)), 0.15);
     Gbm strat = new Gbm(0.5, 1.0, 1, Calculus.STRATONOVICH);
-    assertEquals(1.0, slope(strat, Solver.MILSTEIN, tree, exactGbm(strat, tree), dts(3, 9)), 0.15);
+    assertEquals(Solver.MILSTEIN.strongOrder(strat), slope(strat, Solver.MILSTEIN, tree, exactGbm(strat, tree), dts(3, 9)), 0.15);
   }
 
   @Test
@@ -89,21 +90,21 @@ class StrongOrderTest {
       }
     };
     BrownianTree tree = BrownianTree.of(13, 1, 0, 1);
-    assertEquals(1.0, slope(noDerivative, Solver.MILSTEIN, tree, exactGbm(gbm, tree), dts(3, 9)), 0.15);
+    assertEquals(Solver.MILSTEIN.strongOrder(noDerivative), slope(noDerivative, Solver.MILSTEIN, tree, exactGbm(gbm, tree), dts(3, 9)), 0.15);
   }
 
   @Test
   void stochasticHeunHasOrderOneForStratonovich() {
     Gbm strat = new Gbm(0.5, 1.0, 1, Calculus.STRATONOVICH);
     BrownianTree tree = BrownianTree.of(14, 1, 0, 1);
-    assertEquals(1.0, slope(strat, Solver.HEUN, tree, exactGbm(strat, tree), dts(3, 9)), 0.15);
+    assertEquals(Solver.HEUN.strongOrder(strat), slope(strat, Solver.HEUN, tree, exactGbm(strat, tree), dts(3, 9)), 0.15);
   }
 
   @Test
   void sriHasOrderThreeHalves() {
     Gbm gbm = new Gbm(0.5, 1.0, 1, Calculus.ITO);
     BrownianTree tree = BrownianTree.of(15, 1, 0, 1);
-    assertEquals(1.5, slope(gbm, Solver.SRI, tree, exactGbm(gbm, tree), dts(3, 8)), 0.15);
+    assertEquals(Solver.SRI.strongOrder(gbm), slope(gbm, Solver.SRI, tree, exactGbm(gbm, tree), dts(3, 8)), 0.15);
   }
 
   /**
@@ -117,25 +118,11 @@ class StrongOrderTest {
     double b = 1.0;
     OrnsteinUhlenbeck ou = new OrnsteinUhlenbeck(a, 0.0, b, 1);
     BrownianTree tree = BrownianTree.of(16, 1, 0, 1);
-    int fine = 1 << 13;
-    double delta = 1.0 / fine;
-    double decay = Math.exp(-a * delta);
-    double[] exact = new double[PATHS];
-    double[] dw = new double[1];
-    double[] iw = new double[1];
-    for (int p = 0; p < PATHS; p++) {
-      BrownianPath path = tree.path(p);
-      double y = 1.0;
-      for (int k = 0; k < fine; k++) {
-        path.increment(k * delta, (k + 1) * delta, dw, iw, 0);
-        y = decay * (y + b * (dw[0] + a * (delta * dw[0] - iw[0])));
-      }
-      exact[p] = y;
-    }
+    double[] exact = SamePath.ou(tree, PATHS, a, b, 1.0);
     // For a linear drift the leading order-1.5 error terms of SRA1 vanish (they involve f''),
     // and the slope is about 2: require at least the theoretical 1.5.
     double k = slope(ou, Solver.SRA, tree, exact, dts(2, 7));
-    org.junit.jupiter.api.Assertions.assertTrue(k > 1.35, "SRA slope on OU " + k);
+    org.junit.jupiter.api.Assertions.assertTrue(k > Solver.SRA.strongOrder(ou) - 0.15, "SRA slope on OU " + k);
   }
 
   /** SRA on the nonlinear additive-noise double well dY = (Y - Y^3) dt + dW; reference: SRA at h = 2^-14. */
@@ -144,6 +131,6 @@ class StrongOrderTest {
     SdeTerm well = new org.diffusion4j.sde.models.DoubleWell(1.0, 1);
     BrownianTree tree = BrownianTree.of(17, 1, 0, 1);
     SdeSolution ref = SdeSolve.of(well).solver(Solver.SRA).t1(1).dt(0x1p-14).y0(1.0).paths(PATHS).brownian(tree).run();
-    assertEquals(1.5, slope(well, Solver.SRA, tree, ref.column(0, 0), dts(4, 9)), 0.15);
+    assertEquals(Solver.SRA.strongOrder(well), slope(well, Solver.SRA, tree, ref.column(0, 0), dts(4, 9)), 0.15);
   }
 }
