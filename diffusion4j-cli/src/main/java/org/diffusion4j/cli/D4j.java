@@ -34,6 +34,10 @@ public final class D4j implements Runnable {
       description = "Print stack traces for errors.")
   boolean debug;
 
+  @Option(names = "--threads", scope = CommandLine.ScopeType.INHERIT, paramLabel = "N",
+      description = "Worker threads for parallel Java code (default: one per available core). Results do not depend on it.")
+  Integer threads;
+
   @Override
   public void run() {
     throw new CommandLine.ParameterException(new CommandLine(this), "missing command; see 'd4j --help'");
@@ -64,9 +68,27 @@ public final class D4j implements Runnable {
       }
       return code;
     });
+    cl.setExecutionStrategy(parsed -> runWithThreads(root, cl, parsed));
     int code = cl.execute(args);
     out.flush();
     err.flush();
     return code;
+  }
+
+  /** Runs the parsed command on a pool of --threads workers (the library's default pool when absent). */
+  private static int runWithThreads(D4j root, CommandLine cl, CommandLine.ParseResult parsed) {
+    if (root.threads == null) {
+      return new CommandLine.RunLast().execute(parsed);
+    }
+    if (root.threads < 1 || root.threads > 4096) {
+      throw new CommandLine.ParameterException(cl, "--threads must be in [1, 4096], got " + root.threads);
+    }
+    try {
+      return org.diffusion4j.array.Parallel.withThreads(root.threads, () -> new CommandLine.RunLast().execute(parsed));
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new CommandLine.ExecutionException(cl, "interrupted", e);
+    }
   }
 }

@@ -48,7 +48,10 @@ final class SdeCommand implements Callable<Integer> {
   @Option(names = {"-P", "--param"}, description = "Other model option key=value (e.g. dim=3, calculus=stratonovich, xi=0.3, hurst=0.3, k=5).")
   Map<String, String> params = new LinkedHashMap<>();
 
-  @Option(names = "--y0", split = ",", description = "Initial state (dim values; default: the model's).")
+  @Option(names = "--dim", description = "State dimension, for the models that take one (gbm, ou, double-well; default 1).")
+  Integer dim;
+
+  @Option(names = "--y0", split = ",", description = "Initial state: dim values, or one value for every component (default: the model's).")
   double[] y0;
 
   @Option(names = "--t0", defaultValue = "0", description = "Start time (default ${DEFAULT-VALUE}).")
@@ -73,8 +76,12 @@ final class SdeCommand implements Callable<Integer> {
   @Option(names = "--atol", description = "Absolute tolerance for adaptive steps (default: rtol).")
   Double atol;
 
-  @Option(names = "--save-at", split = ",", description = "Save times (default: t1).")
-  double[] saveAt;
+  @Option(names = "--save-at", split = ",", paramLabel = "T|START:STOP:STEP",
+      description = "Save times: a list, and/or ranges start:stop:step (stop included when on the grid); default t1.")
+  List<String> saveAt;
+
+  @Option(names = "--save-every", paramLabel = "DT", description = "Save at t0 + DT, t0 + 2 DT, ..., and t1.")
+  Double saveEvery;
 
   @Option(names = "--seed", defaultValue = "0", description = "Random seed (default ${DEFAULT-VALUE}).")
   long seed;
@@ -103,10 +110,24 @@ final class SdeCommand implements Callable<Integer> {
     put(options, "sigma", sigma);
     put(options, "theta", theta);
     put(options, "kappa", kappa);
+    if (dim != null) {
+      if (!SdeModels.options(model).contains("dim")) {
+        throw new UsageException("--dim does not apply to model " + model + " (models with a dimension: "
+            + String.join(", ", modelsWithDim()) + ")");
+      }
+      if (options.containsKey("dim")) {
+        throw new UsageException("give the dimension once: --dim or -P dim=..., not both");
+      }
+      options.put("dim", Integer.toString(dim));
+    }
     SdeModel m = SdeModels.create(model, options);
     double[] start = y0 != null ? y0 : m.defaultY0();
+    if (start.length == 1 && m.dim() > 1) {
+      start = new double[m.dim()];
+      java.util.Arrays.fill(start, y0[0]);
+    }
     if (start.length != m.dim()) {
-      throw new UsageException("--y0 needs " + m.dim() + " values for model " + model + ", got " + start.length);
+      throw new UsageException("--y0 needs " + m.dim() + " values (or one for all) for model " + model + ", got " + start.length);
     }
     if (paths < 1) {
       throw new UsageException("--paths must be >= 1, got " + paths);
@@ -117,7 +138,7 @@ final class SdeCommand implements Callable<Integer> {
     if (atol != null && rtol == null) {
       throw new UsageException("--atol needs --rtol (adaptive stepping)");
     }
-    double[] saves = saveAt != null ? saveAt : new double[] {t1};
+    double[] saves = SaveTimes.parse(saveAt, saveEvery, t0, t1);
     SdeSolve solve = configure(m, start).paths(paths).saveAt(saves);
     var o = spec.commandLine().getOut();
     SdeSolution sol;
@@ -129,12 +150,17 @@ final class SdeCommand implements Callable<Integer> {
     if (out != null) {
       Npy.write(out, new long[] {sol.paths(), (long) sol.saves() * sol.dim()}, sol.values());
     }
+    Solver used = solver != null ? Solver.byName(solver) : Solver.defaultFor(m, rtol != null);
     o.printf("model %s, dim %d, %d paths, solver %s, %s, %.2f s (%d steps, %d rejected)%n", model, m.dim(), paths,
-        (solver != null ? Solver.byName(solver)
-            : m.calculus() == org.diffusion4j.sde.Calculus.STRATONOVICH ? Solver.HEUN : Solver.EULER).cliName(),
-        rtol != null ? "rtol " + rtol : "dt " + dt, seconds, sol.steps(), sol.rejected());
+        used.cliName(), rtol != null ? "rtol " + rtol : "dt " + dt, seconds, sol.steps(), sol.rejected());
+    checkDomain(m, start, sol, used);
     o.println("t         mean(y0)      std(y0)       exact mean    exact std");
-    for (int s = 0; s < sol.saves(); s++) {
+    int[] rows = SaveTimes.summaryRows(sol.saves());
+    for (int i = 0; i < rows.length; i++) {
+      int s = rows[i];
+      if (i > 0 && s > rows[i - 1] + 1) {
+        o.printf("... %d more save times (all of them in --out) ...%n", s - rows[i - 1] - 1);
+      }
       double[] col = sol.column(s, 0);
       double mean = 0;
       for (double v : col) {
@@ -159,6 +185,55 @@ final class SdeCommand implements Callable<Integer> {
       o.println("wrote " + plot);
     }
     return ExitCodes.OK;
+  }
+
+  private static List<String> modelsWithDim() {
+    List<String> out = new ArrayList<>();
+    for (String n : SdeModels.names()) {
+      if (SdeModels.options(n).contains("dim")) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Fails when saved states left the model's state space (e.g. a negative GBM or CIR value from an
+   * explicit scheme at a large step), and warns when they grew past 1e8 times the start: both
+   * mean the step is too large for the scheme, and the statistics would be meaningless.
+   */
+  private void checkDomain(SdeModel m, double[] start, SdeSolution sol, Solver used) {
+    long outside = 0;
+    int firstSave = -1;
+    double scale = 1;
+    for (double v : start) {
+      scale = Math.max(scale, Math.abs(v));
+    }
+    double largest = 0;
+    for (int s = 0; s < sol.saves(); s++) {
+      for (int p = 0; p < sol.paths(); p++) {
+        for (int i = 0; i < sol.dim(); i++) {
+          double v = sol.get(p, s, i);
+          largest = Math.max(largest, Math.abs(v));
+          if (!m.inDomain(i, v, start)) {
+            outside++;
+            if (firstSave < 0) {
+              firstSave = s;
+            }
+          }
+        }
+      }
+    }
+    String step = rtol != null ? "rtol " + rtol : "dt " + dt;
+    if (outside > 0) {
+      throw new IllegalStateException(outside + " saved values left the domain of " + model + " (" + m.domain() + "), first at t="
+          + sol.times()[firstSave] + ", with " + used.cliName() + " at " + step
+          + ": the step is too large for this explicit scheme; reduce --dt");
+    }
+    if (largest > 1e8 * scale) {
+      spec.commandLine().getErr().printf("d4j: warning: |y| reached %.3g (start %.3g) with %s at %s: the scheme may be"
+          + " unstable at this step; reduce --dt%n", largest, scale, used.cliName(), step);
+    }
   }
 
   private SdeSolve configure(SdeModel m, double[] start) {

@@ -94,4 +94,80 @@ class SdeCommandTest {
     assertEquals(1, r.code(), r.err());
     assertTrue(r.err().contains("non-finite") && r.err().contains("path"), r.err());
   }
+
+  @Test
+  void threadsOptionGivesBitwiseIdenticalFiles() throws Exception {
+    Path one = dir.resolve("one.npy");
+    Path two = dir.resolve("two.npy");
+    Path all = dir.resolve("all.npy");
+    String[] common = {"sde", "--model", "lorenz", "--paths", "300", "--dt", "0.01", "--t1", "0.5", "--solver", "sri", "--seed", "4"};
+    assertEquals(0, run(concat(common, "--threads", "1", "--out", one.toString())).code());
+    assertEquals(0, run(concat(common, "--threads", "2", "--out", two.toString())).code());
+    assertEquals(0, run(concat(common, "--out", all.toString())).code());
+    assertArrayEquals(Files.readAllBytes(one), Files.readAllBytes(two));
+    assertArrayEquals(Files.readAllBytes(one), Files.readAllBytes(all));
+    Result bad = run("sde", "--model", "gbm", "--threads", "0");
+    assertEquals(2, bad.code(), bad.err());
+    assertTrue(bad.err().contains("--threads") && bad.err().contains("0"), bad.err());
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
+  void refusalsAdviseOnlySolversThatAcceptTheModel() {
+    Result heston = run("sde", "--model", "heston", "--solver", "milstein", "--paths", "10");
+    assertEquals(2, heston.code(), heston.err());
+    assertTrue(heston.err().contains("euler") && !heston.err().contains("heun"), heston.err());
+    Result adaptiveEuler = run("sde", "--model", "gbm", "--solver", "euler", "--rtol", "1e-3", "--paths", "10");
+    assertEquals(2, adaptiveEuler.code(), adaptiveEuler.err());
+    assertTrue(adaptiveEuler.err().contains("adaptive") && adaptiveEuler.err().contains("milstein"), adaptiveEuler.err());
+    // Without --solver, --rtol picks a solver whose steps can be controlled.
+    Result byDefault = run("sde", "--model", "gbm", "--rtol", "1e-3", "--paths", "10");
+    assertEquals(0, byDefault.code(), byDefault.err());
+    assertTrue(byDefault.out().contains("solver milstein"), byDefault.out());
+  }
+
+  @Test
+  void saveRangesAndSummaryTable() throws Exception {
+    Path npy = dir.resolve("range.npy");
+    Result r = run("sde", "--model", "ou", "--paths", "20", "--dt", "1e-3", "--save-at", "0:1:0.001", "--out", npy.toString());
+    assertEquals(0, r.code(), r.err());
+    assertArrayEquals(new long[] {20, 1001}, Npy.read(npy).shape());
+    assertTrue(r.out().lines().count() < 20, r.out());
+    assertTrue(r.out().contains("991 more save times"), r.out());
+    Path every = dir.resolve("every.npy");
+    Result e = run("sde", "--model", "ou", "--paths", "20", "--save-every", "0.3", "--out", every.toString());
+    assertEquals(0, e.code(), e.err());
+    assertArrayEquals(new long[] {20, 4}, Npy.read(every).shape()); // 0.3, 0.6, 0.9, 1
+    Result both = run("sde", "--model", "ou", "--save-every", "0.3", "--save-at", "1");
+    assertEquals(2, both.code());
+    Result badRange = run("sde", "--model", "ou", "--save-at", "0:1");
+    assertEquals(2, badRange.code());
+    assertTrue(badRange.err().contains("0:1"), badRange.err());
+  }
+
+  @Test
+  void dimOptionAndOneValueForAllComponents() throws Exception {
+    Path npy = dir.resolve("gbm3.npy");
+    Result r = run("sde", "--model", "gbm", "--dim", "3", "--y0", "2", "--paths", "10", "--dt", "0.1", "--out", npy.toString());
+    assertEquals(0, r.code(), r.err());
+    assertArrayEquals(new long[] {10, 3}, Npy.read(npy).shape());
+    assertTrue(r.out().contains("dim 3"), r.out());
+    Result lorenz = run("sde", "--model", "lorenz", "--dim", "2");
+    assertEquals(2, lorenz.code());
+    assertTrue(lorenz.err().contains("--dim") && lorenz.err().contains("gbm"), lorenz.err());
+  }
+
+  @Test
+  void explicitSchemeLeavingTheDomainFails() {
+    Result r = run("sde", "--model", "gbm", "--sigma", "50", "--dt", "0.1", "--paths", "1000");
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("left the domain") && r.err().contains("--dt"), r.err());
+    Result fine = run("sde", "--model", "cir", "--paths", "200", "--dt", "1e-3");
+    assertEquals(0, fine.code(), fine.err());
+  }
 }

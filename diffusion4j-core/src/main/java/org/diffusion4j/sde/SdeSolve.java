@@ -45,7 +45,7 @@ public final class SdeSolve {
     return new SdeSolve(term);
   }
 
-  /** The scheme (default: Euler for Ito, Heun for Stratonovich). */
+  /** The scheme (default: {@link Solver#defaultFor(SdeTerm, boolean)}). */
   public SdeSolve solver(Solver s) {
     this.solver = s;
     return this;
@@ -146,8 +146,7 @@ public final class SdeSolve {
         throw new IllegalArgumentException("y0[" + i + "] is not finite: " + y0[i]);
       }
     }
-    final Solver s = solver != null ? solver
-        : (term.calculus() == Calculus.STRATONOVICH ? Solver.HEUN : Solver.EULER);
+    final Solver s = solver != null ? solver : Solver.defaultFor(term, controller != null);
     s.check(term);
     final double[] saves = saveAt == null ? new double[] {t1} : saveAt.clone();
     if (saves.length == 0) {

@@ -162,6 +162,24 @@ public enum Solver {
     return null;
   }
 
+  /**
+   * The default scheme for {@code term}: Euler for Ito, Heun for Stratonovich; with adaptive
+   * steps, the first declared solver that supports them on the term (Milstein for multiplicative
+   * noise), since Euler's steps cannot be controlled there.
+   */
+  public static Solver defaultFor(SdeTerm term, boolean adaptive) {
+    Solver s = term.calculus() == Calculus.STRATONOVICH ? HEUN : EULER;
+    if (!adaptive || s.supportsAdaptive(term)) {
+      return s;
+    }
+    for (Solver c : values()) {
+      if (c.supportsAdaptive(term)) {
+        return c;
+      }
+    }
+    return s;
+  }
+
   /** The solvers that accept {@code term} (in declaration order). */
   public static java.util.List<Solver> accepting(SdeTerm term) {
     java.util.List<Solver> out = new java.util.ArrayList<>();

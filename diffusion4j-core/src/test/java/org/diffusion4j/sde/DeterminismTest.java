@@ -2,7 +2,7 @@ package org.diffusion4j.sde;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import java.util.concurrent.ForkJoinPool;
+import org.diffusion4j.array.Parallel;
 import org.diffusion4j.sde.models.Gbm;
 import org.diffusion4j.sde.models.StochasticLorenz;
 import org.junit.jupiter.api.Test;
@@ -10,12 +10,7 @@ import org.junit.jupiter.api.Test;
 /** Same seed, same result bitwise, whatever the thread count and block size. */
 class DeterminismTest {
   private static double[] run(int threads, SdeSolve solve) throws Exception {
-    ForkJoinPool pool = new ForkJoinPool(threads);
-    try {
-      return pool.submit(() -> solve.run().values()).get();
-    } finally {
-      pool.shutdown();
-    }
+    return Parallel.withThreads(threads, () -> solve.run().values());
   }
 
   @Test
@@ -25,8 +20,10 @@ class DeterminismTest {
       double[] one = run(1, SdeSolve.of(lorenz).solver(s).t1(0.5).dt(0.01).y0(1, 1, 1).paths(1000).seed(5).saveAt(0.25, 0.5));
       double[] two = run(2, SdeSolve.of(lorenz).solver(s).t1(0.5).dt(0.01).y0(1, 1, 1).paths(1000).seed(5).saveAt(0.25, 0.5).blockRows(17));
       double[] many = run(16, SdeSolve.of(lorenz).solver(s).t1(0.5).dt(0.01).y0(1, 1, 1).paths(1000).seed(5).saveAt(0.25, 0.5).blockRows(5));
+      double[] byDefault = SdeSolve.of(lorenz).solver(s).t1(0.5).dt(0.01).y0(1, 1, 1).paths(1000).seed(5).saveAt(0.25, 0.5).run().values();
       assertArrayEquals(one, two, 0.0);
       assertArrayEquals(one, many, 0.0);
+      assertArrayEquals(one, byDefault, 0.0);
     }
   }
 

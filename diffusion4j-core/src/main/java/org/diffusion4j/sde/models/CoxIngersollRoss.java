@@ -30,6 +30,17 @@ public record CoxIngersollRoss(double kappa, double theta, double sigma) impleme
   }
 
 
+  /** The exact process stays non-negative (for theta &gt;= 0); a discretisation can cross zero. */
+  @Override
+  public boolean inDomain(int i, double value, double[] y0) {
+    return theta < 0 || value >= 0;
+  }
+
+  @Override
+  public String domain() {
+    return "y >= 0";
+  }
+
   @Override
   public void drift(double t, double[] y, double[] out, int n) {
     for (int k = 0; k < n; k++) {

@@ -52,6 +52,18 @@ public record Gbm(double mu, double sigma, int dim, Calculus calculus) implement
     return true;
   }
 
+  /** The exact solution y0 exp(...) never changes sign (and stays 0 from 0). */
+  @Override
+  public boolean inDomain(int i, double value, double[] y0) {
+    double start = y0[y0.length == dim ? i : i % dim];
+    return start == 0 ? value == 0 : value * Math.signum(start) > 0;
+  }
+
+  @Override
+  public String domain() {
+    return "each component keeps the sign of y0";
+  }
+
   /** The exact solution on a Brownian path with W(t) - W(0) = w. */
   public double exact(double y0, double t, double w) {
     double drift = calculus == Calculus.ITO ? mu - 0.5 * sigma * sigma : mu;

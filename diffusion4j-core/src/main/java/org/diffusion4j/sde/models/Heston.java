@@ -39,6 +39,20 @@ public record Heston(double mu, double kappa, double theta, double xi, double rh
   }
 
 
+  /**
+   * The price S keeps the sign of S_0. The variance v is not checked: the full-truncation scheme
+   * lets it dip below 0 by design (Lord, Koekkoek &amp; van Dijk 2010).
+   */
+  @Override
+  public boolean inDomain(int i, double value, double[] y0) {
+    return i != 0 || (y0[0] == 0 ? value == 0 : value * Math.signum(y0[0]) > 0);
+  }
+
+  @Override
+  public String domain() {
+    return "S keeps the sign of S_0";
+  }
+
   @Override
   public void drift(double t, double[] y, double[] out, int n) {
     for (int r = 0; r < n; r++) {

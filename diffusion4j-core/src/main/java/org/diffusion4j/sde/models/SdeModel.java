@@ -17,6 +17,20 @@ public interface SdeModel extends SdeTerm {
   /** A sensible initial state. */
   double[] defaultY0();
 
+  /**
+   * Whether {@code value} of component {@code i} lies in the state space of the exact solution
+   * started from {@code y0} (GBM keeps the sign of y0, CIR stays non-negative). An explicit scheme
+   * at a large step can leave it; callers check saved states with this. Default: every value.
+   */
+  default boolean inDomain(int i, double value, double[] y0) {
+    return true;
+  }
+
+  /** The state space in words, for messages (e.g. "y keeps the sign of y0"). */
+  default String domain() {
+    return "all real values";
+  }
+
   /** The exact law of component 0 at time t started from y0, or null when not known in closed form. */
   default Marginal marginal(double t, double[] y0) {
     return null;
