@@ -26,18 +26,25 @@ package org.diffusion4j.sde;
  * with an error of order sqrt(tol).
  *
  * <p>Values are W(r) and Q(r) = int_t0^r W; increments are differences of these, so
- * W(s,u) = W(s,t) + W(t,u) up to rounding. Each path caches its last root-to-leaf branch,
- * which makes sequential and nearby (retried) queries cost a few nodes.
+ * W(s,u) = W(s,t) + W(t,u) up to rounding. Each path caches its last root-to-leaf branch with
+ * the bridge state (W, Q, w, H) of every node on it, and the values at the last point queried,
+ * as torchsde's BrownianInterval and diffrax cache recent intervals: an increment [s, t] after
+ * one ending at s re-reads s, and resolving t only bisects below the common ancestor of s and t.
+ * The cost per query is the depth below that ancestor, set by the leaf tolerance: see
+ * {@link #forSpacing}. Normals come from {@link CounterNormal} (ziggurat, no generator state).
  */
 public final class BrownianTree implements BrownianSource {
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
   private static final int MAX_DEPTH = 62;
+  private static final double INV_SQRT48 = 1.0 / Math.sqrt(48.0);
 
   private final long seed;
   private final int dim;
   private final double t0;
   private final double t1;
   private final double tol;
+  /** sqrt of the nominal node length (t1 - t0) 2^-level, per level, for the midpoint split. */
+  private final double[] sqrtLen = new double[MAX_DEPTH + 1];
 
   private BrownianTree(long seed, int dim, double t0, double t1, double tol) {
     if (dim < 1) {
@@ -54,6 +61,9 @@ public final class BrownianTree implements BrownianSource {
     this.t0 = t0;
     this.t1 = t1;
     this.tol = tol;
+    for (int lev = 0; lev <= MAX_DEPTH; lev++) {
+      sqrtLen[lev] = Math.sqrt(Math.scalb(t1 - t0, -lev));
+    }
   }
 
   /**
@@ -63,6 +73,21 @@ public final class BrownianTree implements BrownianSource {
    */
   public static BrownianTree of(long seed, int m, double t0, double t1) {
     return new BrownianTree(seed, m, t0, t1, (t1 - t0) * 0x1p-24);
+  }
+
+  /**
+   * A tree for queries at least {@code spacing} apart, e.g. a fixed-step solve with dt = spacing:
+   * leaves are the first dyadic level no longer than {@code spacing}, so no two such points share
+   * a leaf and every value is exactly distributed, and a step costs about two bisections (a
+   * default tree, resolved to 2^-24 of the interval, bisects about log2(dt 2^24 / T) times per
+   * non-dyadic step: 14 at dt = 1e-3 T). Closer points are still consistent and reproducible,
+   * only approximately jointly distributed.
+   */
+  public static BrownianTree forSpacing(long seed, int m, double t0, double t1, double spacing) {
+    if (!(spacing > 0) || !Double.isFinite(spacing)) {
+      throw new IllegalArgumentException("Brownian tree spacing must be positive and finite, got " + spacing);
+    }
+    return new BrownianTree(seed, m, t0, t1, spacing);
   }
 
   /** A tree with an explicit leaf tolerance. */
@@ -94,30 +119,7 @@ public final class BrownianTree implements BrownianSource {
   }
 
   static long mix(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
-  }
-
-  /** The k-th standard normal of the counter-based stream {@code key} (Box-Muller, cosine branch). */
-  static double gaussian(long key, int k) {
-    long a = mix(key + GOLDEN * (2L * k + 1));
-    long b = mix(a ^ (key + GOLDEN * (2L * k + 2)));
-    double u1 = ((a >>> 11) + 1) * 0x1.0p-53; // (0, 1]
-    double u2 = (b >>> 11) * 0x1.0p-53;
-    return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2);
-  }
-
-  /** Two independent standard normals (both Box-Muller branches) for pair j of stream {@code key}. */
-  static void gaussianPair(long key, int j, double[] out) {
-    long a = mix(key + GOLDEN * (2L * j + 1));
-    long b = mix(a ^ (key + GOLDEN * (2L * j + 2)));
-    double u1 = ((a >>> 11) + 1) * 0x1.0p-53; // (0, 1]
-    double u2 = (b >>> 11) * 0x1.0p-53;
-    double radius = Math.sqrt(-2.0 * Math.log(u1));
-    double angle = 2.0 * Math.PI * u2;
-    out[0] = radius * Math.cos(angle);
-    out[1] = radius * Math.sin(angle);
+    return CounterNormal.mix(z);
   }
 
   /** One sample path; holds the cached branch of the tree. Not thread-safe. */
@@ -137,8 +139,10 @@ public final class BrownianTree implements BrownianSource {
     private final double[] qs;
     private final double[] wt;
     private final double[] qt;
-    private final double[] scratch = new double[2];
-    private final double[] pair = new double[2];
+    // The last point queried and its values: an increment [s, t] after [., s] re-reads s from here.
+    private double lastR = Double.NaN;
+    private final double[] lastW;
+    private final double[] lastQ;
 
     Path(long rootSeed) {
       this.rootSeed = rootSeed;
@@ -151,6 +155,8 @@ public final class BrownianTree implements BrownianSource {
       qs = new double[m];
       wt = new double[m];
       qt = new double[m];
+      lastW = new double[m];
+      lastQ = new double[m];
       a[0] = t0;
       b[0] = t1;
       // The root's own values use rootSeed; its split uses a derived key (no shared counters).
@@ -159,8 +165,8 @@ public final class BrownianTree implements BrownianSource {
       double sw = Math.sqrt(len);
       double sh = Math.sqrt(len / 12.0);
       for (int j = 0; j < m; j++) {
-        w[j] = sw * gaussian(rootSeed, 2 * j);
-        hh[j] = sh * gaussian(rootSeed, 2 * j + 1);
+        w[j] = sw * CounterNormal.normal(rootSeed, 2 * j);
+        hh[j] = sh * CounterNormal.normal(rootSeed, 2 * j + 1);
       }
     }
 
@@ -174,6 +180,19 @@ public final class BrownianTree implements BrownianSource {
       if (!(r >= t0 && r <= t1)) {
         throw new IllegalArgumentException("Brownian tree on [" + t0 + ", " + t1 + "] queried at t=" + r);
       }
+      if (r == lastR) {
+        System.arraycopy(lastW, 0, wOut, off, m);
+        System.arraycopy(lastQ, 0, qOut, off, m);
+        return;
+      }
+      resolve(r, wOut, qOut, off);
+      lastR = r;
+      System.arraycopy(wOut, off, lastW, 0, m);
+      System.arraycopy(qOut, off, lastQ, 0, m);
+    }
+
+    /** Walks up the cached branch to the node holding r, then bisects down to r. */
+    private void resolve(double r, double[] wOut, double[] qOut, int off) {
       int lev = depth;
       while (lev > 0 && !(a[lev] <= r && r <= b[lev])) {
         lev--;
@@ -202,11 +221,26 @@ public final class BrownianTree implements BrownianSource {
         if (len <= tol || lev == MAX_DEPTH || !(mid > al && mid < bl)) {
           long leafKey = mix(key[lev] ^ Double.doubleToLongBits(r) * GOLDEN);
           double h1 = r - al;
+          // The bridge of the class comment with x = h1/h, y = h2/h: coefficients shared by all components.
+          double inv = 1.0 / len;
+          double x = h1 * inv;
+          double y = (bl - r) * inv;
+          double meanWH = 6.0 * x * y;
+          double meanHH = x * x;
+          double l11 = Math.sqrt(Math.max(len * x * y * (1.0 - 3.0 * x * y), 0.0));
+          double cov = -0.5 * len * x * x * x * y;
+          double l21 = l11 > 0 ? cov / l11 : 0.0;
+          double l22 = Math.sqrt(Math.max(len * x * (1.0 - x * x * x) / 12.0 - l21 * l21, 0.0));
           for (int j = 0; j < m; j++) {
-            split(o + j, len, h1, leafKey, j, scratch);
+            double wp = w[o + j];
+            double hp = hh[o + j];
+            double z1 = CounterNormal.normal(leafKey, 2 * j);
+            double z2 = CounterNormal.normal(leafKey, 2 * j + 1);
+            double w1 = x * wp + meanWH * hp + l11 * z1;
+            double a1 = meanHH * hp + l21 * z1 + l22 * z2;
             double w0 = wa[o + j];
-            wOut[off + j] = w0 + scratch[0];
-            qOut[off + j] = qa[o + j] + h1 * (w0 + 0.5 * scratch[0] + scratch[1]);
+            wOut[off + j] = w0 + w1;
+            qOut[off + j] = qa[o + j] + h1 * (w0 + 0.5 * w1 + a1);
           }
           break;
         }
@@ -216,52 +250,40 @@ public final class BrownianTree implements BrownianSource {
       depth = lev;
     }
 
-    /** Samples (W1, H1) over [a, a + h1] of node slot o (one component) into out[0..1]. */
-    private void split(int o, double h, double h1, long k, int j, double[] out) {
-      double h2 = h - h1;
-      double wp = w[o];
-      double hp = hh[o];
-      double h3 = h * h * h;
-      double meanW = (h1 / h) * wp + 6.0 * h1 * h2 / (h * h) * hp;
-      double meanH = (h1 / h) * (h1 / h) * hp;
-      double varW = h1 * h2 / h - 3.0 * h1 * h1 * h2 * h2 / h3;
-      double varH = h1 / 12.0 - h1 * h1 * h1 * h1 / (12.0 * h3);
-      double cov = -h1 * h1 * h1 * h2 / (2.0 * h3);
-      double l11 = Math.sqrt(Math.max(varW, 0.0));
-      double l21 = l11 > 0 ? cov / l11 : 0.0;
-      double l22 = Math.sqrt(Math.max(varH - l21 * l21, 0.0));
-      gaussianPair(k, j, pair);
-      double z1 = pair[0];
-      double z2 = pair[1];
-      out[0] = meanW + l11 * z1;
-      out[1] = meanH + l21 * z1 + l22 * z2;
-    }
-
+    /**
+     * The child of node {@code lev} on its left or right half: the bridge formulas of the class
+     * comment at h1 = h2 = h/2, W1 = w/2 + 3H/2 + sqrt(h)/4 Z1, H1 = H/4 - sqrt(h)/8 Z1
+     * + sqrt(h/48) Z2, and W2 = w - W1, H2 = 2H - W1/2 - H1 + W2/2 (Foster's split).
+     */
     private void makeChild(int lev, double mid, boolean left) {
       int o = lev * m;
       int c = o + m;
       double al = a[lev];
-      double len = b[lev] - al;
       double h1 = mid - al;
-      double h2 = b[lev] - mid;
+      double sq = sqrtLen[lev];
+      double sdW = 0.25 * sq;
+      double covH = -0.125 * sq;
+      double sdH = sq * INV_SQRT48;
       long k = key[lev];
       for (int j = 0; j < m; j++) {
-        split(o + j, len, h1, k, j, scratch);
-        double w1 = scratch[0];
-        double a1 = scratch[1];
+        double wp = w[o + j];
+        double hp = hh[o + j];
+        double z1 = CounterNormal.normal(k, 2 * j);
+        double z2 = CounterNormal.normal(k, 2 * j + 1);
+        double w1 = 0.5 * wp + 1.5 * hp + sdW * z1;
+        double a1 = 0.25 * hp + covH * z1 + sdH * z2;
         if (left) {
           wa[c + j] = wa[o + j];
           qa[c + j] = qa[o + j];
           w[c + j] = w1;
           hh[c + j] = a1;
         } else {
-          double w2 = w[o + j] - w1;
-          double a2 = (len / h2) * (hh[o + j] - h2 / (2 * len) * w1 - h1 / len * a1 + h1 / (2 * len) * w2);
+          double w2 = wp - w1;
           double w0 = wa[o + j];
           wa[c + j] = w0 + w1;
           qa[c + j] = qa[o + j] + h1 * (w0 + 0.5 * w1 + a1);
           w[c + j] = w2;
-          hh[c + j] = a2;
+          hh[c + j] = 2.0 * hp - 0.5 * w1 - a1 + 0.5 * w2;
         }
       }
       if (left) {

@@ -21,8 +21,8 @@ public enum Solver {
   SRI("sri", Calculus.ITO, Double.NaN, 1.5, 1.5, 2.0, true, true),
   /** Roessler's SRA1 (2010, Table 6.1): strong order 1.5 for additive noise. */
   SRA("sra", null, Double.NaN, Double.NaN, 1.5, 2.0, true, true),
-  /** Reversible Heun (Kidger et al. 2021, Algorithm 1): Stratonovich, algebraically reversible; strong order 0.5 (1.0 additive). */
-  REVERSIBLE_HEUN("reversible-heun", Calculus.STRATONOVICH, 0.5, 0.5, 1.0, 1.0, false, false),
+  /** Reversible Heun (Kidger et al. 2021, Algorithm 1): Stratonovich, algebraically reversible; strong order 0.5 general, 1.0 commutative/additive. */
+  REVERSIBLE_HEUN("reversible-heun", Calculus.STRATONOVICH, 0.5, 1.0, 1.0, 1.0, false, false),
   /** Drift-implicit Euler (Kloeden &amp; Platen eq. 12.2.1, theta = 1): for stiff drift, Ito. */
   IMPLICIT_EULER("implicit-euler", Calculus.ITO, 0.5, 0.5, 1.0, 1.0, false, true);
 

@@ -39,30 +39,79 @@ class BrownianTreeTest {
     }
   }
 
+  /**
+   * Values do not depend on the query order, on the default tree and on a coarse-leaf tree, with
+   * the per-path caches (last branch, last point) hit and missed in between.
+   */
   @Test
   void sameSeedGivesIdenticalValuesWhateverTheQueryOrder() {
-    BrownianTree tree = BrownianTree.of(42, 1, 0, 1);
     Random rnd = new Random(2);
-    double[] times = new double[200];
+    double[] times = new double[300];
     for (int i = 0; i < times.length; i++) {
-      times[i] = rnd.nextDouble();
+      times[i] = i < 100 ? rnd.nextDouble() : (i - 100) * 1e-3 * (1 + 1e-9);
     }
-    BrownianTree.Path a = BrownianTree.of(42, 1, 0, 1).path(3);
-    BrownianTree.Path b = tree.path(3);
-    double[] wa = new double[times.length];
-    double[] qa = new double[times.length];
-    double[] wb = new double[times.length];
-    double[] qb = new double[times.length];
-    for (int i = 0; i < times.length; i++) {
-      a.value(times[i], wa, qa, i);
+    for (BrownianTree tree : new BrownianTree[] {BrownianTree.of(42, 2, 0, 1), BrownianTree.forSpacing(42, 2, 0, 1, 1e-3)}) {
+      BrownianTree.Path a = tree.path(3);
+      BrownianTree.Path b = tree.path(3);
+      BrownianTree.Path c = tree.path(3);
+      int n = times.length;
+      double[] wa = new double[2 * n];
+      double[] qa = new double[2 * n];
+      double[] wb = new double[2 * n];
+      double[] qb = new double[2 * n];
+      double[] wc = new double[2 * n];
+      double[] qc = new double[2 * n];
+      for (int i = 0; i < n; i++) {
+        a.value(times[i], wa, qa, 2 * i);
+      }
+      for (int i = n - 1; i >= 0; i--) {
+        b.value(times[i], wb, qb, 2 * i);
+      }
+      List<Integer> order = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        order.add(i);
+      }
+      Collections.shuffle(order, rnd);
+      double[] scratch = new double[2];
+      for (int i : order) {
+        c.increment(times[i], Math.min(1, times[i] + rnd.nextDouble() * 0.01), scratch, 0); // moves the caches
+        c.value(times[i], wc, qc, 2 * i);
+        c.value(times[i], wc, qc, 2 * i); // a cache hit returns the same
+      }
+      assertArrayEquals(wa, wb, 0.0);
+      assertArrayEquals(qa, qb, 0.0);
+      assertArrayEquals(wa, wc, 0.0);
+      assertArrayEquals(qa, qc, 0.0);
     }
-    for (int i = times.length - 1; i >= 0; i--) {
-      b.value(times[i], wb, qb, i);
-    }
-    assertArrayEquals(wa, wb, 0.0);
-    assertArrayEquals(qa, qb, 0.0);
+    BrownianTree tree = BrownianTree.of(42, 1, 0, 1);
     assertNotEquals(inc(tree.path(3), 0, 1, 0), inc(tree.path(4), 0, 1, 0));
     assertNotEquals(inc(tree.path(3), 0, 1, 0), inc(BrownianTree.of(43, 1, 0, 1).path(3), 0, 1, 0));
+  }
+
+  /** A tree for spacing dt gives exactly N(0, dt) increments on a non-dyadic grid of step dt, independent across steps. */
+  @Test
+  void spacingTreeIsExactOnItsGrid() {
+    int steps = 1000;
+    double dt = 1e-3;
+    int paths = 30;
+    BrownianTree tree = BrownianTree.forSpacing(12, 1, 0, 1, dt);
+    double[] z = new double[steps * paths];
+    double[] lead = new double[(steps - 1) * paths];
+    double[] lag = new double[(steps - 1) * paths];
+    for (int p = 0; p < paths; p++) {
+      BrownianPath path = tree.path(p);
+      for (int k = 0; k < steps; k++) {
+        z[p * steps + k] = inc(path, k * dt, k + 1 == steps ? 1.0 : (k + 1) * dt, 0) / Math.sqrt(dt);
+      }
+      for (int k = 0; k + 1 < steps; k++) {
+        lead[p * (steps - 1) + k] = z[p * steps + k];
+        lag[p * (steps - 1) + k] = z[p * steps + k + 1];
+      }
+    }
+    assertTrue(Stats.ksNormal(z) < Stats.ksCritical(z.length), "KS " + Stats.ksNormal(z));
+    assertEquals(1.0, Stats.variance(z), 4 * Math.sqrt(2.0 / z.length));
+    assertEquals(0.0, Stats.correlation(lead, lag), 4 / Math.sqrt(lag.length));
+    assertThrows(IllegalArgumentException.class, () -> BrownianTree.forSpacing(1, 1, 0, 1, 0));
   }
 
   /** Dyadic increments of many paths, queried in shuffled order: N(0, dt) by KS, lag-1 uncorrelated. */
