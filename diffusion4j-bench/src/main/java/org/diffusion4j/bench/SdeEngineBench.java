@@ -2,9 +2,9 @@ package org.diffusion4j.bench;
 
 import java.util.Locale;
 import org.diffusion4j.array.Parallel;
-import org.diffusion4j.random.Rng;
 import org.diffusion4j.sde.BrownianPath;
 import org.diffusion4j.sde.BrownianTree;
+import org.diffusion4j.sde.CounterNormal;
 import org.diffusion4j.sde.SdeSolve;
 import org.diffusion4j.sde.Solver;
 import org.diffusion4j.sde.models.Gbm;
@@ -41,6 +41,7 @@ public final class SdeEngineBench {
     int steps = 10_000;
     int reps = 2;
     double tol = 0x1p-24;
+    int block = 0;
     for (int i = 1; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--threads":
@@ -55,6 +56,9 @@ public final class SdeEngineBench {
           break;
         case "--steps":
           steps = Integer.parseInt(args[i + 1]);
+          break;
+        case "--block":
+          block = Integer.parseInt(args[i + 1]);
           break;
         case "--tol":
           tol = Double.parseDouble(args[i + 1]);
@@ -72,7 +76,8 @@ public final class SdeEngineBench {
     for (int th : threads) {
       switch (mode) {
         case "gbm":
-          double gbm = best(reps, th, paths, steps, SdeEngineBench::gbm);
+          int rows = block;
+          double gbm = best(reps, th, paths, steps, (p, n) -> gbm(p, n, rows));
           String gbmCpu = cpu();
           double bound = best(reps, th, paths, steps, SdeEngineBench::normals);
           System.out.printf(Locale.ROOT, "gbm-euler threads %d: %.3e path-steps/s%s; normal-draw bound %.3e draws/s%s (%.0f%% of it)%n",
@@ -139,9 +144,12 @@ public final class SdeEngineBench {
 
   private static volatile double sink;
 
-  private static void gbm(int paths, int steps) {
-    sink += SdeSolve.of(Gbm.ito(0.05, 0.2)).solver(Solver.EULER).t1(1).dt(1.0 / steps).y0(1).paths(paths).seed(seed++)
-        .run().values()[0];
+  private static void gbm(int paths, int steps, int block) {
+    SdeSolve solve = SdeSolve.of(Gbm.ito(0.05, 0.2)).solver(Solver.EULER).t1(1).dt(1.0 / steps).y0(1).paths(paths).seed(seed++);
+    if (block > 0) {
+      solve.blockRows(block);
+    }
+    sink += solve.run().values()[0];
   }
 
   private static void solver(Solver s, int paths, int steps) {
@@ -150,17 +158,19 @@ public final class SdeEngineBench {
     sink += SdeSolve.of(term).solver(s).t1(1).dt(1.0 / steps).y0(1).paths(paths).seed(seed++).run().values()[0];
   }
 
-  /** The same draws as the Euler run (one stream per path, steps normals each), summed. */
+  /**
+   * The normals the Euler run draws (BrownianIncrements: counter-based stream per path, one
+   * normal per step), summed, with no SDE arithmetic.
+   */
   private static void normals(int paths, int steps) {
     double[] sums = new double[paths];
     long s = seed++;
     Parallel.forRows(paths, 64, (from, to) -> {
-      Rng root = Rng.of(s);
       for (int p = from; p < to; p++) {
-        Rng rng = root.stream(p);
+        long key = CounterNormal.mix(s + 0x9E3779B97F4A7C15L * (p + 1));
         double acc = 0;
         for (int k = 0; k < steps; k++) {
-          acc += rng.nextGaussian();
+          acc += CounterNormal.normal(key, k);
         }
         sums[p] = acc;
       }

@@ -1,12 +1,12 @@
 package org.diffusion4j.sde;
 
-import org.diffusion4j.random.Rng;
-
 /**
  * Plain independent Gaussian increments: the fastest source for fixed steps. Each query draws
  * new values (dW = sqrt(h) Z, and for the time integral I = h (dW/2 + sqrt(h/12) Z')), so
- * queries must tile the time axis left to right without repeats. Path i draws from
- * {@code Rng.of(seed).stream(i)}.
+ * queries must tile the time axis left to right without repeats. Path i draws the normals
+ * {@code CounterNormal.normal(key(i), c)} for c = 0, 1, 2, ... in order (component by
+ * component, and W before the area when the time integral is asked for): a counter-based stream
+ * with no generator object, which a solver can fill for a block of paths in one loop.
  */
 public final class BrownianIncrements implements BrownianSource {
   private final long seed;
@@ -35,23 +35,24 @@ public final class BrownianIncrements implements BrownianSource {
     return false;
   }
 
-  /** The generator path {@code index} draws from (for drivers that fill increments in bulk). */
-  public Rng rng(long index) {
-    return Rng.of(seed).stream(index);
+  /** The stream key of path {@code index} (for drivers that fill increments in bulk). */
+  long key(long index) {
+    return CounterNormal.mix(seed + 0x9E3779B97F4A7C15L * (index + 1)) ^ 0x5DEECE66DL;
   }
 
   @Override
   public BrownianPath path(long index) {
-    return new Path(rng(index), dim);
+    return new Path(key(index), dim);
   }
 
   private static final class Path implements BrownianPath {
     private static final double INV_SQRT12 = 1.0 / Math.sqrt(12.0);
-    private final Rng rng;
+    private final long key;
     private final int m;
+    private long counter;
 
-    Path(Rng rng, int m) {
-      this.rng = rng;
+    Path(long key, int m) {
+      this.key = key;
       this.m = m;
     }
 
@@ -64,7 +65,7 @@ public final class BrownianIncrements implements BrownianSource {
     public void increment(double s, double t, double[] dw, int off) {
       double sq = Math.sqrt(t - s);
       for (int j = 0; j < m; j++) {
-        dw[off + j] = sq * rng.nextGaussian();
+        dw[off + j] = sq * CounterNormal.normal(key, counter++);
       }
     }
 
@@ -73,8 +74,8 @@ public final class BrownianIncrements implements BrownianSource {
       double h = t - s;
       double sq = Math.sqrt(h);
       for (int j = 0; j < m; j++) {
-        double w = sq * rng.nextGaussian();
-        double area = sq * INV_SQRT12 * rng.nextGaussian();
+        double w = sq * CounterNormal.normal(key, counter++);
+        double area = sq * INV_SQRT12 * CounterNormal.normal(key, counter++);
         dw[off + j] = w;
         iw[off + j] = h * (0.5 * w + area);
       }

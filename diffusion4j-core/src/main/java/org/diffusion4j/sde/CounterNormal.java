@@ -9,8 +9,11 @@ package org.diffusion4j.sde;
  * area V = 9.91256303526217e-3 of Marsaglia &amp; Tsang 2000), whose layer index (the low 7 bits)
  * and uniform (the top 53 bits) come from disjoint bits of one hash. About 99% of draws take
  * the fast path: one hash, one table look-up, one compare, one multiply.
+ *
+ * <p>{@link BrownianIncrements} and {@link BrownianTree} draw from here; benchmarks use it for
+ * the normal-draw bound of a solver.
  */
-final class CounterNormal {
+public final class CounterNormal {
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
   private static final int LAYERS = 128;
   private static final double R = 3.442619855899;
@@ -36,14 +39,15 @@ final class CounterNormal {
 
   private CounterNormal() {}
 
-  static long mix(long z) {
+  /** The SplitMix64 finaliser. */
+  public static long mix(long z) {
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     return z ^ (z >>> 31);
   }
 
   /** The {@code index}-th standard normal of stream {@code key}. */
-  static double normal(long key, long index) {
+  public static double normal(long key, long index) {
     long h = mix(key + GOLDEN * (index + 1));
     int i = (int) (h & (LAYERS - 1));
     double u = (h >>> 11) * 0x1.0p-52 - 1.0; // uniform on [-1, 1)

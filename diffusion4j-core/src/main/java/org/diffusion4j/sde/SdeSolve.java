@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import org.diffusion4j.array.Parallel;
 import org.diffusion4j.progress.ProgressListener;
-import org.diffusion4j.random.Rng;
 
 /**
  * Monte Carlo solve of an SDE over many paths, diffrax style: a term ({@link SdeTerm}), a solver
@@ -274,10 +273,10 @@ public final class SdeSolve {
     double[] dw = new double[n * m];
     double[] iw = s.needsTimeIntegral() ? new double[n * m] : null;
     BrownianPath[] bp = new BrownianPath[n];
-    Rng[] rngs = source instanceof BrownianIncrements ? new Rng[n] : null;
+    long[] keys = source instanceof BrownianIncrements ? new long[n] : null;
     for (int r = 0; r < n; r++) {
-      if (rngs != null) {
-        rngs[r] = ((BrownianIncrements) source).rng(first + r);
+      if (keys != null) {
+        keys[r] = ((BrownianIncrements) source).key(first + r);
       } else {
         bp[r] = source.path(first + r);
       }
@@ -287,30 +286,39 @@ public final class SdeSolve {
     if (slot[0] >= 0) {
       save(y, first, n, d, slot[0], nSaves, values);
     }
+    final int perStep = iw == null ? m : 2 * m;
     for (int k = 0; k + 1 < grid.length; k++) {
       double t = grid[k];
       double tn = grid[k + 1];
-      if (rngs != null) {
-        // Plain increments: one sqrt per step for the block, draws straight from each path's stream
-        // (the same numbers, in the same order, as BrownianIncrements.Path would give).
+      if (keys != null) {
+        // Plain increments: one sqrt per step for the block, the normals of every path's
+        // counter-based stream at counters k*perStep + ... (the same numbers, in the same order,
+        // as BrownianIncrements.Path gives), in one loop with no generator state.
         double h = tn - t;
         double sq = Math.sqrt(h);
+        long c0 = (long) k * perStep;
         if (iw == null) {
-          for (int r = 0; r < n; r++) {
-            Rng rng = rngs[r];
-            for (int j = r * m, e = j + m; j < e; j++) {
-              dw[j] = sq * rng.nextGaussian();
+          if (m == 1) {
+            for (int r = 0; r < n; r++) {
+              dw[r] = sq * CounterNormal.normal(keys[r], c0);
+            }
+          } else {
+            for (int r = 0; r < n; r++) {
+              long key = keys[r];
+              for (int j = 0; j < m; j++) {
+                dw[r * m + j] = sq * CounterNormal.normal(key, c0 + j);
+              }
             }
           }
         } else {
           double sa = sq * INV_SQRT12;
           for (int r = 0; r < n; r++) {
-            Rng rng = rngs[r];
-            for (int j = r * m, e = j + m; j < e; j++) {
-              double w = sq * rng.nextGaussian();
-              double area = sa * rng.nextGaussian();
-              dw[j] = w;
-              iw[j] = h * (0.5 * w + area);
+            long key = keys[r];
+            for (int j = 0; j < m; j++) {
+              double w = sq * CounterNormal.normal(key, c0 + 2 * j);
+              double area = sa * CounterNormal.normal(key, c0 + 2 * j + 1);
+              dw[r * m + j] = w;
+              iw[r * m + j] = h * (0.5 * w + area);
             }
           }
         }
@@ -338,14 +346,26 @@ public final class SdeSolve {
   }
 
   private static void checkFinite(double[] y, int len, int d, double t, long step, int first) {
-    double acc = 0;
-    for (int k = 0; k < len; k++) {
-      acc += y[k] * 0.0; // NaN iff some y[k] is NaN or infinite
+    // y * 0 is NaN iff y is NaN or infinite; four sums break the add-latency chain.
+    double a0 = 0;
+    double a1 = 0;
+    double a2 = 0;
+    double a3 = 0;
+    int k = 0;
+    for (; k + 3 < len; k += 4) {
+      a0 += y[k] * 0.0;
+      a1 += y[k + 1] * 0.0;
+      a2 += y[k + 2] * 0.0;
+      a3 += y[k + 3] * 0.0;
     }
+    for (; k < len; k++) {
+      a0 += y[k] * 0.0;
+    }
+    double acc = a0 + a1 + a2 + a3;
     if (acc != acc) {
-      for (int k = 0; k < len; k++) {
-        if (!Double.isFinite(y[k])) {
-          throw new NonFiniteStateException(t, step, first + k / d, k % d);
+      for (int i = 0; i < len; i++) {
+        if (!Double.isFinite(y[i])) {
+          throw new NonFiniteStateException(t, step, first + i / d, i % d);
         }
       }
     }

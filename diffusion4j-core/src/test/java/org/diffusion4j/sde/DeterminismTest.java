@@ -34,4 +34,29 @@ class DeterminismTest {
     double[] many = run(16, SdeSolve.of(gbm).solver(Solver.MILSTEIN).t1(1).controller(PidController.of(1e-3, 1e-4)).y0(1).paths(300).seed(3).blockRows(7));
     assertArrayEquals(one, many, 0.0);
   }
+
+  /** The bulk draw loop of a fixed-step solve gives the same numbers as BrownianIncrements' per-path API. */
+  @Test
+  void bulkIncrementsMatchThePerPathStream() {
+    for (Solver s : new Solver[] {Solver.EULER, Solver.SRI}) {
+      BrownianIncrements inc = BrownianIncrements.of(9, 1);
+      BrownianSource perPath = new BrownianSource() {
+        public int dim() {
+          return 1;
+        }
+
+        public BrownianPath path(long index) {
+          return inc.path(index);
+        }
+
+        public boolean reproducible() {
+          return false;
+        }
+      };
+      Gbm gbm = Gbm.ito(0.1, 0.4);
+      double[] bulk = SdeSolve.of(gbm).solver(s).t1(1).dt(0.01).y0(1).paths(50).seed(9).saveAt(0.5, 1).run().values();
+      double[] viaPaths = SdeSolve.of(gbm).solver(s).t1(1).dt(0.01).y0(1).paths(50).brownian(perPath).saveAt(0.5, 1).run().values();
+      assertArrayEquals(bulk, viaPaths, 0.0);
+    }
+  }
 }
