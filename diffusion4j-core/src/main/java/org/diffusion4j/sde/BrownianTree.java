@@ -180,15 +180,20 @@ public final class BrownianTree implements BrownianSource {
       if (!(r >= t0 && r <= t1)) {
         throw new IllegalArgumentException("Brownian tree on [" + t0 + ", " + t1 + "] queried at t=" + r);
       }
+      // Plain loops: m is usually 1, where System.arraycopy's call costs more than the copy.
       if (r == lastR) {
-        System.arraycopy(lastW, 0, wOut, off, m);
-        System.arraycopy(lastQ, 0, qOut, off, m);
+        for (int j = 0; j < m; j++) {
+          wOut[off + j] = lastW[j];
+          qOut[off + j] = lastQ[j];
+        }
         return;
       }
       resolve(r, wOut, qOut, off);
       lastR = r;
-      System.arraycopy(wOut, off, lastW, 0, m);
-      System.arraycopy(qOut, off, lastQ, 0, m);
+      for (int j = 0; j < m; j++) {
+        lastW[j] = wOut[off + j];
+        lastQ[j] = qOut[off + j];
+      }
     }
 
     /** Walks up the cached branch to the node holding r, then bisects down to r. */
