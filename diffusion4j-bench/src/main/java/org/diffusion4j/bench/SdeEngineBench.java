@@ -23,7 +23,11 @@ import org.diffusion4j.sde.models.Gbm;
  *   <li>{@code tree}: a {@link BrownianTree} on [0, 1] with leaf tolerance {@code --tol} (default
  *       2^-24, the tree's own default) queried left to right at dt = 1/steps (non-dyadic for
  *       steps = 1000), increments only and with the time integral;</li>
- *   <li>{@code solvers}: every solver on GBM (additive OU for sra) with fixed steps.</li>
+ *   <li>{@code solvers}: every solver on GBM (additive OU for sra) with fixed steps;</li>
+ *   <li>{@code weak}: weak errors |E[y_h^2] - E[y^2]| on GBM (mu 0.5, sigma 0.4) at h = 2^-2..2^-6,
+ *       each path compared with the exact solution on the same Brownian-tree path, so that the
+ *       Monte Carlo noise of the two means cancels and {@code paths} paths resolve the bias;
+ *       prints the errors and the log-log slope (the weak order).</li>
  * </ul>
  *
  * <pre>
@@ -91,6 +95,9 @@ public final class SdeEngineBench {
           System.out.printf(Locale.ROOT, "tree tol %.3g threads %d: increments %.3e path-steps/s%s, with time integral %.3e%s%n",
               tol, th, inc, incCpu, integral, cpu());
           break;
+        case "weak":
+          weak(paths);
+          return;
         case "solvers":
           for (Solver s : Solver.values()) {
             double rate = best(reps, th, paths, steps, (p, n) -> solver(s, p, n));
@@ -100,6 +107,44 @@ public final class SdeEngineBench {
         default:
           throw new IllegalArgumentException("mode must be gbm, tree or solvers, got " + mode);
       }
+    }
+  }
+
+  private static void weak(int paths) {
+    double[] hs = {0x1p-2, 0x1p-3, 0x1p-4, 0x1p-5, 0x1p-6};
+    for (Solver s : new Solver[] {Solver.EULER, Solver.MILSTEIN, Solver.HEUN, Solver.SRI}) {
+      Gbm gbm = new Gbm(0.5, 0.4, 1, s == Solver.HEUN ? org.diffusion4j.sde.Calculus.STRATONOVICH : org.diffusion4j.sde.Calculus.ITO);
+      BrownianTree tree = BrownianTree.of(77, 1, 0, 1);
+      double[] exact2 = new double[paths];
+      double[] w = new double[1];
+      for (int p = 0; p < paths; p++) {
+        tree.path(p).increment(0, 1, w, 0);
+        double e = gbm.exact(1, 1, w[0]);
+        exact2[p] = e * e;
+      }
+      double[] err = new double[hs.length];
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < hs.length; i++) {
+        double[] y = SdeSolve.of(gbm).solver(s).t1(1).dt(hs[i]).y0(1).paths(paths).brownian(tree).run().values();
+        double diff = 0;
+        for (int p = 0; p < paths; p++) {
+          diff += (y[p] * y[p] - exact2[p]) / paths;
+        }
+        err[i] = Math.abs(diff);
+        line.append(String.format(Locale.ROOT, " %.2e", err[i]));
+      }
+      double sx = 0, sy = 0, sxx = 0, sxy = 0;
+      for (int i = 0; i < hs.length; i++) {
+        double x = Math.log(hs[i]);
+        double yv = Math.log(err[i]);
+        sx += x;
+        sy += yv;
+        sxx += x * x;
+        sxy += x * yv;
+      }
+      int n = hs.length;
+      double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+      System.out.printf(Locale.ROOT, "weak %s: errors%s, slope %.2f (declared %.1f)%n", s.cliName(), line, slope, s.weakOrder());
     }
   }
 
