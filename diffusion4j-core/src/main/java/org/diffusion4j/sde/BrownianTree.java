@@ -141,6 +141,7 @@ public final class BrownianTree implements BrownianSource {
     private final double[] qt;
     // The last point queried and its values: an increment [s, t] after [., s] re-reads s from here.
     private double lastR = Double.NaN;
+    private boolean lastHasQ;
     private final double[] lastW;
     private final double[] lastQ;
 
@@ -177,19 +178,25 @@ public final class BrownianTree implements BrownianSource {
 
     /** W(r) - W(t0) into {@code wOut[off..]} and Q(r) = int_t0^r (W - W(t0)) into {@code qOut[off..]}. */
     public void value(double r, double[] wOut, double[] qOut, int off) {
+      point(r, wOut, qOut, off, true);
+    }
+
+    /** As value(); without {@code withQ} the leaf skips the Levy area (W is the same either way). */
+    private void point(double r, double[] wOut, double[] qOut, int off, boolean withQ) {
       if (!(r >= t0 && r <= t1)) {
         throw new IllegalArgumentException("Brownian tree on [" + t0 + ", " + t1 + "] queried at t=" + r);
       }
       // Plain loops: m is usually 1, where System.arraycopy's call costs more than the copy.
-      if (r == lastR) {
+      if (r == lastR && (lastHasQ || !withQ)) {
         for (int j = 0; j < m; j++) {
           wOut[off + j] = lastW[j];
           qOut[off + j] = lastQ[j];
         }
         return;
       }
-      resolve(r, wOut, qOut, off);
+      resolve(r, wOut, qOut, off, withQ);
       lastR = r;
+      lastHasQ = withQ;
       for (int j = 0; j < m; j++) {
         lastW[j] = wOut[off + j];
         lastQ[j] = qOut[off + j];
@@ -197,7 +204,7 @@ public final class BrownianTree implements BrownianSource {
     }
 
     /** Walks up the cached branch to the node holding r, then bisects down to r. */
-    private void resolve(double r, double[] wOut, double[] qOut, int off) {
+    private void resolve(double r, double[] wOut, double[] qOut, int off, boolean withQ) {
       int lev = depth;
       while (lev > 0 && !(a[lev] <= r && r <= b[lev])) {
         lev--;
@@ -235,6 +242,14 @@ public final class BrownianTree implements BrownianSource {
           double l11 = Math.sqrt(Math.max(len * x * y * (1.0 - 3.0 * x * y), 0.0));
           double cov = -0.5 * len * x * x * x * y;
           double l21 = l11 > 0 ? cov / l11 : 0.0;
+          if (!withQ) {
+            for (int j = 0; j < m; j++) {
+              double w1 = x * w[o + j] + meanWH * hh[o + j] + l11 * CounterNormal.normal(leafKey, 2 * j);
+              wOut[off + j] = wa[o + j] + w1;
+              qOut[off + j] = Double.NaN;
+            }
+            break;
+          }
           double l22 = Math.sqrt(Math.max(len * x * (1.0 - x * x * x) / 12.0 - l21 * l21, 0.0));
           for (int j = 0; j < m; j++) {
             double wp = w[o + j];
@@ -304,8 +319,8 @@ public final class BrownianTree implements BrownianSource {
 
     @Override
     public void increment(double s, double t, double[] dw, int off) {
-      value(s, ws, qs, 0);
-      value(t, wt, qt, 0);
+      point(s, ws, qs, 0, false);
+      point(t, wt, qt, 0, false);
       for (int j = 0; j < m; j++) {
         dw[off + j] = wt[j] - ws[j];
       }
