@@ -64,13 +64,15 @@ final class SdeCommand implements Callable<Integer> {
   int paths;
 
   @Option(names = "--solver", description = "euler, milstein, heun, sri, sra, reversible-heun, implicit-euler "
-      + "(default: euler for Ito, heun for Stratonovich).")
+      + "(default: euler for Ito, heun for Stratonovich; with --rtol, a solver that supports it).")
   String solver;
 
   @Option(names = "--dt", defaultValue = "1e-3", description = "Fixed step (default ${DEFAULT-VALUE}).")
   double dt;
 
-  @Option(names = "--rtol", description = "Adaptive steps (PI control on a Brownian tree) with this relative tolerance.")
+  @Option(names = "--rtol", description = "Adaptive steps (PI control on a Brownian tree) with this relative tolerance. "
+      + "Only for solvers whose steps can be controlled on the model (strong order >= 1 on its noise: not euler on "
+      + "multiplicative noise); without --solver the first such solver is used.")
   Double rtol;
 
   @Option(names = "--atol", description = "Absolute tolerance for adaptive steps (default: rtol).")
