@@ -75,15 +75,17 @@ def main():
     p.add_argument("--steps", type=int, default=1000)
     p.add_argument("--reps", type=int, default=2)
     p.add_argument("--batches", default="1000,10000,100000")
+    p.add_argument("--what", default="interval,levy,sdeint", help="comma list of interval, levy, sdeint")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     print(f"# torch {torch.__version__}, threads {a.threads}, load average {os.getloadavg()[0]:.2f}", flush=True)
     for batch in [int(b) for b in a.batches.split(",")]:
-        for levy in (False, True):
+        what = a.what.split(",")
+        for levy in [x == "levy" for x in ("interval", "levy") if x in what]:
             s, c = interval_rate(batch, a.steps, levy, a.reps)
             print(f"interval{'+levy' if levy else ''} batch {batch} threads {a.threads} {s:.3f} s {batch * a.steps / s:.3e} path-steps/s"
                   f" [{batch * a.steps / c:.3e} per CPU-second]", flush=True)
-        for method in ("euler", "milstein", "srk"):
+        for method in ("euler", "milstein", "srk") if "sdeint" in what else ():
             s, c = sdeint_rate(method, batch, a.steps, a.reps)
             print(f"sdeint-{method} batch {batch} threads {a.threads} {s:.3f} s {batch * a.steps / s:.3e} path-steps/s"
                   f" [{batch * a.steps / c:.3e} per CPU-second]", flush=True)
