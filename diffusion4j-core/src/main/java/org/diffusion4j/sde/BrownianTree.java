@@ -240,8 +240,6 @@ public final class BrownianTree implements BrownianSource {
           double meanWH = 6.0 * x * y;
           double meanHH = x * x;
           double l11 = Math.sqrt(Math.max(len * x * y * (1.0 - 3.0 * x * y), 0.0));
-          double cov = -0.5 * len * x * x * x * y;
-          double l21 = l11 > 0 ? cov / l11 : 0.0;
           if (!withQ) {
             for (int j = 0; j < m; j++) {
               double w1 = x * w[o + j] + meanWH * hh[o + j] + l11 * CounterNormal.normal(leafKey, 2 * j);
@@ -250,6 +248,8 @@ public final class BrownianTree implements BrownianSource {
             }
             break;
           }
+          double cov = -0.5 * len * x * x * x * y;
+          double l21 = l11 > 0 ? cov / l11 : 0.0;
           double l22 = Math.sqrt(Math.max(len * x * (1.0 - x * x * x) / 12.0 - l21 * l21, 0.0));
           for (int j = 0; j < m; j++) {
             double wp = w[o + j];
