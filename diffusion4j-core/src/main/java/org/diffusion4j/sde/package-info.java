@@ -13,14 +13,17 @@
  *       with the time integral of W for order 1.5 schemes);</li>
  *   <li><b>solvers</b> — {@link org.diffusion4j.sde.Solver}: Euler-Maruyama, Milstein (Ito and
  *       Stratonovich), stochastic Heun, SRIW1, SRA1, reversible Heun (with its exact backward
- *       step), drift-implicit Euler;</li>
+ *       step), drift-implicit Euler; each declares its calculus, strong order per noise class,
+ *       weak order and whether adaptive steps converge;</li>
  *   <li><b>step-size control</b> — fixed steps or {@link org.diffusion4j.sde.PidController}
- *       (step doubling on the Brownian tree, PI rule);</li>
+ *       (step doubling on the Brownian tree, PI rule), refused for schemes whose steps it cannot
+ *       control (Euler on multiplicative noise, non-commutative noise);</li>
  *   <li><b>saved outputs</b> — {@link org.diffusion4j.sde.SdeSolution} at the requested save times.</li>
  * </ul>
  *
- * {@link org.diffusion4j.sde.SdeSolve} runs the Monte Carlo on all cores, bitwise deterministic
- * for a seed at any thread count. Built-in models live in {@code sde.models}; fractional Brownian
+ * {@link org.diffusion4j.sde.SdeSolve} runs the Monte Carlo on all cores (or on
+ * {@code Parallel.withThreads(n, ...)}), bitwise deterministic for a seed at any thread count.
+ * Measurements: docs/sde.md. Built-in models live in {@code sde.models}; fractional Brownian
  * motion (exact and Markov-approximate) in {@code sde.fbm}.
  */
 package org.diffusion4j.sde;
