@@ -5,7 +5,8 @@ import java.util.Arrays;
 
 /**
  * Counts on {@code bins} equal bins over [lo, hi), with an underflow count (x &lt; lo), an
- * overflow count (x &gt;= hi) and a NaN count. Counts are integers, so merging is exactly
+ * overflow count (x &gt;= hi) and a NaN count (bin b = floor((x - lo) / (hi - lo) * bins), so a value
+ * within rounding of an inner edge may land on either side, the same way on every JVM). Counts are integers, so merging is exactly
  * associative and commutative.
  */
 public final class Histogram implements Serializable {
