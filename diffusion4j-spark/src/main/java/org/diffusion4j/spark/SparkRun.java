@@ -3,7 +3,9 @@ package org.diffusion4j.spark;
 import java.io.Serializable;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Supplier;
+import org.apache.spark.SparkExecutorInfo;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * How a job is spread on Spark: the number of partitions, and a fault-injection hook for tests
@@ -43,6 +45,31 @@ public record SparkRun(int partitions, int failFirstAttemptOf) implements Serial
       return pool.submit(body::get).join();
     } finally {
       pool.shutdown();
+    }
+  }
+
+  /**
+   * After a failed job: waits (up to {@code timeoutMs}) until no executor runs a task, so that no
+   * straggler of the failed job writes into a staging directory that is about to be deleted.
+   * Spark kills the failed job's remaining tasks (interrupting them: jobs run with
+   * interruptOnCancel) but does not wait for them.
+   */
+  static void awaitNoRunningTasks(JavaSparkContext sc, long timeoutMs) {
+    long end = System.currentTimeMillis() + timeoutMs;
+    while (System.currentTimeMillis() < end) {
+      int running = 0;
+      for (SparkExecutorInfo e : sc.sc().statusTracker().getExecutorInfos()) {
+        running += e.numRunningTasks();
+      }
+      if (running == 0) {
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 }
