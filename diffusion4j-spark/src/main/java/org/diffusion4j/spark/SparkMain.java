@@ -216,8 +216,8 @@ public final class SparkMain implements Runnable {
   }
 
   @Command(name = "likelihood", mixinStandardHelpOptions = true, sortOptions = false,
-      description = "Log-likelihood (probability-flow ODE) of NPY shards under a mixture; per-row log p shards and "
-          + "the mean, standard error and bits/dim, committed whole.")
+      description = "Log-likelihood (probability-flow ODE) of NPY shards or Parquet under a mixture; per-row log p "
+          + "and the mean, standard error and bits/dim, committed whole.")
   static final class LikelihoodJob implements Callable<Integer> {
     @Spec CommandSpec command;
     @Mixin Cluster cluster;
@@ -225,7 +225,8 @@ public final class SparkMain implements Runnable {
     @Mixin PathChoice path;
     @Option(names = "--prediction") String prediction;
     @Option(names = "--data", required = true, split = ",", paramLabel = "DIR|X.npy",
-        description = "A directory of .npy shards (name order) or shard files.")
+        description = "A directory of .npy shards (name order), shard files, or Parquet (*.parquet: row bigint, "
+            + "x array<double>).")
     List<Path> data = new ArrayList<>();
     @Option(names = "--hutchinson", defaultValue = "0", paramLabel = "PROBES", description = "Hutchinson probes (0: exact).")
     int probes;
@@ -239,7 +240,15 @@ public final class SparkMain implements Runnable {
       var spec = new ShardedLikelihood.Spec(model, path.name, path.options, prediction, probes, seed,
           rtol, chunk);
       ShardedLikelihood.Summary s;
-      if (cluster.singleMachine) {
+      boolean parquet = data.stream().anyMatch(p -> p.getFileName().toString().endsWith(".parquet"));
+      if (parquet) {
+        if (cluster.singleMachine) {
+          throw new UsageException("Parquet input runs on Spark (use --master local[N] on one machine)");
+        }
+        try (JavaSparkContext sc = cluster.context("d4j spark likelihood")) {
+          s = ParquetLikelihood.runSpark(sc, spec, data, out, cluster.run(sc));
+        }
+      } else if (cluster.singleMachine) {
         s = ShardedLikelihood.runLocal(spec, data, out);
       } else {
         try (JavaSparkContext sc = cluster.context("d4j spark likelihood")) {
