@@ -62,6 +62,15 @@ final class CommittedOutput {
     return String.format("%s-%05d.npy", prefix, k);
   }
 
+  /** The names of shards 0 .. count-1. */
+  static List<String> shardNames(String prefix, long count) {
+    List<String> names = new ArrayList<>();
+    for (long k = 0; k < count; k++) {
+      names.add(shardName(prefix, k));
+    }
+    return names;
+  }
+
   /**
    * Checks that exactly the {@code expected} files are in staging (besides hidden temporaries,
    * which are removed), writes the manifest and publishes the directory.

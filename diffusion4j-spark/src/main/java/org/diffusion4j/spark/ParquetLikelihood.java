@@ -97,13 +97,7 @@ public final class ParquetLikelihood {
             return new Chunk(first, spec.likelihood(shared.value()).evaluate(x, first).logp());
           })
           .persist(StorageLevel.MEMORY_AND_DISK());
-      ExactMoments all = chunks.map(c -> {
-        ExactMoments m = new ExactMoments();
-        for (double v : c.logp()) {
-          m.add(v);
-        }
-        return m;
-      }).treeReduce((a, b) -> {
+      ExactMoments all = chunks.map(c -> ExactMoments.of(c.logp())).treeReduce((a, b) -> {
         a.merge(b);
         return a;
       });

@@ -128,11 +128,7 @@ public final class ShardedLikelihood {
       }
       double[] logp = spec.likelihood(shipment).evaluate(x, first[k]).logp();
       CommittedOutput.writeShard(staging, CommittedOutput.shardName("logp", k), new Batch(logp.length, 1, logp));
-      ExactMoments m = new ExactMoments();
-      for (double v : logp) {
-        m.add(v);
-      }
-      return m;
+      return ExactMoments.of(logp);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -165,7 +161,7 @@ public final class ShardedLikelihood {
         all.merge(evaluateShard(spec, shipment, shards, first, k, o.staging()));
       }
       Summary s = Summary.of(all, dim);
-      o.commit(outputs(shards.size()), s.toJson(shards));
+      o.commit(CommittedOutput.shardNames("logp", shards.size()), s.toJson(shards));
       return s;
     } catch (Exception e) {
       o.abort();
@@ -198,7 +194,7 @@ public final class ShardedLikelihood {
         return a;
       });
       Summary s = Summary.of(all, dim);
-      o.commit(outputs(shards.size()), s.toJson(shards));
+      o.commit(CommittedOutput.shardNames("logp", shards.size()), s.toJson(shards));
       return s;
     } catch (Exception e) { // also the SparkException that Spark throws undeclared
       SparkRun.awaitNoRunningTasks(sc, 60_000);
@@ -216,13 +212,5 @@ public final class ShardedLikelihood {
       s.add(p.toAbsolutePath().toString());
     }
     return s;
-  }
-
-  private static List<String> outputs(int shards) {
-    List<String> names = new ArrayList<>();
-    for (int k = 0; k < shards; k++) {
-      names.add(CommittedOutput.shardName("logp", k));
-    }
-    return names;
   }
 }

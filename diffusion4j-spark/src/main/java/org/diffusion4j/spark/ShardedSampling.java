@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -134,7 +132,7 @@ public final class ShardedSampling {
       for (long k = 0; k < spec.shards(); k++) {
         writeShard(spec, shipment, o.staging(), k);
       }
-      o.commit(names(spec), manifest(spec));
+      o.commit(CommittedOutput.shardNames("shard", spec.shards()), manifest(spec));
     } catch (Exception e) { // also the SparkException that Spark throws undeclared
       o.abort();
       throw e;
@@ -162,7 +160,7 @@ public final class ShardedSampling {
           }
         }
       });
-      o.commit(names(spec), manifest(spec));
+      o.commit(CommittedOutput.shardNames("shard", spec.shards()), manifest(spec));
     } catch (Exception e) { // also the SparkException that Spark throws undeclared
       SparkRun.awaitNoRunningTasks(sc, 60_000);
       o.abort();
@@ -171,14 +169,6 @@ public final class ShardedSampling {
       sc.clearJobGroup();
       shared.destroy();
     }
-  }
-
-  private static List<String> names(Spec spec) {
-    List<String> names = new ArrayList<>();
-    for (long k = 0; k < spec.shards(); k++) {
-      names.add(CommittedOutput.shardName("shard", k));
-    }
-    return names;
   }
 
   private static String manifest(Spec spec) {

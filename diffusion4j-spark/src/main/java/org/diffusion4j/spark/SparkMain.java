@@ -183,9 +183,7 @@ public final class SparkMain implements Runnable {
   static final class Sample implements Callable<Integer> {
     @Spec CommandSpec command;
     @Mixin Cluster cluster;
-    @Option(names = "--model", required = true) String model;
-    @Mixin PathChoice path;
-    @Option(names = "--prediction", description = "Prediction kind a mixture exposes (default eps).") String prediction;
+    @Mixin ModelChoice m;
     @Option(names = "--solver", defaultValue = "dpm-solver++-2m") String solver;
     @Option(names = "--nfe", defaultValue = "0") int nfe;
     @Option(names = "--steps", defaultValue = "0") int steps;
@@ -198,13 +196,15 @@ public final class SparkMain implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      var spec = new ShardedSampling.Spec(model, path.name, path.options, prediction, solver, nfe, steps,
+      var spec = new ShardedSampling.Spec(m.model, m.path, m.pathOptions, m.prediction, solver, nfe, steps,
           n, seed, shardRows);
-      long begin = System.nanoTime();
+      long begin;
       if (cluster.singleMachine) {
+        begin = System.nanoTime();
         ShardedSampling.runLocal(spec, out);
       } else {
         try (JavaSparkContext sc = cluster.context("d4j spark sample")) {
+          begin = System.nanoTime(); // the job, without the context's start
           ShardedSampling.runSpark(sc, spec, out, cluster.run(sc));
         }
       }
@@ -221,9 +221,7 @@ public final class SparkMain implements Runnable {
   static final class LikelihoodJob implements Callable<Integer> {
     @Spec CommandSpec command;
     @Mixin Cluster cluster;
-    @Option(names = "--model", required = true, description = "gmm:NAME or gmm:FILE.json.") String model;
-    @Mixin PathChoice path;
-    @Option(names = "--prediction") String prediction;
+    @Mixin ModelChoice m;
     @Option(names = "--data", required = true, split = ",", paramLabel = "DIR|X.npy",
         description = "A directory of .npy shards (name order), shard files, or Parquet (*.parquet: row bigint, "
             + "x array<double>).")
@@ -237,8 +235,7 @@ public final class SparkMain implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      var spec = new ShardedLikelihood.Spec(model, path.name, path.options, prediction, probes, seed,
-          rtol, chunk);
+      var spec = new ShardedLikelihood.Spec(m.model, m.path, m.pathOptions, m.prediction, probes, seed, rtol, chunk);
       ShardedLikelihood.Summary s;
       boolean parquet = data.stream().anyMatch(p -> p.getFileName().toString().endsWith(".parquet"));
       if (parquet) {
@@ -261,13 +258,23 @@ public final class SparkMain implements Runnable {
     }
   }
 
-  /** The Gaussian path by name and options, as {@code d4j}'s --path and --path-option (e.g. beta-max=20). */
-  static final class PathChoice {
+  /**
+   * The model as {@code d4j sample --model}, on a Gaussian path given by name and options (as
+   * {@code d4j}'s --path and --path-option, e.g. beta-max=20; a trained run brings its own path).
+   */
+  static final class ModelChoice {
+    @Option(names = "--model", required = true, paramLabel = "SPEC",
+        description = "gmm:NAME, gmm:FILE.json or (sample) a d4j train run directory.")
+    String model;
+
     @Option(names = "--path", defaultValue = "vp-linear", paramLabel = "NAME",
         description = "Gaussian path: vp-linear, vp-cosine, discrete, ve, sub-vp, edm, cond-ot, trig (default ${DEFAULT-VALUE}).")
-    String name;
+    String path;
 
     @Option(names = "--path-option", paramLabel = "KEY=VALUE", description = "Path option, e.g. beta-max=20, s=0.008.")
-    Map<String, String> options = new LinkedHashMap<>();
+    Map<String, String> pathOptions = new LinkedHashMap<>();
+
+    @Option(names = "--prediction", paramLabel = "KIND", description = "Prediction kind a mixture exposes (default eps).")
+    String prediction;
   }
 }

@@ -25,6 +25,15 @@ public final class ExactMoments implements Serializable {
   private final ExactSum s3 = new ExactSum();
   private final ExactSum s4 = new ExactSum();
 
+  /** The moments of {@code xs}. */
+  public static ExactMoments of(double[] xs) {
+    ExactMoments m = new ExactMoments();
+    for (double x : xs) {
+      m.add(x);
+    }
+    return m;
+  }
+
   /** Adds one observation. */
   public void add(double x) {
     count++;
