@@ -12,6 +12,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.io.AtomicFiles;
 import org.diffusion4j.io.Npy;
@@ -36,6 +38,39 @@ final class CommittedOutput {
   private CommittedOutput(Path target, Path staging) {
     this.target = target;
     this.staging = staging;
+  }
+
+  /** What a job body returns: its value, the files it wrote into staging, and the manifest. */
+  record Committed<T>(T value, List<String> files, String manifestJson) {}
+
+  /** A Spark job that writes into {@code staging} with the model broadcast. */
+  @FunctionalInterface
+  interface Body<T> {
+    Committed<T> run(String staging, Broadcast<ModelShipment> model) throws IOException;
+  }
+
+  /**
+   * Runs {@code body} on Spark with {@code shipment} broadcast, then commits {@code target}; on
+   * any failure waits for the job's stragglers and deletes the staging directory. The job runs in
+   * its own job group with interrupt-on-cancel, so Spark interrupts a failed job's other tasks.
+   */
+  static <T> T onSpark(JavaSparkContext sc, Path target, ModelShipment shipment, String job, Body<T> body)
+      throws IOException {
+    CommittedOutput o = begin(target);
+    Broadcast<ModelShipment> shared = sc.broadcast(shipment);
+    sc.setJobGroup("d4j-" + job + "-" + target.getFileName(), "d4j spark " + job, true);
+    try {
+      Committed<T> r = body.run(o.staging(), shared);
+      o.commit(r.files(), r.manifestJson());
+      return r.value();
+    } catch (Exception e) { // also the SparkException that Spark throws undeclared
+      SparkRun.awaitNoRunningTasks(sc, 60_000);
+      o.abort();
+      throw e;
+    } finally {
+      sc.clearJobGroup();
+      shared.destroy();
+    }
   }
 
   /** Starts an output at {@code target}, which must not exist yet. */

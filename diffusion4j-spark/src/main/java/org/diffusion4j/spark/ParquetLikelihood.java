@@ -71,13 +71,9 @@ public final class ParquetLikelihood {
     ModelShipment shipment = ModelShipment.of(spec.model());
     int dim = spec.likelihood(shipment).flow().dim();
     int chunkRows = spec.chunkRows();
-    CommittedOutput o = CommittedOutput.begin(out);
-    var shared = sc.broadcast(shipment);
-    sc.setJobGroup("d4j-likelihood-" + out.getFileName(), "d4j spark likelihood (parquet)", true);
-    JavaRDD<Chunk> chunks = null;
-    try {
+    return CommittedOutput.onSpark(sc, out, shipment, "likelihood", (staging, shared) -> {
       int inject = run.failFirstAttemptOf();
-      chunks = df.javaRDD()
+      JavaRDD<Chunk> chunks = df.javaRDD()
           .mapToPair(r -> new Tuple2<>(r.getLong(0) / chunkRows, new Tuple2<>(r.getLong(0), coordinates(r, dim))))
           .groupByKey(run.partitions())
           .map(g -> {
@@ -97,35 +93,25 @@ public final class ParquetLikelihood {
             return new Chunk(first, spec.likelihood(shared.value()).evaluate(x, first).logp());
           })
           .persist(StorageLevel.MEMORY_AND_DISK());
-      ExactMoments all = chunks.map(c -> ExactMoments.of(c.logp())).treeReduce((a, b) -> {
-        a.merge(b);
-        return a;
-      });
-      StructType outSchema = new StructType(new StructField[] {
-        DataTypes.createStructField("row", DataTypes.LongType, false),
-        DataTypes.createStructField("logp", DataTypes.DoubleType, false)});
-      JavaRDD<Row> rows = chunks.flatMap(c -> {
-        List<Row> list = new ArrayList<>(c.logp().length);
-        for (int i = 0; i < c.logp().length; i++) {
-          list.add(RowFactory.create(c.first() + i, c.logp()[i]));
-        }
-        return list.iterator();
-      });
-      spark.createDataFrame(rows, outSchema).write().parquet(Path.of(o.staging(), "logp.parquet").toString());
-      ShardedLikelihood.Summary s = ShardedLikelihood.Summary.of(all, dim);
-      o.commit(List.of("logp.parquet"), s.toJson(List.of(inputs.toString())));
-      return s;
-    } catch (Exception e) { // also the SparkException that Spark throws undeclared
-      SparkRun.awaitNoRunningTasks(sc, 60_000);
-      o.abort();
-      throw e;
-    } finally {
-      if (chunks != null) {
+      try {
+        ExactMoments all = chunks.map(c -> ExactMoments.of(c.logp())).treeReduce(ExactMoments::mergedWith);
+        StructType outSchema = new StructType(new StructField[] {
+          DataTypes.createStructField("row", DataTypes.LongType, false),
+          DataTypes.createStructField("logp", DataTypes.DoubleType, false)});
+        JavaRDD<Row> rows = chunks.flatMap(c -> {
+          List<Row> list = new ArrayList<>(c.logp().length);
+          for (int i = 0; i < c.logp().length; i++) {
+            list.add(RowFactory.create(c.first() + i, c.logp()[i]));
+          }
+          return list.iterator();
+        });
+        spark.createDataFrame(rows, outSchema).write().parquet(Path.of(staging, "logp.parquet").toString());
+        ShardedLikelihood.Summary s = ShardedLikelihood.Summary.of(all, dim);
+        return new CommittedOutput.Committed<>(s, List.of("logp.parquet"), s.toJson(List.of(inputs.toString())));
+      } finally {
         chunks.unpersist(false);
       }
-      sc.clearJobGroup();
-      shared.destroy();
-    }
+    });
   }
 
   private static double[] coordinates(Row r, int dim) {

@@ -176,11 +176,7 @@ public final class ShardedLikelihood {
     long[] first = offsets(shards);
     ModelShipment shipment = ModelShipment.of(spec.model());
     int dim = spec.likelihood(shipment).flow().dim();
-    CommittedOutput o = CommittedOutput.begin(out);
-    var shared = sc.broadcast(shipment);
-    sc.setJobGroup("d4j-likelihood-" + out.getFileName(), "d4j spark likelihood", true);
-    try {
-      String staging = o.staging();
+    return CommittedOutput.onSpark(sc, out, shipment, "likelihood", (staging, shared) -> {
       int inject = run.failFirstAttemptOf();
       ExactMoments all = sc.parallelize(Ranges.split(shards.size(), run.partitions()), run.partitions()).map(r -> {
         ExactMoments m = new ExactMoments();
@@ -189,21 +185,10 @@ public final class ShardedLikelihood {
           SparkRun.maybeFail(inject);
         }
         return m;
-      }).treeReduce((a, b) -> {
-        a.merge(b);
-        return a;
-      });
+      }).treeReduce(ExactMoments::mergedWith);
       Summary s = Summary.of(all, dim);
-      o.commit(CommittedOutput.shardNames("logp", shards.size()), s.toJson(shards));
-      return s;
-    } catch (Exception e) { // also the SparkException that Spark throws undeclared
-      SparkRun.awaitNoRunningTasks(sc, 60_000);
-      o.abort();
-      throw e;
-    } finally {
-      sc.clearJobGroup();
-      shared.destroy();
-    }
+      return new CommittedOutput.Committed<>(s, CommittedOutput.shardNames("logp", shards.size()), s.toJson(shards));
+    });
   }
 
   private static List<String> names(List<Path> inputs) throws IOException {

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.cli.ModelSpecs;
 import org.diffusion4j.model.Prediction;
@@ -146,11 +145,7 @@ public final class ShardedSampling {
   public static void runSpark(JavaSparkContext sc, Spec spec, Path out, SparkRun run) throws IOException {
     ModelShipment shipment = ModelShipment.of(spec.model());
     model(spec, shipment);
-    CommittedOutput o = CommittedOutput.begin(out);
-    Broadcast<ModelShipment> shared = sc.broadcast(shipment);
-    sc.setJobGroup("d4j-sample-" + out.getFileName(), "d4j spark sample", true);
-    try {
-      String staging = o.staging();
+    CommittedOutput.onSpark(sc, out, shipment, "sample", (staging, shared) -> {
       int inject = run.failFirstAttemptOf();
       sc.parallelize(Ranges.split(spec.shards(), run.partitions()), run.partitions()).foreach(r -> {
         for (long k = r[0]; k < r[1]; k++) {
@@ -160,15 +155,8 @@ public final class ShardedSampling {
           }
         }
       });
-      o.commit(CommittedOutput.shardNames("shard", spec.shards()), manifest(spec));
-    } catch (Exception e) { // also the SparkException that Spark throws undeclared
-      SparkRun.awaitNoRunningTasks(sc, 60_000);
-      o.abort();
-      throw e;
-    } finally {
-      sc.clearJobGroup();
-      shared.destroy();
-    }
+      return new CommittedOutput.Committed<>(null, CommittedOutput.shardNames("shard", spec.shards()), manifest(spec));
+    });
   }
 
   private static String manifest(Spec spec) {

@@ -91,14 +91,32 @@ public final class SparkMain implements Runnable {
     @Option(names = "--single-machine", description = "Run the same job without Spark, on this JVM's cores (the reference).")
     boolean singleMachine;
 
-    JavaSparkContext context(String app) {
-      JavaSparkContext sc = SparkContexts.create(master, app);
-      sc.setLogLevel("WARN");
-      return sc;
+    /** A job's two forms: the single-machine reference and the Spark run. */
+    interface Local<T> {
+      T run() throws Exception;
     }
 
-    SparkRun run(JavaSparkContext sc) {
-      return SparkRun.of(partitions != null ? partitions : sc.defaultParallelism());
+    interface OnSpark<T> {
+      T run(JavaSparkContext sc, SparkRun run) throws Exception;
+    }
+
+    /** What ran where, how long the job took (without the Spark context's start) and its value. */
+    record Done<T>(T value, String where, double seconds) {}
+
+    /** Runs {@code local} with --single-machine, else {@code spark} on a context for --master. */
+    <T> Done<T> execute(String app, Local<T> local, OnSpark<T> spark) throws Exception {
+      if (singleMachine) {
+        long begin = System.nanoTime();
+        T v = local.run();
+        return new Done<>(v, "single machine", (System.nanoTime() - begin) / 1e9);
+      }
+      try (JavaSparkContext sc = SparkContexts.create(master, app)) {
+        sc.setLogLevel("WARN");
+        SparkRun run = SparkRun.of(partitions != null ? partitions : sc.defaultParallelism());
+        long begin = System.nanoTime();
+        T v = spark.run(sc, run);
+        return new Done<>(v, sc.master() + ", " + run.partitions() + " partitions", (System.nanoTime() - begin) / 1e9);
+      }
     }
   }
 
@@ -143,23 +161,12 @@ public final class SparkMain implements Runnable {
       }
       var spec = new SdeMonteCarlo.Spec(model, params, y0, t0, t1, dt, solver, rtol, rtol, saveAt, paths, seed,
           blockPaths, alpha, hist == null ? 0 : hist[0], hist == null ? 1 : hist[1], hist == null ? 0 : (int) hist[2]);
-      long begin = System.nanoTime();
-      SdeStatistics s;
-      String where;
-      if (cluster.singleMachine) {
-        s = SdeMonteCarlo.runLocal(spec);
-        where = "single machine";
-      } else {
-        try (JavaSparkContext sc = cluster.context("d4j spark sde")) {
-          SparkRun run = cluster.run(sc);
-          s = SdeMonteCarlo.runSpark(sc, spec, run);
-          where = sc.master() + ", " + run.partitions() + " partitions";
-        }
-      }
-      double seconds = (System.nanoTime() - begin) / 1e9;
+      var done = cluster.execute("d4j spark sde", () -> SdeMonteCarlo.runLocal(spec),
+          (sc, run) -> SdeMonteCarlo.runSpark(sc, spec, run));
+      SdeStatistics s = done.value();
       PrintWriter o = command.commandLine().getOut();
       o.printf(Locale.ROOT, "model %s, %d paths, %d steps, %s, %.2f s (%.3g path-steps/s)%n", model, s.paths(),
-          s.steps(), where, seconds, s.steps() / seconds);
+          s.steps(), done.where(), done.seconds(), s.steps() / done.seconds());
       o.println("t         component  mean          std           q0.05         q0.5          q0.95");
       for (int k = 0; k < s.times().length; k++) {
         for (int i = 0; i < s.dim(); i++) {
@@ -198,19 +205,15 @@ public final class SparkMain implements Runnable {
     public Integer call() throws Exception {
       var spec = new ShardedSampling.Spec(m.model, m.path, m.pathOptions, m.prediction, solver, nfe, steps,
           n, seed, shardRows);
-      long begin;
-      if (cluster.singleMachine) {
-        begin = System.nanoTime();
+      var done = cluster.execute("d4j spark sample", () -> {
         ShardedSampling.runLocal(spec, out);
-      } else {
-        try (JavaSparkContext sc = cluster.context("d4j spark sample")) {
-          begin = System.nanoTime(); // the job, without the context's start
-          ShardedSampling.runSpark(sc, spec, out, cluster.run(sc));
-        }
-      }
-      double seconds = (System.nanoTime() - begin) / 1e9;
-      command.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %d rows in %d shards, %.2f s (%.3g rows/s)%n", out, n, spec.shards(),
-          seconds, n / seconds);
+        return null;
+      }, (sc, run) -> {
+        ShardedSampling.runSpark(sc, spec, out, run);
+        return null;
+      });
+      command.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %d rows in %d shards, %s, %.2f s (%.3g rows/s)%n",
+          out, n, spec.shards(), done.where(), done.seconds(), n / done.seconds());
       return 0;
     }
   }
@@ -236,24 +239,17 @@ public final class SparkMain implements Runnable {
     @Override
     public Integer call() throws Exception {
       var spec = new ShardedLikelihood.Spec(m.model, m.path, m.pathOptions, m.prediction, probes, seed, rtol, chunk);
-      ShardedLikelihood.Summary s;
       boolean parquet = data.stream().anyMatch(p -> p.getFileName().toString().endsWith(".parquet"));
-      if (parquet) {
-        if (cluster.singleMachine) {
-          throw new UsageException("Parquet input runs on Spark (use --master local[N] on one machine)");
-        }
-        try (JavaSparkContext sc = cluster.context("d4j spark likelihood")) {
-          s = ParquetLikelihood.runSpark(sc, spec, data, out, cluster.run(sc));
-        }
-      } else if (cluster.singleMachine) {
-        s = ShardedLikelihood.runLocal(spec, data, out);
-      } else {
-        try (JavaSparkContext sc = cluster.context("d4j spark likelihood")) {
-          s = ShardedLikelihood.runSpark(sc, spec, data, out, cluster.run(sc));
-        }
+      if (parquet && cluster.singleMachine) {
+        throw new UsageException("Parquet input runs on Spark (use --master local[N] on one machine)");
       }
-      command.commandLine().getOut().printf(Locale.ROOT, "%d rows, d=%d: log p %.6f +- %.6f nats, bits/dim %.6f; wrote %s%n", s.rows(),
-          s.dim(), s.meanLogp(), s.standardError(), s.bitsPerDim(), out);
+      var done = cluster.execute("d4j spark likelihood", () -> ShardedLikelihood.runLocal(spec, data, out),
+          (sc, run) -> parquet ? ParquetLikelihood.runSpark(sc, spec, data, out, run)
+              : ShardedLikelihood.runSpark(sc, spec, data, out, run));
+      ShardedLikelihood.Summary s = done.value();
+      command.commandLine().getOut().printf(Locale.ROOT, "%d rows, d=%d: log p %.6f +- %.6f nats, bits/dim %.6f; %s, "
+          + "%.2f s; wrote %s%n", s.rows(), s.dim(), s.meanLogp(), s.standardError(), s.bitsPerDim(), done.where(),
+          done.seconds(), out);
       return 0;
     }
   }

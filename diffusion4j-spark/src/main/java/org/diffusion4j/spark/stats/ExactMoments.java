@@ -77,6 +77,12 @@ public final class ExactMoments implements Serializable {
     s4.merge(o.s4);
   }
 
+  /** {@link #merge}s {@code o} into this and returns this (a reduce function). */
+  public ExactMoments mergedWith(ExactMoments o) {
+    merge(o);
+    return this;
+  }
+
   public long count() {
     return count;
   }
