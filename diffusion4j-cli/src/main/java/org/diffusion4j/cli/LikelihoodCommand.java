@@ -121,10 +121,14 @@ final class LikelihoodCommand implements Callable<Integer> {
   @Option(names = "--atol", paramLabel = "ATOL", description = "Absolute tolerance of dopri5; default: equal to --rtol.")
   Double atol;
 
-  @Option(names = "--eps", paramLabel = "EPS", description = "Start time of the ODE (data end); default 1e-5 (or the path's tMin if larger).")
+  @Option(names = {"--t-end", "--eps"}, paramLabel = "EPS",
+      description = "Data-end time, where the ODE starts (d4j sample's --t-end; --eps is an alias); default 1e-5 (or the"
+          + " path's tMin if larger).")
   Double eps;
 
-  @Option(names = "--T", paramLabel = "T", description = "End time of the ODE where the prior is evaluated; default the path's tMax.")
+  @Option(names = {"--t-start", "--T"}, paramLabel = "T",
+      description = "Noise-end time, where the ODE ends and the prior is evaluated (d4j sample's --t-start; --T is an"
+          + " alias); default the path's tMax.")
   Double tEnd;
 
   @Option(names = "--convention", defaultValue = "state-at-eps", paramLabel = "NAME",

@@ -115,4 +115,65 @@ class SampleOptionsTest {
     assertEquals(2, odd.code(), odd.err());
     assertTrue(odd.err().contains("4 or 6"), odd.err());
   }
+
+  /**
+   * d4j solvers -l marks the adaptive solvers (which refuse --nfe and --steps) and dpm-solver-v3
+   * (which needs --ems); sample refuses both budgets for an adaptive solver.
+   */
+  @Test
+  void solversListMarksAdaptiveSolversWhichRefuseAFixedBudget() {
+    Run r = d4j("solvers", "-l");
+    assertEquals(0, r.code(), r.err());
+    java.util.List<String> lines = r.out().lines().toList();
+    for (String line : lines) {
+      String name = line.split(" ")[0];
+      boolean adaptive = name.equals("dpm-solver-adaptive") || name.equals("dpm-solver-12") || name.equals("dpm-solver-23");
+      assertEquals(adaptive, line.contains("[adaptive"), line);
+      assertEquals(name.equals("dpm-solver-v3"), line.contains("[needs --ems]"), line);
+    }
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("dpm-solver-v3 ")), r.out());
+    for (String budget : new String[] {"--nfe", "--steps"}) {
+      Run s = d4j("sample", "--model", "gmm:ring8-2d", "--solver", "dpm-solver-23", budget, "10", "--n", "4", "--out",
+          dir.resolve("a.npy").toString());
+      assertEquals(2, s.code(), budget + ": " + s.err());
+      assertEquals(1, s.err().lines().count(), s.err());
+    }
+    assertEquals(0, d4j("sample", "--model", "gmm:ring8-2d", "--solver", "dpm-solver-23", "--n", "4", "--out",
+        dir.resolve("a.npy").toString()).code());
+  }
+
+  /** likelihood: --t-end is the data-end time as in sample, --eps its alias; --t-start / --T likewise. */
+  @Test
+  void likelihoodTakesTheDataEndTimeAsTEndOrEps() throws Exception {
+    Path data = dir.resolve("x.npy");
+    Npy.write(data, ModelSpecs.mixture("ring8-2d").sample(2, 6));
+    String[] common = {"likelihood", "--model", "gmm:ring8-2d", "--path", "vp-linear", "--data", data.toString(),
+        "--rtol", "1e-4"};
+    Run a = d4j(cat(common, "--t-end", "0.01", "--t-start", "0.9"));
+    Run b = d4j(cat(common, "--eps", "0.01", "--T", "0.9"));
+    assertEquals(0, a.code(), a.err());
+    assertTrue(a.out().contains("eps = 0.01, T = 0.9"), a.out());
+    assertEquals(a.out().replaceAll("[0-9.]+ s\\n", ""), b.out().replaceAll("[0-9.]+ s\\n", ""));
+  }
+
+  /** d4j ems: the lambda-grid size is --points; the old --grid still works, with a warning. */
+  @Test
+  void emsPointsAndItsDeprecatedName() throws Exception {
+    Path a = dir.resolve("a.json");
+    Path b = dir.resolve("b.json");
+    Run r = d4j("ems", "--model", "gmm:ring8-2d", "--pilots", "8", "--points", "11", "--out", a.toString());
+    assertEquals(0, r.code(), r.err());
+    Run old = d4j("ems", "--model", "gmm:ring8-2d", "--pilots", "8", "--grid", "11", "--out", b.toString());
+    assertEquals(0, old.code(), old.err());
+    assertTrue(old.err().contains("deprecated"), old.err());
+    assertEquals(11, org.diffusion4j.sampler.v3.Ems.read(a).size());
+    assertEquals(java.nio.file.Files.readString(a), java.nio.file.Files.readString(b));
+    assertEquals(2, d4j("ems", "--model", "gmm:ring8-2d", "--points", "11", "--grid", "11", "--out", b.toString()).code());
+  }
+
+  private static String[] cat(String[] a, String... b) {
+    String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
 }
