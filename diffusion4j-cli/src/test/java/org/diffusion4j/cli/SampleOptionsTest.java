@@ -142,20 +142,6 @@ class SampleOptionsTest {
         dir.resolve("a.npy").toString()).code());
   }
 
-  /** likelihood: --t-end is the data-end time as in sample, --eps its alias; --t-start / --T likewise. */
-  @Test
-  void likelihoodTakesTheDataEndTimeAsTEndOrEps() throws Exception {
-    Path data = dir.resolve("x.npy");
-    Npy.write(data, ModelSpecs.mixture("ring8-2d").sample(2, 6));
-    String[] common = {"likelihood", "--model", "gmm:ring8-2d", "--path", "vp-linear", "--data", data.toString(),
-        "--rtol", "1e-4"};
-    Run a = d4j(cat(common, "--t-end", "0.01", "--t-start", "0.9"));
-    Run b = d4j(cat(common, "--eps", "0.01", "--T", "0.9"));
-    assertEquals(0, a.code(), a.err());
-    assertTrue(a.out().contains("eps = 0.01, T = 0.9"), a.out());
-    assertEquals(a.out().replaceAll("[0-9.]+ s\\n", ""), b.out().replaceAll("[0-9.]+ s\\n", ""));
-  }
-
   /** d4j ems: the lambda-grid size is --points; the old --grid still works, with a warning. */
   @Test
   void emsPointsAndItsDeprecatedName() throws Exception {
@@ -169,11 +155,5 @@ class SampleOptionsTest {
     assertEquals(11, org.diffusion4j.sampler.v3.Ems.read(a).size());
     assertEquals(java.nio.file.Files.readString(a), java.nio.file.Files.readString(b));
     assertEquals(2, d4j("ems", "--model", "gmm:ring8-2d", "--points", "11", "--grid", "11", "--out", b.toString()).code());
-  }
-
-  private static String[] cat(String[] a, String... b) {
-    String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, r, a.length, b.length);
-    return r;
   }
 }
