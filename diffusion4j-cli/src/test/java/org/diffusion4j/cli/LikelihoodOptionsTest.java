@@ -3,8 +3,6 @@ package org.diffusion4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import org.diffusion4j.array.Batch;
@@ -19,13 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LikelihoodOptionsTest {
   @TempDir Path dir;
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run d4j(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = D4j.execute(args, new PrintWriter(out), new PrintWriter(err));
-    return new Run(code, out.toString(), err.toString());
+  private static TrainCommandTest.Run d4j(String... args) {
+    return TrainCommandTest.run(args);
   }
 
   /** likelihood: --t-end is the data-end time as in sample, --eps its alias; --t-start / --T likewise. */
@@ -35,8 +28,8 @@ class LikelihoodOptionsTest {
     Npy.write(data, ModelSpecs.mixture("ring8-2d").sample(2, 6));
     String[] common = {"likelihood", "--model", "gmm:ring8-2d", "--path", "vp-linear", "--data", data.toString(),
         "--rtol", "1e-4"};
-    Run a = d4j(cat(common, "--t-end", "0.01", "--t-start", "0.9"));
-    Run b = d4j(cat(common, "--eps", "0.01", "--T", "0.9"));
+    TrainCommandTest.Run a = d4j(cat(common, "--t-end", "0.01", "--t-start", "0.9"));
+    TrainCommandTest.Run b = d4j(cat(common, "--eps", "0.01", "--T", "0.9"));
     assertEquals(0, a.code(), a.err());
     assertTrue(a.out().contains("eps = 0.01, T = 0.9"), a.out());
     assertEquals(a.out().replaceAll("[0-9.]+ s\\n", ""), b.out().replaceAll("[0-9.]+ s\\n", ""));
@@ -61,7 +54,7 @@ class LikelihoodOptionsTest {
       String[] priors = {"gaussian", "exact"};
       for (int k = 0; k < 2; k++) {
         Path out = dir.resolve("lp" + k + ".npy");
-        Run r = d4j("likelihood", "--model", "gmm:ring8-2d", "--path", "vp-linear", "--data", data.toString(), "--rtol",
+        TrainCommandTest.Run r = d4j("likelihood", "--model", "gmm:ring8-2d", "--path", "vp-linear", "--data", data.toString(), "--rtol",
             "1e-8", "--t-start", t, "--prior", priors[k], "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         double[] got = Npy.read(out).data();
@@ -72,7 +65,7 @@ class LikelihoodOptionsTest {
       assertTrue(err[1] < 1e-5, "T = " + t + ": exact prior, max error " + err[1]);
       assertTrue(err[0] > 100 * err[1], "T = " + t + ": Gaussian prior " + err[0] + " vs exact " + err[1]);
     }
-    Run bad = d4j("likelihood", "--model", "gmm:ring8-2d", "--data", data.toString(), "--prior", "uniform");
+    TrainCommandTest.Run bad = d4j("likelihood", "--model", "gmm:ring8-2d", "--data", data.toString(), "--prior", "uniform");
     assertEquals(2, bad.code(), bad.err());
     assertTrue(bad.err().contains("--prior"), bad.err());
   }

@@ -3,8 +3,6 @@ package org.diffusion4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.diffusion4j.array.Batch;
@@ -28,12 +26,9 @@ class ReflowMomentsTest {
   private static final double[] SD = {10, 2};
   private static final double RHO = 0.6;
 
-  private static int d4j(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = D4j.execute(args, new PrintWriter(out), new PrintWriter(err));
-    assertEquals(0, code, String.join(" ", args) + "\n" + out + err);
-    return code;
+  private static void d4j(String... args) {
+    TrainCommandTest.Run r = TrainCommandTest.run(args);
+    assertEquals(0, r.code(), String.join(" ", args) + "\n" + r.out() + r.err());
   }
 
   /** n draws of the correlated Gaussian target in data units. */

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,13 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SampleOptionsTest {
   @TempDir Path dir;
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run d4j(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = D4j.execute(args, new PrintWriter(out), new PrintWriter(err));
-    return new Run(code, out.toString(), err.toString());
+  private static TrainCommandTest.Run d4j(String... args) {
+    return TrainCommandTest.run(args);
   }
 
   private static final Pattern SW1 = Pattern.compile("sliced W1 to \\S+=([0-9.]+) floor=([0-9.]+) ratio=([0-9.]+)");
@@ -60,7 +53,7 @@ class SampleOptionsTest {
     Path file = dir.resolve("ref.npy");
     Npy.write(file, ring.sample(7, 3000));
     Path out = dir.resolve("x.npy");
-    Run r = d4j("sample", "--model", "gmm:ring8-2d", "--path", "cond-ot", "--sde-eps", "0", "--nfe", "40", "--n", "600",
+    TrainCommandTest.Run r = d4j("sample", "--model", "gmm:ring8-2d", "--path", "cond-ot", "--sde-eps", "0", "--nfe", "40", "--n", "600",
         "--out", out.toString(), "--reference", file.toString());
     assertEquals(0, r.code(), r.err());
     double[] near = sw1(r.err());
@@ -76,7 +69,7 @@ class SampleOptionsTest {
     Npy.write(small, ring.sample(8, 500));
     String cut = InterpolantSampling.slicedW1(small.toString(), Npy.readBatch(out), 0);
     assertTrue(cut.contains("first 250 samples") && sw1(cut)[2] < 1.6, cut);
-    Run bad = d4j("sample", "--model", "gmm:ring8-2d", "--path", "cond-ot", "--sde-eps", "0", "--nfe", "4", "--n", "10",
+    TrainCommandTest.Run bad = d4j("sample", "--model", "gmm:ring8-2d", "--path", "cond-ot", "--sde-eps", "0", "--nfe", "4", "--n", "10",
         "--out", out.toString(), "--reference", dir.resolve("ref3.npy").toString());
     assertEquals(2, bad.code(), bad.err());
   }
@@ -94,7 +87,7 @@ class SampleOptionsTest {
     for (String[] c : new String[][] {{"heun", "8"}, {"euler", "5"}}) {
       int nfe = Integer.parseInt(c[1]);
       Path out = dir.resolve(c[0] + ".npy");
-      Run r = d4j("sample", "--model", "gmm:ring8-2d", "--path", "cond-ot", "--sde-eps", "0", "--solver", c[0], "--nfe",
+      TrainCommandTest.Run r = d4j("sample", "--model", "gmm:ring8-2d", "--path", "cond-ot", "--sde-eps", "0", "--solver", c[0], "--nfe",
           c[1], "--n", "50", "--seed", "3", "--out", out.toString());
       assertEquals(0, r.code(), r.err());
       assertTrue(r.err().lines().anyMatch(("nfe=" + nfe)::equals), r.err());
@@ -110,7 +103,7 @@ class SampleOptionsTest {
       assertEquals(nfe, lib.nfe(), c[0]);
       assertArrayEquals(lib.x().data(), Npy.readBatch(out).data(), 0.0, c[0]);
     }
-    Run odd = d4j("sample", "--model", "gmm:ring8-2d", "--path", "cond-ot", "--sde-eps", "0", "--nfe", "5", "--n", "5",
+    TrainCommandTest.Run odd = d4j("sample", "--model", "gmm:ring8-2d", "--path", "cond-ot", "--sde-eps", "0", "--nfe", "5", "--n", "5",
         "--out", dir.resolve("o.npy").toString());
     assertEquals(2, odd.code(), odd.err());
     assertTrue(odd.err().contains("4 or 6"), odd.err());
@@ -122,7 +115,7 @@ class SampleOptionsTest {
    */
   @Test
   void solversListMarksAdaptiveSolversWhichRefuseAFixedBudget() {
-    Run r = d4j("solvers", "-l");
+    TrainCommandTest.Run r = d4j("solvers", "-l");
     assertEquals(0, r.code(), r.err());
     java.util.List<String> lines = r.out().lines().toList();
     for (String line : lines) {
@@ -133,7 +126,7 @@ class SampleOptionsTest {
     }
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("dpm-solver-v3 ")), r.out());
     for (String budget : new String[] {"--nfe", "--steps"}) {
-      Run s = d4j("sample", "--model", "gmm:ring8-2d", "--solver", "dpm-solver-23", budget, "10", "--n", "4", "--out",
+      TrainCommandTest.Run s = d4j("sample", "--model", "gmm:ring8-2d", "--solver", "dpm-solver-23", budget, "10", "--n", "4", "--out",
           dir.resolve("a.npy").toString());
       assertEquals(2, s.code(), budget + ": " + s.err());
       assertEquals(1, s.err().lines().count(), s.err());
@@ -147,9 +140,9 @@ class SampleOptionsTest {
   void emsPointsAndItsDeprecatedName() throws Exception {
     Path a = dir.resolve("a.json");
     Path b = dir.resolve("b.json");
-    Run r = d4j("ems", "--model", "gmm:ring8-2d", "--pilots", "8", "--points", "11", "--out", a.toString());
+    TrainCommandTest.Run r = d4j("ems", "--model", "gmm:ring8-2d", "--pilots", "8", "--points", "11", "--out", a.toString());
     assertEquals(0, r.code(), r.err());
-    Run old = d4j("ems", "--model", "gmm:ring8-2d", "--pilots", "8", "--grid", "11", "--out", b.toString());
+    TrainCommandTest.Run old = d4j("ems", "--model", "gmm:ring8-2d", "--pilots", "8", "--grid", "11", "--out", b.toString());
     assertEquals(0, old.code(), old.err());
     assertTrue(old.err().contains("deprecated"), old.err());
     assertEquals(11, org.diffusion4j.sampler.v3.Ems.read(a).size());
