@@ -70,6 +70,27 @@ class LikelihoodOptionsTest {
     assertTrue(bad.err().contains("--prior"), bad.err());
   }
 
+  /**
+   * Without --rtol, dopri5 runs at 1e-5 on an exact mixture and at 1e-4 on a trained network,
+   * whose own error is ~30x the solver error at 1e-4 (docs/likelihood.md); --rtol overrides both.
+   */
+  @Test
+  void defaultToleranceFollowsTheModelKind() throws Exception {
+    Path data = dir.resolve("x.npy");
+    Npy.write(data, ModelSpecs.mixture("ring8-2d").sample(2, 3));
+    TrainCommandTest.Run g = d4j("likelihood", "--model", "gmm:ring8-2d", "--path", "vp-linear", "--data", data.toString());
+    assertEquals(0, g.code(), g.err());
+    assertTrue(g.out().contains("dopri5 (rtol 1.0E-5, atol 1.0E-5)"), g.out());
+    Path run = dir.resolve("run");
+    assertEquals(0, d4j("train", "--data", "moons", "--out", run.toString(), "--steps", "5", "--batch", "32", "--width",
+        "8", "--depth", "1", "--n-train", "200").code());
+    TrainCommandTest.Run t = d4j("likelihood", "--model", run.toString(), "--data", data.toString());
+    assertEquals(0, t.code(), t.err());
+    assertTrue(t.out().contains("dopri5 (rtol 1.0E-4, atol 1.0E-4)"), t.out());
+    TrainCommandTest.Run o = d4j("likelihood", "--model", run.toString(), "--data", data.toString(), "--rtol", "1e-3");
+    assertTrue(o.out().contains("dopri5 (rtol 0.001, atol 0.001)"), o.out());
+  }
+
   private static String[] cat(String[] a, String... b) {
     String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, r, a.length, b.length);
