@@ -25,8 +25,13 @@ final class EmsCommand implements Callable<Integer> {
   @Option(names = "--pilots", defaultValue = "256", description = "Pilot trajectories (default: ${DEFAULT-VALUE}).")
   int pilots;
 
-  @Option(names = "--grid", defaultValue = "121", description = "EMS grid points in lambda (default: ${DEFAULT-VALUE}).")
-  int grid;
+  @Option(names = "--points", defaultValue = "121", paramLabel = "N",
+      description = "EMS points in lambda, the grid the statistics are tabulated on (default: ${DEFAULT-VALUE}).")
+  int points;
+
+  /** The old name of --points: in d4j sample, --grid is a time spacing, not a count. */
+  @Option(names = "--grid", hidden = true, paramLabel = "N")
+  Integer deprecatedGrid;
 
   @Option(names = "--refine", defaultValue = "4", description = "Pilot solver steps per grid cell (default: ${DEFAULT-VALUE}).")
   int refine;
@@ -41,7 +46,14 @@ final class EmsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     GaussianPath path = model.gaussianPath();
     Denoiser den = model.denoiser();
-    EmsEstimator est = new EmsEstimator(pilots, grid, refine, probes, pilotSeed, model.start(path), model.tEnd);
+    if (deprecatedGrid != null) {
+      if (spec.commandLine().getParseResult().hasMatchedOption("--points")) {
+        throw new UsageException("--grid is the deprecated name of --points; give only --points");
+      }
+      points = deprecatedGrid;
+      spec.commandLine().getErr().println("d4j: warning: ems --grid is deprecated; use --points " + points);
+    }
+    EmsEstimator est = new EmsEstimator(pilots, points, refine, probes, pilotSeed, model.start(path), model.tEnd);
     Ems ems;
     double seconds;
     try (ProgressBar bar = ProgressBar.create(spec, "ems")) {

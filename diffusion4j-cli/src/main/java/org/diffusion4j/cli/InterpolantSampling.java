@@ -27,6 +27,7 @@ import org.diffusion4j.nn.interpolant.LearnedInterpolant;
 import org.diffusion4j.path.CondOtPath;
 import org.diffusion4j.path.GaussianPath;
 import org.diffusion4j.random.Noise;
+import org.diffusion4j.random.Rng;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
@@ -324,27 +325,83 @@ final class InterpolantSampling {
 
   /**
    * The sliced Wasserstein-1 distance of {@code x} to {@link #REFS} held-out draws of {@code ref}
-   * (as many rows as {@code x}), averaged, next to the same average between independent draws.
+   * (as many rows as {@code x}), averaged, next to the same average between independent draws
+   * (the two-sample floor). A file (or mnist) is one fixed sample: see {@link #slicedW1ToRows}.
    */
   static String slicedW1(String ref, Batch x, long seed) throws IOException {
     if (x.n() < 2) {
       throw new UsageException("--reference needs --n >= 2");
     }
+    SlicedWasserstein sw = SlicedWasserstein.w1(SlicedWasserstein.DEFAULT_PROJECTIONS, seed);
+    if (!ref.equals("gaussian") && !Datasets.isToy(ref)) {
+      return slicedW1ToRows(ref, x, sw, seed);
+    }
     Batch[] refs = new Batch[REFS + 1];
     for (int k = 0; k <= REFS; k++) {
       refs[k] = InterpolantRuns.draws(ref, x.d(), Seeds.reference(seed, k), x.n());
     }
-    SlicedWasserstein sw = SlicedWasserstein.w1(SlicedWasserstein.DEFAULT_PROJECTIONS, seed);
     double d = 0;
     double floor = 0;
     for (int k = 0; k < REFS; k++) {
       d += sw.between(x, refs[k]) / REFS;
       floor += sw.between(refs[k + 1], refs[k]) / REFS;
     }
-    if (refs[0].rmsDistance(refs[1]) == 0) {
-      return String.format("sliced W1 to %s=%.4f (a file: its own rows, no two-sample floor)", ref, d);
-    }
     return String.format("sliced W1 to %s=%.4f floor=%.4f ratio=%.2f", ref, d, floor, d / floor);
+  }
+
+  /**
+   * SW1 to a file's rows with its two-sample floor: for each of {@link #REFS} seeded shuffles of
+   * the rows, two disjoint sets A, B of m = min(n, rows / 2) rows; the distance averages SW1(x, A),
+   * the floor SW1(B, A). Both compare sets of m rows (x is cut to its first m rows when the file
+   * has fewer than 2n), because SW1 between finite samples shrinks as they grow.
+   */
+  private static String slicedW1ToRows(String ref, Batch x, SlicedWasserstein sw, long seed) throws IOException {
+    Batch all = InterpolantRuns.load(ref, seed, x.n()).data();
+    if (all.d() != x.d()) {
+      throw new UsageException("--reference " + ref + " has rows of dimension " + all.d() + " but the samples have "
+          + x.d());
+    }
+    int m = Math.min(x.n(), all.n() / 2);
+    if (m < 2) {
+      throw new UsageException("--reference " + ref + " has " + all.n() + " rows; the two-sample floor needs at least 4");
+    }
+    Batch xm = rows(x, identity(x.n()), 0, m);
+    double d = 0;
+    double floor = 0;
+    for (int k = 0; k < REFS; k++) {
+      int[] order = identity(all.n());
+      Rng rng = Rng.of(Seeds.reference(seed, k));
+      for (int i = 0; i < 2 * m; i++) { // partial Fisher-Yates: the first 2m entries are a uniform draw
+        int j = i + rng.nextInt(all.n() - i);
+        int tmp = order[i];
+        order[i] = order[j];
+        order[j] = tmp;
+      }
+      Batch a = rows(all, order, 0, m);
+      d += sw.between(xm, a) / REFS;
+      floor += sw.between(rows(all, order, m, m), a) / REFS;
+    }
+    String cut = m < x.n() ? String.format(" (first %d samples against %d-row halves of the file's %d rows)", m, m,
+        all.n()) : "";
+    return String.format("sliced W1 to %s=%.4f floor=%.4f ratio=%.2f%s", ref, d, floor, d / floor, cut);
+  }
+
+  private static int[] identity(int n) {
+    int[] idx = new int[n];
+    for (int i = 0; i < n; i++) {
+      idx[i] = i;
+    }
+    return idx;
+  }
+
+  /** Rows order[from], ..., order[from + count - 1] of {@code x}. */
+  private static Batch rows(Batch x, int[] order, int from, int count) {
+    int d = x.d();
+    Batch out = new Batch(count, d);
+    for (int i = 0; i < count; i++) {
+      System.arraycopy(x.data(), order[from + i] * d, out.data(), i * d, d);
+    }
+    return out;
   }
 
   /**

@@ -15,7 +15,9 @@ import org.diffusion4j.sampler.Sampling;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
@@ -120,7 +122,11 @@ final class SampleCommand implements Callable<Integer> {
       if (nfe != null || steps != null || times != null) {
         throw new UsageException("--plan fixes the times and NFE; drop --nfe, --steps and --times");
       }
+      refuseWhatThePlanFixes();
       times = fast.schedule().times();
+    }
+    if (sampler.adaptive() && steps != null) {
+      throw new UsageException("--solver " + solver + " is adaptive: it picks its own steps from --rtol/--atol; drop --steps");
     }
     if (nfe == null && steps == null && times == null && !sampler.adaptive()) {
       throw new UsageException("give --nfe N (or --steps N, or --times) for solver " + solver);
@@ -171,5 +177,26 @@ final class SampleCommand implements Callable<Integer> {
     }
     spec.commandLine().getErr().println("nfe=" + r.nfe());
     return ExitCodes.OK;
+  }
+
+  /**
+   * A plan fixes the solver of every step and the grid: --solver and the solver and grid options
+   * (all of {@link SolverOptions} but --thresholding, which acts on the model's predictions) would
+   * be ignored, so they are refused.
+   */
+  private void refuseWhatThePlanFixes() {
+    ParseResult pr = spec.commandLine().getParseResult();
+    java.util.List<String> given = new java.util.ArrayList<>();
+    if (pr.hasMatchedOption("--solver")) {
+      given.add("--solver");
+    }
+    for (OptionSpec o : spec.mixins().get("solverOptions").options()) {
+      if (pr.hasMatchedOption(o) && !o.longestName().equals("--thresholding")) {
+        given.add(o.longestName());
+      }
+    }
+    if (!given.isEmpty()) {
+      throw new UsageException("--plan fixes the solver of every step and the time grid; drop " + String.join(", ", given));
+    }
   }
 }

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 
 /** Sampler and time-grid options shared by {@code d4j sample} and {@code d4j bench samplers}. */
 public final class SolverOptions {
-  @Option(names = "--order", paramLabel = "K", description = "Override the solver's order (1-3).")
+  @Option(names = "--order", paramLabel = "K", description = "Override the solver's order (1-3). Default: the order in its name; 3 for dpm-solver-fast"
+      + " and dpm-solver-adaptive, 2 for dpm-solver-v3.")
   int order;
 
   @Option(names = "--eta", paramLabel = "ETA", description = "Noise level of stochastic solvers (default 1).")

@@ -30,7 +30,7 @@ class FastCommandsTest {
     Path model = dir.resolve("ring.json");
     Files.writeString(model, BenchmarkMixtures.ring2d().toJson());
     Path ems = dir.resolve("ems.json");
-    Run e = run("ems", "--model", "gmm:" + model, "--out", ems.toString(), "--pilots", "32", "--grid", "21");
+    Run e = run("ems", "--model", "gmm:" + model, "--out", ems.toString(), "--pilots", "32", "--points", "21");
     assertEquals(0, e.code(), e.err());
     assertEquals(2, Ems.read(ems).dim());
     Path plan = dir.resolve("plan.json");
@@ -48,6 +48,13 @@ class FastCommandsTest {
     org.diffusion4j.array.Batch xs = org.diffusion4j.io.Npy.readBatch(x);
     assertEquals(16, xs.n());
     assertTrue(p.err().contains("nfe=4"), p.err());
+    // A plan fixes the solver of every step and the grid: options it would ignore are refused.
+    for (String[] extra : new String[][] {{"--solver", "ddim"}, {"--grid", "uniform"}, {"--order", "2"}}) {
+      Run refused = run("sample", "--model", "gmm:" + model, "--plan", plan.toString(), "--ems", ems.toString(), "--n",
+          "4", "--out", dir.resolve("r.npy").toString(), extra[0], extra[1]);
+      assertEquals(2, refused.code(), refused.err());
+      assertTrue(refused.err().contains("drop " + extra[0]), refused.err());
+    }
     Run v3 = run("sample", "--model", "gmm:" + model, "--solver", "dpm-solver-v3", "--ems", ems.toString(),
         "--nfe", "6", "--t-end", "1e-3", "--n", "16", "--out", dir.resolve("v3.npy").toString());
     assertEquals(0, v3.code(), v3.err());

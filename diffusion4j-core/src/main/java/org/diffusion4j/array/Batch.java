@@ -181,7 +181,11 @@ public final class Batch {
     return -1;
   }
 
-  /** Root-mean-square of (this - other) over all elements. */
+  /**
+   * Root-mean-square of (this - other) over all elements: the RMSE per coordinate,
+   * sqrt(sum_ij e_ij^2 / (n d)). The per-sample RMSE sqrt(mean_i |e_i|^2) that the official
+   * DPM-Solver / UniPC comparisons report is sqrt(d) times this.
+   */
   public double rmsDistance(Batch other) {
     requireSameShape(other);
     double s = 0;

@@ -23,7 +23,7 @@ public final class SamplerAccuracy {
 
   private SamplerAccuracy() {}
 
-  /** One cell: RMSE of {@code solver} at {@code nfe} (NaN if the budget is impossible for it). */
+  /** One cell: RMSE per coordinate ({@link Batch#rmsDistance}) of {@code solver} at {@code nfe} (NaN if the budget is impossible for it). */
   public record Row(String solver, int nfe, double rmse, double seconds) {}
 
   /** The table and the reference's own cost. */

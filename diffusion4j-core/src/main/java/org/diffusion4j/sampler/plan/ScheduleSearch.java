@@ -49,7 +49,10 @@ public record ScheduleSearch(int pilots, long pilotSeed, int rounds, double refe
     }
   }
 
-  /** The outcome: best schedule, its pilot RMSE, and the starting (best classic) one. */
+  /**
+   * The outcome: best schedule, its pilot RMSE (per coordinate, {@link Batch#rmsDistance}), and
+   * the starting (best classic) one.
+   */
   public record Result(SolverSchedule schedule, double pilotRmse, SolverSchedule start, double startRmse,
       int runs) {}
 
