@@ -10,7 +10,7 @@ import org.diffusion4j.io.FormatException;
 /**
  * Reader of the shared graph-set text format ({@code /work/shared/data/graphs/README.md}): a
  * header {@code # graphs K}, then per graph a line {@code graph INDEX NODES EDGES} followed by
- * EDGES lines {@code u v} (0-based). A deliberately small local reader for the random-walk
+ * EDGES lines {@code u v} (0-based); the shared files end with a line {@code end}. A deliberately small local reader for the random-walk
  * utilities; if the project's {@code graph} package provides one, this should delegate to it.
  */
 public final class EdgeListSets {
@@ -23,6 +23,9 @@ public final class EdgeListSets {
     int i = 0;
     while (i < lines.size()) {
       String line = lines.get(i).trim();
+      if (line.equals("end")) {
+        break;
+      }
       if (line.isEmpty() || line.startsWith("#")) {
         i++;
         continue;

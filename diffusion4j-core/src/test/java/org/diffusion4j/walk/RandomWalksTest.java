@@ -215,7 +215,7 @@ class RandomWalksTest {
   @Test
   void readsTheSharedGraphSetFormat(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("g.txt");
-    Files.writeString(file, "# graphs 2\ngraph 0 3 2\n0 1\n1 2\ngraph 1 4 1\n2 3\n");
+    Files.writeString(file, "# graphs 2\ngraph 0 3 2\n0 1\n1 2\ngraph 1 4 1\n2 3\nend\n");
     List<Adjacency> graphs = EdgeListSets.read(file);
     assertEquals(2, graphs.size());
     assertTrue(graphs.get(0).isConnected());
