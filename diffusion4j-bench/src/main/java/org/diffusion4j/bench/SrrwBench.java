@@ -90,7 +90,7 @@ public final class SrrwBench {
     for (int r = 0; r < runs; r++) {
       xs[r] = TokenWalk.visitFrequencies(walks.apply(1000 + r), steps);
     }
-    return steps * traceOfCovariance(xs, null);
+    return steps * SrrwTheory.sampleCovarianceTrace(xs, null);
   }
 
   static void optimisation(MarkovChain chain, SrrwTheory theory, Adjacency graph, LogisticShards f, int runs, int steps) {
@@ -128,26 +128,7 @@ public final class SrrwBench {
     for (int r = 0; r < runs; r++) {
       thetas[r] = SaSrrw.run(walks.apply(500 + r), f, star, beta, steps);
     }
-    return new double[] {traceOfCovariance(thetas, null) / beta.at(steps), traceOfCovariance(thetas, star) / beta.at(steps)};
-  }
-
-  /** Sum over coordinates of the sample variance about the mean (centre == null) or of the mean square about centre. */
-  static double traceOfCovariance(double[][] samples, double[] centre) {
-    int d = samples[0].length;
-    double trace = 0;
-    for (int i = 0; i < d; i++) {
-      double mean = 0;
-      for (double[] x : samples) {
-        mean += x[i] / samples.length;
-      }
-      double c = centre == null ? mean : centre[i];
-      double v = 0;
-      for (double[] x : samples) {
-        v += (x[i] - c) * (x[i] - c);
-      }
-      trace += v / (centre == null ? samples.length - 1 : samples.length);
-    }
-    return trace;
+    return new double[] {SrrwTheory.sampleCovarianceTrace(thetas, null) / beta.at(steps), SrrwTheory.sampleCovarianceTrace(thetas, star) / beta.at(steps)};
   }
 
   static void row(String walk, double measured, double theory, double baseMeasured, double base) {

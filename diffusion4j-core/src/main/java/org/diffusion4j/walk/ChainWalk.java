@@ -12,9 +12,7 @@ public final class ChainWalk implements TokenWalk {
    * @throws IllegalArgumentException if {@code start} is not a node of the chain
    */
   public ChainWalk(MarkovChain chain, int start, long seed) {
-    if (start < 0 || start >= chain.states()) {
-      throw new IllegalArgumentException("start node " + start + " must be in [0, " + chain.states() + ")");
-    }
+    MarkovChain.requireStart(chain.states(), start);
     this.chain = chain;
     this.rng = Rng.of(seed);
     this.position = start;

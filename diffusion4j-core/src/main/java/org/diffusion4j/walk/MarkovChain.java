@@ -106,7 +106,14 @@ public final class MarkovChain {
     return mu;
   }
 
-  private static void requireConnected(Adjacency graph) {
+  /** Refuses a start node outside [0, states). */
+  static void requireStart(int states, int start) {
+    if (start < 0 || start >= states) {
+      throw new IllegalArgumentException("start node " + start + " must be in [0, " + states + ")");
+    }
+  }
+
+  static void requireConnected(Adjacency graph) {
     if (graph.nodes() < 2 || !graph.isConnected()) {
       throw new IllegalArgumentException("a random walk needs a connected graph with >= 2 nodes, got "
           + graph.nodes() + " nodes" + (graph.nodes() >= 2 ? ", not connected" : ""));

@@ -19,12 +19,8 @@ public final class NonBacktrackingWalk implements TokenWalk {
    * @throws IllegalArgumentException if the graph is not connected or start is not a node
    */
   public NonBacktrackingWalk(Adjacency graph, int start, long seed) {
-    if (graph.nodes() < 2 || !graph.isConnected()) {
-      throw new IllegalArgumentException("a random walk needs a connected graph with >= 2 nodes");
-    }
-    if (start < 0 || start >= graph.nodes()) {
-      throw new IllegalArgumentException("start node " + start + " must be in [0, " + graph.nodes() + ")");
-    }
+    MarkovChain.requireConnected(graph);
+    MarkovChain.requireStart(graph.nodes(), start);
     this.graph = graph;
     this.rng = Rng.of(seed);
     this.position = start;

@@ -56,9 +56,7 @@ public final class SelfRepellentWalk implements TokenWalk {
     if (!(gammaExponent > 0.5 && gammaExponent <= 1)) {
       throw new IllegalArgumentException("gamma exponent a must be in (0.5, 1], got " + gammaExponent);
     }
-    if (start < 0 || start >= base.states()) {
-      throw new IllegalArgumentException("start node " + start + " must be in [0, " + base.states() + ")");
-    }
+    MarkovChain.requireStart(base.states(), start);
     this.base = base;
     this.alpha = alpha;
     this.gammaExponent = gammaExponent;

@@ -191,6 +191,29 @@ public final class SrrwTheory {
     return out;
   }
 
+  /**
+   * The trace of the sample covariance of {@code samples} (rows): the sum over coordinates of the
+   * variance about the sample mean (divisor m - 1), or, with a {@code centre}, of the mean square
+   * about it (divisor m).
+   */
+  public static double sampleCovarianceTrace(double[][] samples, double[] centre) {
+    int d = samples[0].length;
+    double trace = 0;
+    for (int i = 0; i < d; i++) {
+      double mean = 0;
+      for (double[] x : samples) {
+        mean += x[i] / samples.length;
+      }
+      double c = centre == null ? mean : centre[i];
+      double v = 0;
+      for (double[] x : samples) {
+        v += (x[i] - c) * (x[i] - c);
+      }
+      trace += v / (centre == null ? samples.length - 1 : samples.length);
+    }
+    return trace;
+  }
+
   /** Trace of a square matrix. */
   public static double trace(double[][] m) {
     double t = 0;

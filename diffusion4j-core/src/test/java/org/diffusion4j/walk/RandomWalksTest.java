@@ -120,29 +120,12 @@ class RandomWalksTest {
         }
         xs[r] = walk.measure();
       }
-      double measured = steps * traceOfCovariance(xs);
+      double measured = steps * SrrwTheory.sampleCovarianceTrace(xs, null);
       double expected = SrrwTheory.trace(theory.samplingCovariance(alpha));
       assertEquals(1.0, measured / expected, 0.2, "alpha " + alpha + ": measured " + measured + ", theory " + expected);
       assertTrue(measured < previous, "variance must fall with alpha");
       previous = measured;
     }
-  }
-
-  static double traceOfCovariance(double[][] samples) {
-    int d = samples[0].length;
-    double trace = 0;
-    for (int i = 0; i < d; i++) {
-      double mean = 0;
-      for (double[] x : samples) {
-        mean += x[i] / samples.length;
-      }
-      double v = 0;
-      for (double[] x : samples) {
-        v += (x[i] - mean) * (x[i] - mean);
-      }
-      trace += v / (samples.length - 1);
-    }
-    return trace;
   }
 
   @Test

@@ -115,7 +115,7 @@ class SaSrrwTest {
       for (int r = 0; r < runs; r++) {
         thetas[r] = SaSrrw.run(new SelfRepellentWalk(CHAIN, alphas[k], 0.6, 0, 500 + r), f, star, beta, steps);
       }
-      measured[k] = RandomWalksTest.traceOfCovariance(thetas) / beta.at(steps);
+      measured[k] = SrrwTheory.sampleCovarianceTrace(thetas, null) / beta.at(steps);
     }
     double base = SrrwTheory.trace(SrrwTheory.iterateCovariance(hessian, theory.iterateNoise(0, inc), beta));
     double five = SrrwTheory.trace(SrrwTheory.iterateCovariance(hessian, theory.iterateNoise(5, inc), beta));
