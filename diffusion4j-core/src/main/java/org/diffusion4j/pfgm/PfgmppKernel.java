@@ -109,6 +109,16 @@ public record PfgmppKernel(int dataDim, double augmentedDim) {
   }
 
   /**
+   * Unit-scale PFGM++ noise: the perturbation at sigma = 1. Because R = sigma sqrt(D) sqrt(G_{N/2}/G_{D/2})
+   * is linear in sigma, sigma times this is an exact draw at sigma, so it replaces the Gaussian eps
+   * in an EDM training step x = y + sigma eps unchanged (the loss, preconditioning and weighting of
+   * training/loss.py stay those of EDM); for D = infinity it is N(0, I).
+   */
+  public void fillUnitNoise(Rng rng, double[] out, int offset) {
+    samplePerturbation(rng, 1.0, out, offset);
+  }
+
+  /**
    * An (n, N) batch of independent draws of x - y at sigma (row i from
    * {@code Rng.of(seed).stream(i)}); at sigma = sigma_max this is the PFGM++ prior (generate.py:
    * rand_beta_prime scaled by sigma_max sqrt(D)).

@@ -79,6 +79,23 @@ class PfgmppKernelTest {
   }
 
   @Test
+  void perturbationIsUnitNoiseTimesSigma() {
+    PfgmppKernel kernel = new PfgmppKernel(7, 128);
+    double[] unit = new double[7];
+    double[] scaled = new double[7];
+    for (long seed = 0; seed < 20; seed++) {
+      kernel.fillUnitNoise(Rng.of(seed), unit, 0);
+      kernel.samplePerturbation(Rng.of(seed), 3.5, scaled, 0);
+      for (int k = 0; k < 7; k++) {
+        assertEquals(3.5 * unit[k], scaled[k], 1e-13 * Math.abs(scaled[k]) + 1e-300);
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> new PfgmppKernel(0, 4));
+    assertThrows(IllegalArgumentException.class, () -> new PfgmppKernel(3, 0.5));
+    assertThrows(IllegalArgumentException.class, () -> kernel.radiusCdf(1, -1));
+  }
+
+  @Test
   void coordinatesAreStudentTWithDDegreesOfFreedom() {
     int n = 4000;
     double critical = 1.63 / Math.sqrt(n);
@@ -159,7 +176,7 @@ class PfgmppKernelTest {
   }
 
   /**
-   * With the exact field of a 400-point sample of a 2-D, 3-component Gaussian mixture, Heun on the
+   * With the exact field of a 300-point sample of a 2-D, 3-component Gaussian mixture, Heun on the
    * EDM grid (sigma 80 -&gt; 0.002, 18 steps, as generate.py) from the PFGM++ prior lands on the data
    * distribution for D = 1, 128 and infinity: every output is within 0.05 of a data point (the
    * exact field's target is the empirical distribution; 0.5 for D = 1, whose heavy-tailed kernel
@@ -172,9 +189,9 @@ class PfgmppKernelTest {
   void odeWithExactFieldMapsThePriorToTheData() {
     GaussianMixture mixture = new GaussianMixture(new double[] {0.5, 0.3, 0.2},
         new double[][] {{-2, 0}, {2, 1}, {0, -2.5}}, new double[][] {{0.3, 0.2}, {0.2, 0.3}, {0.25, 0.25}});
-    Batch data = mixture.sample(1, 400);
+    Batch data = mixture.sample(1, 300);
     int[] dataCounts = componentCounts(mixture, data);
-    int n = 1000;
+    int n = 600;
     Rng rng = Rng.of(5);
     Batch bootstrap = new Batch(n, 2);
     for (int i = 0; i < n; i++) {
