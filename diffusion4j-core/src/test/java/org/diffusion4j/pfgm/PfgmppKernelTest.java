@@ -179,8 +179,8 @@ class PfgmppKernelTest {
    * With the exact field of a 300-point sample of a 2-D, 3-component Gaussian mixture, Heun on the
    * EDM grid (sigma 80 -&gt; 0.002, 18 steps, as generate.py) from the PFGM++ prior lands on the data
    * distribution for D = 1, 128 and infinity: every output is within 0.05 of a data point (the
-   * exact field's target is the empirical distribution; 0.5 for D = 1, whose heavy-tailed kernel
-   * still averages neighbours polynomially at sigma_min = 0.002 in N = 2), the outputs' component counts pass a
+   * exact field's target is the empirical distribution; 90% of them for D = 1, whose heavy-tailed
+   * kernel still averages neighbours polynomially at sigma_min = 0.002 in N = 2), the outputs' component counts pass a
    * chi-square test against the data's proportions (2 degrees of freedom, 0.1% critical value
    * 13.8), and the energy distance to the data is within four times that of a bootstrap resample
    * of the same size.
@@ -205,13 +205,15 @@ class PfgmppKernelTest {
       Batch prior = kernel.perturbations(11, n, EdmPath.DEFAULT_SIGMA_MAX);
       Batch out = Sampling.with(new HeunSampler(), new PfgmppPosteriorMean(kernel, data), new EdmPath()).steps(18)
           .run(prior).x();
+      int far = 0;
       for (int i = 0; i < n; i++) {
         double nearest = Double.POSITIVE_INFINITY;
         for (int k = 0; k < data.n(); k++) {
           nearest = Math.min(nearest, Math.hypot(out.get(i, 0) - data.get(k, 0), out.get(i, 1) - data.get(k, 1)));
         }
-        assertTrue(nearest < (d == 1 ? 0.5 : 0.05), "D = " + d + ": output " + i + " is " + nearest + " from the data");
+        far += nearest > 0.05 ? 1 : 0;
       }
+      assertTrue(far <= (d == 1 ? n / 10 : 0), "D = " + d + ": " + far + " outputs farther than 0.05 from the data");
       double chi = chiSquare(componentCounts(mixture, out), dataCounts);
       double distance = new EnergyDistance().between(out, data);
       assertTrue(chi < 13.8, "D = " + d + ": chi-square " + chi);
