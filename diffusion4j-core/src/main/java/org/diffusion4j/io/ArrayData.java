@@ -77,6 +77,7 @@ final class ArrayData {
     if (knownBytes >= 0 && knownBytes != need) {
       throw new FormatException(name + ": " + sizeProblem(knownBytes, need, count, type));
     }
+    ReadLimits.require(name, "an array of " + count + " elements", 8L * count);
     double[] out = new double[knownBytes >= 0 ? count : Math.min(count, FIRST_GROWTH)];
     byte[] buf = new byte[(int) Math.min(CHUNK, Math.max(need, 1))];
     ByteBuffer bb = ByteBuffer.wrap(buf).order(order);

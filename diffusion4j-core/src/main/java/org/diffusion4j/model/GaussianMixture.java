@@ -127,7 +127,7 @@ public final class GaussianMixture {
   public static GaussianMixture read(Path file) throws IOException {
     String text;
     try {
-      text = Files.readString(file);
+      text = org.diffusion4j.io.ReadLimits.readJson(file);
     } catch (java.nio.charset.CharacterCodingException e) {
       throw new JsonException(file + ": not valid UTF-8 text");
     }
