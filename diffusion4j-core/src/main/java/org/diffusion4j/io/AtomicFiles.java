@@ -33,6 +33,12 @@ import java.util.regex.Pattern;
  * older than an hour.
  */
 public final class AtomicFiles {
+  /**
+   * System property: {@code false} skips the fsync calls (the content and the directory entry
+   * are then durable only when the OS writes them back; a crash of the process still leaves the
+   * old or the new file). For scratch work and for tests that write thousands of files.
+   */
+  public static final String SYNC_PROPERTY = "d4j.io.sync";
   private static final String TMP_TAG = ".d4j-";
   private static final long LEGACY_TMP_AGE_MILLIS = 3_600_000L;
 
@@ -68,7 +74,9 @@ public final class AtomicFiles {
           OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
         body.write(out);
         out.flush();
-        ch.force(true);
+        if (sync()) {
+          ch.force(true);
+        }
       }
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -91,11 +99,18 @@ public final class AtomicFiles {
    * open a directory for reading (Windows) skip it.
    */
   public static void syncDirectory(Path dir) {
+    if (!sync()) {
+      return;
+    }
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     } catch (IOException | UnsupportedOperationException e) {
       // not supported here; the rename itself is still atomic
     }
+  }
+
+  private static boolean sync() {
+    return !"false".equalsIgnoreCase(System.getProperty(SYNC_PROPERTY));
   }
 
   /** True for this class's temporary names of {@code name}, and for the legacy ones. */
