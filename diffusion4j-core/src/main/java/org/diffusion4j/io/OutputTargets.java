@@ -90,7 +90,7 @@ public final class OutputTargets {
     return target;
   }
 
-  /** Checks that directory {@code dir} exists or can be created, and is writable. */
+  /** Checks that directory {@code dir} exists or can be created, and is writable (by creating and deleting a probe file). */
   public static void requireWritableDirectory(Path dir, String who) {
     Path p = dir;
     while (p != null && !Files.exists(p)) {
@@ -104,6 +104,15 @@ public final class OutputTargets {
     }
     if (!Files.isWritable(p)) {
       throw new IllegalArgumentException(who + ": directory " + p + " is not writable");
+    }
+    // access(2) says yes to root everywhere, also on read-only mounts and in /proc: try it
+    Path probe = p.resolve(".d4j-write-check-" + ProcessHandle.current().pid() + ".tmp");
+    try {
+      Files.deleteIfExists(Files.createFile(probe));
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      // a probe of this process: the directory is writable
+    } catch (IOException e) {
+      throw new IllegalArgumentException(who + ": directory " + p + " is not writable (no file can be created there)");
     }
   }
 

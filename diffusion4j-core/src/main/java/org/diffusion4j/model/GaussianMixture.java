@@ -67,6 +67,9 @@ public final class GaussianMixture {
         }
       }
     }
+    if (!Double.isFinite(total)) {
+      throw new IllegalArgumentException("weights sum to " + total + " (overflow); scale them down, they are normalised");
+    }
     logWeights = new double[k];
     this.means = new double[k][];
     this.vars = new double[k][];
