@@ -138,7 +138,7 @@ final class CliChecks {
     int f = x.firstNonFinite();
     if (f >= 0) {
       throw new UsageException(flag + " " + file + ": non-finite value " + x.data()[f] + " at row " + f / x.d()
-          + " (0-based), column " + f % x.d());
+          + ", column " + f % x.d() + " (0-based)");
     }
   }
 

@@ -124,7 +124,7 @@ final class SdeCommand implements Callable<Integer> {
     // Up front: the saved values and the working states of all paths, and a fixed-step time grid.
     CliChecks.requireMemory("--paths " + paths + " x " + saves.length + " saves x dimension " + m.dim(),
         CliChecks.product(paths, saves.length + 4L, m.dim(), 8));
-    if (rtol == null) {
+    if (rtol == null && t1 > t0) { // a wrong interval is reported by the solver
       double steps = Math.ceil((t1 - t0) / dt);
       CliChecks.requireMemory("--dt " + dt + " (" + String.format("%.3g", steps) + " steps)",
           steps > 1e17 ? Long.MAX_VALUE : CliChecks.product((long) steps + 1, 8, 2));

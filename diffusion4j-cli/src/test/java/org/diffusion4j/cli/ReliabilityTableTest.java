@@ -88,7 +88,7 @@ class ReliabilityTableTest {
     String[] gmm = {"sample", "--model", "gmm:ring8-2d", "--nfe", "4"};
     List<Case> cases = List.of(
         new Case("NaN in sample --noise", cat(gmm, "--noise", p("nan-noise.npy"), "--out", p("o.npy")), 2,
-            "--noise " + p("nan-noise.npy") + ": non-finite value NaN at row 1 (0-based), column 1"),
+            "--noise " + p("nan-noise.npy") + ": non-finite value NaN at row 1, column 1 (0-based)"),
         new Case("--t-start NaN", cat(gmm, "--t-start", "NaN", "--out", p("o.npy")), 2,
             "--t-start must be a finite number, got NaN"),
         new Case("--eta NaN", cat(gmm, "--solver", "euler-ancestral", "--eta", "NaN", "--out", p("o.npy")), 2,
@@ -117,7 +117,7 @@ class ReliabilityTableTest {
         new Case("likelihood --data missing.npy", a("likelihood", "--model", "gmm:ring8-2d", "--data", p("missing.npy")),
             2, "--data " + p("missing.npy") + ": no such file"),
         new Case("non-finite training row (standardised)", cat(new String[] {"train", "--data", p("inf-data.npy"),
-            "--out", p("r-inf")}, "--steps", "2"), 2, "non-finite value Infinity at data row 3 (0-based), column 1"),
+            "--out", p("r-inf")}, "--steps", "2"), 2, "non-finite value Infinity at data row 3, column 1 (0-based)"),
         new Case("missing --target file", a("train", "--objective", "interpolant", "--target", p("missing.npy"), "--out",
             p("r-t")), 2, "--target '" + p("missing.npy") + "' is neither"),
         new Case("missing --source file", a("train", "--objective", "interpolant", "--source", p("missing.npy"),

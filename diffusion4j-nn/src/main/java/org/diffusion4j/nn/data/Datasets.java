@@ -116,7 +116,7 @@ public final class Datasets {
     int f = x.firstNonFinite();
     if (f >= 0) {
       throw new IllegalArgumentException(flag + " " + spec + ": non-finite value " + x.data()[f] + " at data row "
-          + f / x.d() + " (0-based), column " + f % x.d());
+          + f / x.d() + ", column " + f % x.d() + " (0-based)");
     }
   }
 }

@@ -319,12 +319,15 @@ public record Checkpoint(TrainConfig config, long step, long skippedSteps, doubl
         if (specsOut != null) {
           specsOut.add(s);
         }
-        int need = Math.multiplyExact(s.size(), 4);
-        if (need > in.available()) { // declared shapes are checked against the stream before allocating
-          throw new CheckpointException("checkpoint " + dir + ": " + f + " tensor " + s + " declares " + need
-              + " bytes but only " + in.available() + " remain");
+        long need = 4; // declared shapes are checked against the stream before allocating
+        for (long k : shape) {
+          need = k != 0 && need > Long.MAX_VALUE / k ? Long.MAX_VALUE : need * k;
         }
-        byte[] raw = new byte[need];
+        if (need > in.available()) {
+          throw new CheckpointException("checkpoint " + dir + ": " + f + " tensor " + s.name() + " declares "
+              + (need == Long.MAX_VALUE ? "more than 2^63" : need) + " bytes but only " + in.available() + " remain");
+        }
+        byte[] raw = new byte[(int) need];
         in.readFully(raw);
         out[i] = new float[s.size()];
         ByteBuffer.wrap(raw).order(ByteOrder.BIG_ENDIAN).asFloatBuffer().get(out[i]);
