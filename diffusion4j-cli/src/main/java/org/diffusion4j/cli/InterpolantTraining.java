@@ -168,10 +168,13 @@ final class InterpolantTraining {
       }
     }
     Files.createDirectories(out);
-    Map<String, String> files = new LinkedHashMap<>();
-    files.put("--source", source);
-    files.put("--target", io.target);
-    RunDirectories.checkData(out, files, c.resume, c.allowDataChange);
+    Map<String, String> specs = new LinkedHashMap<>();
+    specs.put("--source", source);
+    specs.put("--target", io.target);
+    Map<String, org.diffusion4j.array.Batch> rows = new LinkedHashMap<>();
+    rows.put("--source", src == null ? null : src.train().data());
+    rows.put("--target", tgt.train().data());
+    RunDirectories.checkData(out, specs, rows, c.resume, c.allowDataChange, c.nTrain, c.seed);
     TrainedRun.writeTransform(out, tgt.transform());
     if (src != null) {
       TrainedRun.writeSourceTransform(out, src.transform());

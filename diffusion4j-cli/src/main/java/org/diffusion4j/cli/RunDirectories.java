@@ -1,7 +1,6 @@
 package org.diffusion4j.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -16,6 +15,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.diffusion4j.array.Batch;
 import org.diffusion4j.io.AtomicFiles;
 import org.diffusion4j.io.Json;
 import org.diffusion4j.nn.data.Datasets;
@@ -25,7 +25,7 @@ import org.diffusion4j.nn.train.Checkpoint;
 /**
  * Guards of a run directory that training writes: an exclusive lock ({@value #LOCK_FILE}, holding
  * the owner's pid; an OS file lock, so a killed owner releases it), the content hashes of the
- * training files ({@value #DATA_HASH_FILE}, checked on {@code --resume}), and the refusal to mix a
+ * training rows ({@value #DATA_HASH_FILE}, checked on {@code --resume}), and the refusal to mix a
  * plain (diffusion / flow) run and an interpolant run in one directory.
  */
 final class RunDirectories {
@@ -116,17 +116,17 @@ final class RunDirectories {
   }
 
   /**
-   * Records (fresh run) or checks (resume) the SHA-256 of each training file among
-   * {@code specs} (option name to value; toy sets and gaussian have no file and are skipped).
-   * A changed file on resume is refused unless {@code allowChange}, which records the new hash.
+   * Records (fresh run) or checks (resume) the SHA-256 of the rows each training option loaded
+   * ({@code rows}: option name to its data; {@code specs}: the values given, for messages). Rows,
+   * not file bytes, so that a toy set drawn with another --n-train or --seed counts as a change
+   * too. A change on resume is refused unless {@code allowChange}, which records the new hash.
    */
-  static void checkData(Path dir, Map<String, String> specs, boolean resume, boolean allowChange) throws IOException {
+  static void checkData(Path dir, Map<String, String> specs, Map<String, Batch> rows, boolean resume,
+      boolean allowChange, long nTrain, long seed) throws IOException {
     Map<String, String> now = new LinkedHashMap<>();
-    for (var e : specs.entrySet()) {
-      String spec = e.getValue();
-      if (spec != null && !spec.equals("gaussian") && !Datasets.isToy(spec) && !spec.equalsIgnoreCase("mnist")
-          && Files.isRegularFile(Path.of(spec))) {
-        now.put(e.getKey(), sha256(Path.of(spec)));
+    for (var e : rows.entrySet()) {
+      if (e.getValue() != null) {
+        now.put(e.getKey(), sha256(e.getValue()));
       }
     }
     Path file = dir.resolve(DATA_HASH_FILE);
@@ -137,15 +137,17 @@ final class RunDirectories {
       for (var e : now.entrySet()) {
         Object old = then.get(e.getKey());
         if (old instanceof String h && !h.equals(e.getValue())) {
-          throw new UsageException("--resume: " + e.getKey() + " " + specs.get(e.getKey()) + " changed since the run"
-              + " started (SHA-256 " + e.getValue().substring(0, 12) + "... now, " + h.substring(0, Math.min(12, h.length()))
-              + "... then); pass --allow-data-change to continue on the new data");
+          String spec = specs.get(e.getKey());
+          throw new UsageException("--resume: " + e.getKey() + " " + spec + " changed since the run started (rows' SHA-256 "
+              + e.getValue().substring(0, 12) + "... now, " + h.substring(0, Math.min(12, h.length())) + "... then"
+              + (Datasets.isToy(spec) ? "; a toy set's rows depend on --n-train and --seed" : "")
+              + "); pass --allow-data-change to continue on the new data");
         }
       }
     }
-    StringBuilder json = new StringBuilder("{");
+    StringBuilder json = new StringBuilder("{\"--n-train\": " + nTrain + ", \"--seed\": " + seed);
     for (var e : now.entrySet()) {
-      json.append(json.length() > 1 ? ", " : "");
+      json.append(", ");
       Json.appendString(json, e.getKey());
       json.append(": ");
       Json.appendString(json, e.getValue());
@@ -153,16 +155,47 @@ final class RunDirectories {
     AtomicFiles.writeString(file, json.append("}\n").toString());
   }
 
-  static String sha256(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 16];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        md.update(buf, 0, n);
+  /**
+   * On {@code --resume}: the {@code --n-train} and {@code --seed} the run started with, for the
+   * options not given again (a toy set's rows depend on both), or the given values.
+   */
+  static long[] resumeSettings(Path dir, long nTrain, boolean nTrainGiven, long seed, boolean seedGiven)
+      throws IOException {
+    Path file = dir.resolve(DATA_HASH_FILE);
+    if (Files.isRegularFile(file) && Json.parse(org.diffusion4j.io.ReadLimits.readJson(file)) instanceof Map<?, ?> m) {
+      if (!nTrainGiven && m.get("--n-train") instanceof Double n) {
+        nTrain = n.longValue();
       }
-      return HexFormat.of().formatHex(md.digest());
+      if (!seedGiven && m.get("--seed") instanceof Double s) {
+        seed = s.longValue();
+      }
+    }
+    return new long[] {nTrain, seed};
+  }
+
+  /** SHA-256 of a batch's shape and values (IEEE bits, big-endian). */
+  static String sha256(Batch b) {
+    MessageDigest md = sha256();
+    ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+    buf.putLong(b.n()).putLong(b.d());
+    for (double v : b.data()) {
+      if (!buf.hasRemaining()) {
+        md.update(buf.array(), 0, buf.position());
+        buf.clear();
+      }
+      buf.putDouble(v);
+    }
+    md.update(buf.array(), 0, buf.position());
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
+
+
 }

@@ -136,8 +136,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue from OUT's latest checkpoint.")
   boolean resume;
 
-  @Option(names = "--allow-data-change", description = "With --resume: continue although a training file's content"
-      + " changed since the run started (its SHA-256 is kept in OUT/" + RunDirectories.DATA_HASH_FILE + ").")
+  @Option(names = "--allow-data-change", description = "With --resume: continue although the training rows"
+      + " changed since the run started (their SHA-256 is kept in OUT/" + RunDirectories.DATA_HASH_FILE + ").")
   boolean allowDataChange;
 
   @Option(names = "--seed", defaultValue = "0", description = "Seed of initialisation, data order and noise (default: ${DEFAULT-VALUE}).")
@@ -147,6 +147,13 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     try (RunDirectories.Lock lock = RunDirectories.lock(out, "--out")) { // one trainer per run directory
       RunDirectories.requireKind(out, InterpolantTraining.selected(objective));
+      if (resume) { // the toy set's rows of the run, unless given again
+        var pr = spec.commandLine().getParseResult();
+        long[] kept = RunDirectories.resumeSettings(out, nTrain, pr.hasMatchedOption("--n-train"), seed,
+            pr.hasMatchedOption("--seed"));
+        nTrain = Math.toIntExact(kept[0]);
+        seed = kept[1];
+      }
       return train();
     }
   }
@@ -202,7 +209,8 @@ final class TrainCommand implements Callable<Integer> {
     if (allowDataChange && !resume) {
       throw new UsageException("--allow-data-change applies to --resume");
     }
-    RunDirectories.checkData(out, java.util.Map.of("--data", data), resume, allowDataChange);
+    RunDirectories.checkData(out, java.util.Map.of("--data", data), java.util.Map.of("--data", train.data()), resume,
+        allowDataChange, nTrain, seed);
     var err = spec.commandLine().getErr();
     var stdout = spec.commandLine().getOut();
     try (Trainer trainer = resume ? Trainer.resume(out, train, cfg) : Trainer.create(cfg, train)) {
