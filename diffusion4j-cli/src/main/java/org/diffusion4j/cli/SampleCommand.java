@@ -95,6 +95,25 @@ final class SampleCommand implements Callable<Integer> {
       + " with --class: (1 + W) D(x | Y) - W D(x | null); 0 is the conditional model (default ${DEFAULT-VALUE}).")
   double guidance;
 
+  /** Options of one solver family that would do nothing for the chosen solver (issue 23, item 8). */
+  private static final String[][] SOLVER_ONLY = {{"--churn", "heun"}, {"--s-tmin", "heun"}, {"--s-tmax", "heun"},
+      {"--s-noise", "heun"}, {"--snr", "pc"}, {"--corrector-steps", "pc"}, {"--predictor", "pc"}};
+
+  private void requireOptionsUsed(Sampler sampler) {
+    var pr = spec.commandLine().getParseResult();
+    for (String[] rule : SOLVER_ONLY) {
+      if (pr.hasMatchedOption(rule[0]) && !solver.equals(rule[1])) {
+        throw new UsageException(rule[0] + " applies to --solver " + rule[1] + "; " + solver + " does not use it");
+      }
+    }
+    for (String tol : new String[] {"--rtol", "--atol"}) {
+      if (pr.hasMatchedOption(tol) && !sampler.adaptive()) {
+        throw new UsageException(tol + " applies to the adaptive solvers (dpm-solver-adaptive, dpm-solver-12,"
+            + " dpm-solver-23); " + solver + " takes a fixed --nfe");
+      }
+    }
+  }
+
   @Override
   public Integer call() throws IOException {
     if (InterpolantSampling.handles(this)) {
@@ -120,6 +139,9 @@ final class SampleCommand implements Callable<Integer> {
           + " euler-maruyama, euler-ancestral, ddpm); " + solver + " does not use it");
     }
     Sampler sampler = fast.sampler(solver, solverOptions.samplerOptions());
+    if (fast.plan == null) {
+      requireOptionsUsed(sampler);
+    }
     if (fast.plan != null) {
       if (nfe != null || steps != null || times != null) {
         throw new UsageException("--plan fixes the times and NFE; drop --nfe, --steps and --times");

@@ -48,9 +48,7 @@ class ReliabilityTableTest {
       "--n-train", "200", "--checkpoint-every", "2"};
 
   private static String[] cat(String[] x, String... y) {
-    String[] r = java.util.Arrays.copyOf(x, x.length + y.length);
-    System.arraycopy(y, 0, r, x.length, y.length);
-    return r;
+    return TrainCommandTest.concat(x, y);
   }
 
   @Test
@@ -72,8 +70,7 @@ class ReliabilityTableTest {
     Npy.write(dir.resolve("three-columns.npy"), Noise.standardNormal(4, 20, 3));
     // a plain run on a file and an interpolant run whose source is a file outside it
     Path plain = dir.resolve("plain-run");
-    Result t1 = d4j(cat(TINY_TRAIN, "--data", p("data.npy"), "--out", plain.toString()));
-    t1 = d4j(cat(new String[] {"train"}, cat(TINY_TRAIN, "--data", p("data.npy"), "--out", plain.toString())));
+    Result t1 = d4j(cat(new String[] {"train"}, cat(TINY_TRAIN, "--data", p("data.npy"), "--out", plain.toString())));
     assertEquals(0, t1.code(), t1.err());
     Path interp = dir.resolve("interp-run");
     Result t2 = d4j(cat(new String[] {"train", "--objective", "interpolant", "--source", p("source.npy"), "--target",
@@ -98,6 +95,10 @@ class ReliabilityTableTest {
         new Case("mixture weights 1e308", a("sample", "--model", "gmm:" + p("huge-weights.json"), "--nfe", "4", "--out",
             p("o.npy")), 2, "weights sum to Infinity (overflow)"),
         new Case("--order 0", cat(gmm, "--order", "0", "--out", p("o.npy")), 2, "--order must be 1, 2 or 3, got 0"),
+        new Case("--churn with ddim (does nothing)", cat(gmm, "--solver", "ddim", "--churn", "5", "--out", p("o.npy")), 2,
+            "--churn applies to --solver heun; ddim does not use it"),
+        new Case("--rtol with a fixed-step solver", cat(gmm, "--rtol", "1e-3", "--out", p("o.npy")), 2,
+            "--rtol applies to the adaptive solvers"),
         new Case("--checkpoint-every -1", cat(new String[] {"train", "--data", "moons", "--out", p("r-ce")},
             "--checkpoint-every", "-1"), 2, "checkpoint-every must be >= 0, got -1"),
         new Case("gbm --sigma -1", a("sde", "--model", "gbm", "--sigma", "-1"), 2, "sigma must be >= 0, got -1.0"),
