@@ -54,7 +54,7 @@ final class CliChecks {
     List<String[]> outputs = new ArrayList<>(); // {flag, path}
     for (OptionSpec o : given) {
       if (OUTPUTS.contains(o.longestName()) && o.getValue() instanceof Path p) {
-        boolean dir = "DIR".equals(o.paramLabel());
+        boolean dir = isDirectoryOption(o);
         if (dir) {
           requireRunDirectory(p, o.longestName());
         } else {
@@ -76,6 +76,12 @@ final class CliChecks {
         }
       }
     }
+  }
+
+  /** An output option that names a directory: its label says DIR, or its description a directory or folder. */
+  static boolean isDirectoryOption(OptionSpec o) {
+    String desc = String.join(" ", o.description()).toLowerCase(Locale.ROOT);
+    return o.paramLabel().toUpperCase(Locale.ROOT).contains("DIR") || desc.contains("directory") || desc.contains("folder");
   }
 
   /** A run directory to write: not an existing file, and creatable under a writable ancestor. */
