@@ -45,11 +45,10 @@ final class CliChecks {
     for (OptionSpec o : given) {
       checkNumbers(o);
     }
-    if (pr.hasMatchedOption("--order")) {
-      Object v = pr.matchedOptionValue("--order", null);
-      if (v instanceof Integer k && k < 1) {
-        throw new UsageException("--order must be 1, 2 or 3, got " + k + " (omit it for the solver's own order)");
-      }
+    OptionSpec order = pr.matchedOption("--order");
+    if (order != null && order.userObject() instanceof java.lang.reflect.Field f && f.getDeclaringClass() == SolverOptions.class
+        && order.getValue() instanceof Integer k && k < 1) { // the sampler's order, not another command's --order
+      throw new UsageException("--order must be 1, 2 or 3, got " + k + " (omit it for the solver's own order)");
     }
     List<String[]> outputs = new ArrayList<>(); // {flag, path}
     for (OptionSpec o : given) {
