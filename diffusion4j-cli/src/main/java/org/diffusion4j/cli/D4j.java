@@ -1,6 +1,7 @@
 package org.diffusion4j.cli;
 
 import java.io.PrintWriter;
+import org.diffusion4j.io.ReadLimits;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -8,7 +9,8 @@ import picocli.CommandLine.Option;
 /**
  * The {@code d4j} command. The only place in diffusion4j that prints to a terminal or calls
  * {@link System#exit}. Exit codes: 0 success, 1 runtime failure, 2 bad usage; every error is
- * one line on stderr (the stack trace only with {@code --debug}).
+ * one line on stderr (the stack trace only with {@code --debug}), an out-of-memory error included
+ * (exit 1). Before a command runs, {@link CliChecks} checks its numbers and outputs.
  */
 @Command(
     name = "d4j",
@@ -68,8 +70,29 @@ public final class D4j implements Runnable {
       }
       return code;
     });
-    cl.setExecutionStrategy(parsed -> runWithThreads(root, cl, parsed));
-    int code = cl.execute(args);
+    cl.setExecutionStrategy(parsed -> {
+      try {
+        CliChecks.beforeRun(parsed);
+      } catch (java.io.IOException | RuntimeException e) {
+        throw new CommandLine.ExecutionException(cl, e.getMessage() == null ? e.toString() : e.getMessage(), e);
+      }
+      return runWithThreads(root, cl, parsed);
+    });
+    int code;
+    try {
+      code = cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      // What was allocated is unreachable now; the message fits in what is left.
+      err.println("d4j: out of memory (" + ReadLimits.human(Runtime.getRuntime().maxMemory()) + " heap): the request is"
+          + " too large for this JVM; lower --n / --paths / --nfe, or raise -Xmx");
+      if (root.debug) {
+        e.printStackTrace(err);
+      }
+      code = ExitCodes.RUNTIME;
+    } catch (StackOverflowError e) {
+      err.println("d4j: stack overflow (input nested too deeply?)");
+      code = ExitCodes.RUNTIME;
+    }
     out.flush();
     err.flush();
     return code;

@@ -11,9 +11,14 @@ final class ExitCodes {
 
   private ExitCodes() {}
 
-  /** Bad usage (wrong options, bad input files, impossible settings) is 2; anything else 1. */
+  /**
+   * Bad usage (wrong options, bad or missing input files, impossible settings) is 2; anything
+   * else 1. A missing file is an input the user named (outputs are checked up front).
+   */
   static int of(Throwable ex) {
-    if (ex instanceof UsageException || ex instanceof IllegalArgumentException) {
+    Throwable t = ex instanceof UncheckedIOException && ex.getCause() != null ? ex.getCause() : ex;
+    if (ex instanceof UsageException || ex instanceof IllegalArgumentException
+        || t instanceof java.nio.file.NoSuchFileException) {
       return USAGE;
     }
     return RUNTIME;

@@ -173,7 +173,8 @@ final class InterpolantSampling {
       int dim = m.dim();
       TrainedRun run = TrainedRun.open(dir);
       UnaryOperator<Batch> toData = run.transform(dim)::toData;
-      String sourceSpec = o.source != null ? o.source : cfg.source();
+      String sourceSpec = o.source != null ? o.source : InterpolantRuns.trustedEnd(dir, cfg.source(), "--source");
+      CliChecks.requireMemory("--n " + c.n + " samples of dimension " + dim, CliChecks.product(c.n, dim, 8, 8));
       Batch x0 = InterpolantRuns.draws(sourceSpec, dim, c.seed, c.n);
       if (isFile(sourceSpec)) {
         x0 = run.sourceTransform(dim).toModel(x0);

@@ -108,13 +108,22 @@ final class InterpolantTraining {
     }
     Path out = c.out;
     boolean has = TrainedRun.isInterpolantRun(out);
-    if (has && !c.resume) {
+    if (has && !c.resume && committed(out)) {
       throw new UsageException(out + " already holds an interpolant run; pass --resume to continue it or choose another --out");
     }
     if (!has && c.resume) {
       throw new UsageException("--resume: " + out + " has no interpolant run to resume");
     }
-    String source = io.source == null ? "gaussian" : io.source;
+    if (c.resume && !committed(out)) {
+      throw new UsageException("--resume: " + out + " has no complete checkpoint yet (the first one was interrupted);"
+          + " start it again without --resume");
+    }
+    if (c.allowDataChange && !c.resume) {
+      throw new UsageException("--allow-data-change applies to --resume");
+    }
+    // File end points are stored as absolute paths, so the run does not depend on the working directory.
+    String source = InterpolantRuns.absoluteSpec(io.source == null ? "gaussian" : io.source);
+    io.target = InterpolantRuns.absoluteSpec(io.target);
     Map<String, String> opts = new LinkedHashMap<>();
     if (io.gamma != null) {
       opts.put("gamma", io.gamma);
@@ -123,9 +132,10 @@ final class InterpolantTraining {
       opts.put("a", Double.toString(io.gammaA));
     }
     boolean standardize = !c.noStandardize;
-    Datasets.Loaded tgt = Datasets.load(io.target, c.seed, c.nTrain, standardize);
+    Datasets.Loaded tgt = Datasets.load("--target", io.target, c.seed, c.nTrain, standardize);
     // A different seed for the source draws, so that toy source and target are independent sets.
-    Datasets.Loaded src = source.equals("gaussian") ? null : Datasets.load(source, Seeds.source(c.seed), c.nTrain, standardize);
+    Datasets.Loaded src = source.equals("gaussian") ? null
+        : Datasets.load("--source", source, Seeds.source(c.seed), c.nTrain, standardize);
     int dim = tgt.train().dim();
     long steps = pick(pr, "--steps", c.steps, 3000L);
     MlpConfig net = MlpConfig.defaults(dim).withWidth(pick(pr, "--width", c.width, 128))
@@ -147,7 +157,7 @@ final class InterpolantTraining {
         train);
     if (c.resume) {
       InterpolantTrainConfig stored = InterpolantTrainer.readConfig(out);
-      if (!stored.source().equals(cfg.source()) || !stored.target().equals(cfg.target())) {
+      if (!InterpolantRuns.sameEnd(stored.source(), cfg.source()) || !InterpolantRuns.sameEnd(stored.target(), cfg.target())) {
         throw new UsageException("--resume: the run was trained from " + stored.source() + " to " + stored.target()
             + ", not " + cfg.source() + " to " + cfg.target());
       }
@@ -158,12 +168,29 @@ final class InterpolantTraining {
       }
     }
     Files.createDirectories(out);
+    Map<String, String> specs = new LinkedHashMap<>();
+    specs.put("--source", source);
+    specs.put("--target", io.target);
+    Map<String, org.diffusion4j.array.Batch> rows = new LinkedHashMap<>();
+    rows.put("--source", src == null ? null : src.train().data());
+    rows.put("--target", tgt.train().data());
+    RunDirectories.checkData(out, specs, rows, c.resume, c.allowDataChange, c.nTrain, c.seed);
     TrainedRun.writeTransform(out, tgt.transform());
     if (src != null) {
       TrainedRun.writeSourceTransform(out, src.transform());
     }
     return run(c.spec, cfg, src == null ? null : src.train(), tgt.train(), out,
         c.resume ? pr.hasMatchedOption("--steps") ? steps : InterpolantTrainer.readConfig(out).train().steps() : -1);
+  }
+
+  /** Whether an interpolant run directory holds a committed checkpoint pair to resume from. */
+  private static boolean committed(Path out) throws IOException {
+    try {
+      InterpolantTrainer.latestPair(out, InterpolantTrainer.readConfig(out).learnScore());
+      return true;
+    } catch (org.diffusion4j.nn.train.CheckpointException e) {
+      return false;
+    }
   }
 
   /** The option's value if given on the command line, else the interpolant trainer's own default. */

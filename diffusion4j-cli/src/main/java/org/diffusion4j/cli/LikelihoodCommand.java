@@ -164,9 +164,15 @@ final class LikelihoodCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter stdout = spec.commandLine().getOut();
+    if (!Files.exists(data)) {
+      throw new UsageException("--data " + data + ": no such file");
+    }
     Batch x = readData(data);
+    CliChecks.requireFinite("--data", data, x);
     Path runDir = Path.of(model);
     if (!model.startsWith("gmm:") && TrainedRun.isInterpolantRun(runDir)) {
+      CliChecks.requireMemory("--paths " + paths + " for " + x.n() + " points of dimension " + x.d(),
+          CliChecks.product(Math.min(x.n(), chunk), paths, x.d(), 8, 6));
       if (bitsPerDim || prediction != null) {
         throw new UsageException("--bits-per-dim and --prediction do not apply to interpolant runs");
       }

@@ -1,6 +1,9 @@
 package org.diffusion4j.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.diffusion4j.progress.ProgressListener;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -28,10 +31,31 @@ public final class ProgressBar implements ProgressListener, AutoCloseable {
     this.interactive = interactive;
   }
 
-  /** A bar on the command's stderr, shown only when stderr is a terminal. */
+  /**
+   * A bar on the command's stderr, shown only when stderr is a terminal ({@code 2> log} keeps
+   * the log free of carriage-return frames, whatever stdin and stdout are). The environment
+   * variable {@code D4J_PROGRESS=always|never} overrides the detection.
+   */
   public static ProgressBar create(CommandSpec spec, String task) {
-    return create(spec.commandLine().getErr(), task, System.console() != null
-        && !"dumb".equals(System.getenv("TERM")) && !"true".equals(System.getenv("CI")));
+    String forced = System.getenv("D4J_PROGRESS");
+    boolean show = "always".equals(forced) || !"never".equals(forced) && stderrIsTerminal(Path.of("/proc/self/fd/2"))
+        && !"dumb".equals(System.getenv("TERM")) && !"true".equals(System.getenv("CI"));
+    return create(spec.commandLine().getErr(), task, show);
+  }
+
+  /**
+   * Whether file descriptor 2 is a terminal: on Linux, {@code fd2} ({@code /proc/self/fd/2})
+   * links to a tty device ({@code /dev/pts/N}, {@code /dev/ttyN}, {@code /dev/console}); where
+   * that link cannot be read, {@link System#console()} (stdin and stdout both terminals) is the
+   * best the JDK offers.
+   */
+  static boolean stderrIsTerminal(Path fd2) {
+    try {
+      String target = Files.readSymbolicLink(fd2).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return System.console() != null;
+    }
   }
 
   /** A bar on {@code err}; {@code interactive = false} makes it silent. */

@@ -52,11 +52,22 @@ final class ReflowCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "Seed of the source draws (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--source", paramLabel = "gaussian|NAME|FILE", description = "Draw x0 from this instead of the run's"
+      + " source (required when that is a file outside the run directory: run contents are trusted only inside it).")
+  String source;
+
   @Override
   public Integer call() throws IOException {
+    try (RunDirectories.Lock lock = RunDirectories.lock(out, "--out")) { // one writer per run directory
+      return reflow();
+    }
+  }
+
+  private Integer reflow() throws IOException {
     if (pairs < 2 || odeSteps < 1) {
       throw new UsageException("--n-train must be >= 2 and --ode-steps >= 1");
     }
+    RunDirectories.requireKind(out, true);
     if (TrainedRun.isInterpolantRun(out)) {
       throw new UsageException(out + " already holds an interpolant run; choose another --out");
     }
@@ -74,8 +85,9 @@ final class ReflowCommand implements Callable<Integer> {
       TrainedRun run = TrainedRun.open(model);
       sourceStd = base.gaussianSource() ? DataTransform.IDENTITY : run.sourceTransform(m.dim());
       targetStd = run.transform(m.dim());
-      Batch x0 = InterpolantRuns.draws(base.source(), m.dim(), Seeds.reflowPairs(seed), pairs);
-      probe = InterpolantRuns.draws(base.source(), m.dim(), Seeds.reflowProbe(seed), Math.min(1000, pairs));
+      String source = this.source != null ? this.source : InterpolantRuns.trustedEnd(model, base.source(), "--source");
+      Batch x0 = InterpolantRuns.draws(source, m.dim(), Seeds.reflowPairs(seed), pairs);
+      probe = InterpolantRuns.draws(source, m.dim(), Seeds.reflowProbe(seed), Math.min(1000, pairs));
       x0 = sourceStd.toModel(x0);
       probe = sourceStd.toModel(probe);
       pair = NeuralReflow.pairs(m, x0, odeSteps);
@@ -90,7 +102,8 @@ final class ReflowCommand implements Callable<Integer> {
     Npy.write(f1, targetStd.toData(pair.x1()));
     TrainedRun.writeSourceTransform(out, sourceStd);
     TrainedRun.writeTransform(out, targetStd);
-    InterpolantTrainConfig cfg = NeuralReflow.config(base, f0.toString(), f1.toString(),
+    // the pair files are named relative to the run directory, which stays self-contained and movable
+    InterpolantTrainConfig cfg = NeuralReflow.config(base, f0.getFileName().toString(), f1.getFileName().toString(),
         steps != null ? steps : base.train().steps());
     InterpolantTraining.run(spec, cfg, Dataset.of("reflow-x0", pair.x0()), Dataset.of("reflow-x1", pair.x1()), out, -1);
     try (LearnedInterpolant m = LearnedInterpolant.load(out)) {

@@ -97,6 +97,25 @@ final class SampleCommand implements Callable<Integer> {
       + " with --class: (1 + W) D(x | Y) - W D(x | null); 0 is the conditional model (default ${DEFAULT-VALUE}).")
   double guidance;
 
+  /** Options of one solver family that would do nothing for the chosen solver (issue 23, item 8). */
+  private static final String[][] SOLVER_ONLY = {{"--churn", "heun"}, {"--s-tmin", "heun"}, {"--s-tmax", "heun"},
+      {"--s-noise", "heun"}, {"--snr", "pc"}, {"--corrector-steps", "pc"}, {"--predictor", "pc"}};
+
+  private void requireOptionsUsed(Sampler sampler) {
+    var pr = spec.commandLine().getParseResult();
+    for (String[] rule : SOLVER_ONLY) {
+      if (pr.hasMatchedOption(rule[0]) && !solver.equals(rule[1])) {
+        throw new UsageException(rule[0] + " applies to --solver " + rule[1] + "; " + solver + " does not use it");
+      }
+    }
+    for (String tol : new String[] {"--rtol", "--atol"}) {
+      if (pr.hasMatchedOption(tol) && !sampler.adaptive()) {
+        throw new UsageException(tol + " applies to the adaptive solvers (dpm-solver-adaptive, dpm-solver-12,"
+            + " dpm-solver-23); " + solver + " takes a fixed --nfe");
+      }
+    }
+  }
+
   @Override
   public Integer call() throws IOException {
     if (InterpolantSampling.handles(this)) {
@@ -117,7 +136,14 @@ final class SampleCommand implements Callable<Integer> {
           + " (use --plot for points)");
     }
     path = m.path();
+    if (solverOptions.eta != null && fast.plan == null && !Samplers.takesEta(solver)) {
+      throw new UsageException("--eta sets the noise of the stochastic solvers (dpm-solver++-2m-sde, dpm-solver++-3m-sde,"
+          + " euler-maruyama, euler-ancestral, ddpm); " + solver + " does not use it");
+    }
     Sampler sampler = fast.sampler(solver, solverOptions.samplerOptions());
+    if (fast.plan == null) {
+      requireOptionsUsed(sampler);
+    }
     if (fast.plan != null) {
       if (nfe != null || steps != null || times != null) {
         throw new UsageException("--plan fixes the times and NFE; drop --nfe, --steps and --times");
@@ -134,11 +160,21 @@ final class SampleCommand implements Callable<Integer> {
     if (nfe != null && nfe < 1) {
       throw new UsageException("--nfe must be at least 1, got " + nfe);
     }
+    int dim = m.denoiser().dim();
+    // Up front: the state, the model's output and the solver's history (a few n x d arrays), and the time grid.
+    CliChecks.requireMemory("--n " + (noise != null ? "(rows of --noise)" : n) + " samples of dimension " + dim,
+        CliChecks.product(noise != null ? 1 : n, dim, 8, 8));
+    if (nfe != null || steps != null) {
+      long gridPoints = (long) (nfe != null ? nfe : steps) + 1;
+      CliChecks.requireMemory((nfe != null ? "--nfe " + nfe : "--steps " + steps) + " (its time grid)",
+          CliChecks.product(gridPoints, 8, 8));
+    }
     double tStart = solverOptions.tStart != null ? solverOptions.tStart : Sampling.defaultStart(path);
     double tEnd = solverOptions.tEnd != null ? solverOptions.tEnd : Sampling.defaultEnd(path);
     Batch x;
     if (noise != null) {
       x = Npy.readBatch(noise);
+      CliChecks.requireFinite("--noise", noise, x);
       if (x.d() != m.denoiser().dim()) {
         throw new UsageException("noise " + noise + " has shape (" + x.n() + ", " + x.d() + ") but the model has dimension "
             + m.denoiser().dim());

@@ -141,6 +141,17 @@ final class SdeCommand implements Callable<Integer> {
       throw new UsageException("--atol needs --rtol (adaptive stepping)");
     }
     double[] saves = SaveTimes.parse(saveAt, saveEvery, t0, t1);
+    if (rtol == null && !(dt > 0)) {
+      throw new UsageException("--dt must be positive, got " + dt);
+    }
+    // Up front: the saved values and the working states of all paths, and a fixed-step time grid.
+    CliChecks.requireMemory("--paths " + paths + " x " + saves.length + " saves x dimension " + m.dim(),
+        CliChecks.product(paths, saves.length + 4L, m.dim(), 8));
+    if (rtol == null && t1 > t0) { // a wrong interval is reported by the solver
+      double steps = Math.ceil((t1 - t0) / dt);
+      CliChecks.requireMemory("--dt " + dt + " (" + String.format("%.3g", steps) + " steps)",
+          steps > 1e17 ? Long.MAX_VALUE : CliChecks.product((long) steps + 1, 8, 2));
+    }
     SdeSolve solve = configure(m, start).paths(paths).saveAt(saves);
     var o = spec.commandLine().getOut();
     SdeSolution sol;

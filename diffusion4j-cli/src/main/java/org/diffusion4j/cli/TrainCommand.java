@@ -129,17 +129,36 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--no-standardize", description = "Do not standardise the columns of a data file.")
   boolean noStandardize;
 
-  @Option(names = "--checkpoint-every", defaultValue = "1000", description = "Checkpoint interval in steps (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--checkpoint-every", defaultValue = "1000", description = "Checkpoint interval in steps; 0 = only at"
+      + " the end (default: ${DEFAULT-VALUE}).")
   long checkpointEvery;
 
   @Option(names = "--resume", description = "Continue from OUT's latest checkpoint.")
   boolean resume;
+
+  @Option(names = "--allow-data-change", description = "With --resume: continue although the training rows"
+      + " changed since the run started (their SHA-256 is kept in OUT/" + RunDirectories.DATA_HASH_FILE + ").")
+  boolean allowDataChange;
 
   @Option(names = "--seed", defaultValue = "0", description = "Seed of initialisation, data order and noise (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Override
   public Integer call() throws IOException {
+    try (RunDirectories.Lock lock = RunDirectories.lock(out, "--out")) { // one trainer per run directory
+      RunDirectories.requireKind(out, InterpolantTraining.selected(objective));
+      if (resume) { // the toy set's rows of the run, unless given again
+        var pr = spec.commandLine().getParseResult();
+        long[] kept = RunDirectories.resumeSettings(out, nTrain, pr.hasMatchedOption("--n-train"), seed,
+            pr.hasMatchedOption("--seed"));
+        nTrain = Math.toIntExact(kept[0]);
+        seed = kept[1];
+      }
+      return train();
+    }
+  }
+
+  private Integer train() throws IOException {
     if (InterpolantTraining.selected(objective)) {
       if (fpWeight != 0) {
         throw new UsageException("--fp-weight applies to the Gaussian-path objectives, not --objective " + objective);
@@ -157,7 +176,7 @@ final class TrainCommand implements Callable<Integer> {
           case EDM -> "edm";
           default -> "vp-linear";
         };
-    Datasets.Loaded loaded = Datasets.load(data, seed, nTrain, !noStandardize);
+    Datasets.Loaded loaded = Datasets.load("--data", data, seed, nTrain, !noStandardize);
     var train = loaded.train();
     int classes = 0;
     if (conditional) {
@@ -187,6 +206,11 @@ final class TrainCommand implements Callable<Integer> {
     if (!has && resume) {
       throw new UsageException("--resume: " + out + " has no checkpoint to resume from");
     }
+    if (allowDataChange && !resume) {
+      throw new UsageException("--allow-data-change applies to --resume");
+    }
+    RunDirectories.checkData(out, java.util.Map.of("--data", data), java.util.Map.of("--data", train.data()), resume,
+        allowDataChange, nTrain, seed);
     var err = spec.commandLine().getErr();
     var stdout = spec.commandLine().getOut();
     try (Trainer trainer = resume ? Trainer.resume(out, train, cfg) : Trainer.create(cfg, train)) {

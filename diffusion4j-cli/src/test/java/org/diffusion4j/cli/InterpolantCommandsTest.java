@@ -166,8 +166,9 @@ class InterpolantCommandsTest {
     assertTrue(Files.exists(run.resolve("source-standardization.json")));
     for (String[] extra : new String[][] {{}, {"--sde-eps", "0.3"}}) {
       Path out = dir.resolve("s" + extra.length + ".npy");
-      Run s = d4j(cat(new String[] {"sample", "--model", run.toString(), "--n", "500", "--steps", "10", "--out",
-          out.toString()}, extra));
+      // the run's source file lies outside the run directory, so it comes from the command line
+      Run s = d4j(cat(new String[] {"sample", "--model", run.toString(), "--source", srcFile.toString(), "--n", "500",
+          "--steps", "10", "--out", out.toString()}, extra));
       assertEquals(0, s.code(), s.err());
       Batch x = Npy.readBatch(out);
       double[] m = columnMeans(x);

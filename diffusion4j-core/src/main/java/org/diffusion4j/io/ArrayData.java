@@ -77,6 +77,9 @@ final class ArrayData {
     if (knownBytes >= 0 && knownBytes != need) {
       throw new FormatException(name + ": " + sizeProblem(knownBytes, need, count, type));
     }
+    if (knownBytes >= 0) { // allocated at once below; a stream of unknown size is checked as it grows
+      ReadLimits.require(name, "an array of " + count + " elements", 8L * count);
+    }
     double[] out = new double[knownBytes >= 0 ? count : Math.min(count, FIRST_GROWTH)];
     byte[] buf = new byte[(int) Math.min(CHUNK, Math.max(need, 1))];
     ByteBuffer bb = ByteBuffer.wrap(buf).order(order);
@@ -90,7 +93,9 @@ final class ArrayData {
       }
       int k = want / type.width;
       if (done + k > out.length) {
-        out = Arrays.copyOf(out, (int) Math.min(count, Math.max((long) out.length * 2, done + k)));
+        int grown = (int) Math.min(count, Math.max((long) out.length * 2, done + k));
+        ReadLimits.require(name, "an array of " + grown + " elements (so far; " + count + " declared)", 8L * grown);
+        out = Arrays.copyOf(out, grown);
       }
       bb.clear();
       if (type == Element.F8) {

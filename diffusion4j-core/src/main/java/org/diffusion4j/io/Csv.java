@@ -137,6 +137,7 @@ public final class Csv {
   }
 
   public static Table read(Path file, Options options) throws IOException {
+    ReadLimits.requireCsv(file);
     try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       return read(r, file.toString(), options);
     } catch (CharacterCodingException e) {

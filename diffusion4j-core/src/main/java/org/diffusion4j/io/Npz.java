@@ -21,6 +21,9 @@ import java.util.zip.ZipOutputStream;
  * {@code .npy} suffix, in archive order. Reading goes through the zip central directory (so a
  * truncated archive is detected), checks each entry's CRC-32, and reads each entry with
  * {@link Npy}'s rules; every problem is a {@link FormatException} naming the file and entry.
+ * Decompression is bounded: each entry's declared uncompressed size (and their sum) is checked
+ * against the {@linkplain ReadLimits#ceiling() read ceiling} before inflating, and an entry that
+ * inflates to more than it declares is refused as soon as it does.
  *
  * <pre>{@code
  * Npz.write(Path.of("ems.npz"), Map.of("x", NdArray.of(samples), "t", NdArray.scalar(0.5)));
@@ -41,6 +44,22 @@ public final class Npz {
       throw new FormatException(name + ": not a zip archive (" + e.getMessage() + ")", e);
     }
     try (zip) {
+      long declaredTotal = 0;
+      for (Enumeration<? extends ZipEntry> all = zip.entries(); all.hasMoreElements(); ) {
+        ZipEntry e = all.nextElement();
+        long size = e.getSize();
+        String where = name + "[" + Npy.printable(e.getName()) + "]";
+        if (size > ArrayData.MAX_ELEMENTS) {
+          throw new FormatException(where + ": entry declares " + size + " uncompressed bytes, more than one array holds");
+        }
+        // the inflated bytes and the doubles parsed from them (f8: as many bytes again)
+        declaredTotal = ReadLimits.mul(Math.max(size, 0), 2) > Long.MAX_VALUE - declaredTotal ? Long.MAX_VALUE
+            : declaredTotal + ReadLimits.mul(Math.max(size, 0), 2);
+        ReadLimits.require(where, "an entry of " + ReadLimits.human(Math.max(size, 0)) + " uncompressed (declared)",
+            ReadLimits.mul(Math.max(size, 0), 2));
+      }
+      ReadLimits.require(name, "the archive's " + ReadLimits.human(declaredTotal / 2) + " of declared uncompressed data",
+          declaredTotal);
       Enumeration<? extends ZipEntry> entries = zip.entries();
       while (entries.hasMoreElements()) {
         ZipEntry e = entries.nextElement();
@@ -51,7 +70,7 @@ public final class Npz {
         String where = name + "[" + Npy.printable(e.getName()) + "]";
         byte[] bytes;
         try (InputStream in = ArrayData.formatErrors(zip.getInputStream(e), where, "zip")) {
-          bytes = readEntry(in, where);
+          bytes = readEntry(in, where, e.getSize());
         } catch (ZipException | EOFException ex) { // a bad local header, or data beyond the file
           throw new FormatException(where + ": corrupt zip entry (" + ex.getMessage() + ")", ex);
         }
@@ -71,16 +90,25 @@ public final class Npz {
     return Collections.unmodifiableMap(out);
   }
 
-  /** Reads one entry, growing the buffer only as data arrives (declared sizes are not trusted). */
-  private static byte[] readEntry(InputStream in, String where) throws IOException {
+  /**
+   * Reads one entry, growing the buffer only as data arrives (declared sizes are not trusted): an
+   * entry that inflates beyond its {@code declared} size (when known, else beyond the read ceiling)
+   * is refused at that point.
+   */
+  private static byte[] readEntry(InputStream in, String where, long declared) throws IOException {
     byte[] buf = new byte[1 << 12];
     int n = 0;
+    long limit = declared >= 0 ? declared : Math.min(ArrayData.MAX_ELEMENTS, ReadLimits.ceiling() / 2);
     while (true) {
+      if (n > limit) {
+        throw new FormatException(where + ": entry inflates to more than " + (declared >= 0
+            ? "the " + declared + " bytes it declares" : "the read ceiling allows (" + ReadLimits.human(limit) + ")"));
+      }
       if (n == buf.length) {
         if (n >= ArrayData.MAX_ELEMENTS) {
           throw new FormatException(where + ": entry larger than " + ArrayData.MAX_ELEMENTS + " bytes");
         }
-        buf = Arrays.copyOf(buf, (int) Math.min(ArrayData.MAX_ELEMENTS, 2L * n));
+        buf = Arrays.copyOf(buf, (int) Math.min(Math.min(ArrayData.MAX_ELEMENTS, limit + 1), 2L * n));
       }
       int got = in.read(buf, n, buf.length - n);
       if (got < 0) {

@@ -67,6 +67,9 @@ public final class GaussianMixture {
         }
       }
     }
+    if (!Double.isFinite(total)) {
+      throw new IllegalArgumentException("weights sum to " + total + " (overflow); scale them down, they are normalised");
+    }
     logWeights = new double[k];
     this.means = new double[k][];
     this.vars = new double[k][];
@@ -127,7 +130,7 @@ public final class GaussianMixture {
   public static GaussianMixture read(Path file) throws IOException {
     String text;
     try {
-      text = Files.readString(file);
+      text = org.diffusion4j.io.ReadLimits.readJson(file);
     } catch (java.nio.charset.CharacterCodingException e) {
       throw new JsonException(file + ": not valid UTF-8 text");
     }

@@ -97,6 +97,13 @@ public final class Samplers {
     return Double.isNaN(o.eta()) ? def : o.eta();
   }
 
+  /** Whether the sampler called {@code name} reads {@link SamplerOptions#eta()} (the stochastic ones). */
+  public static boolean takesEta(String name) {
+    requireKnown(name);
+    return java.util.Set.of("dpm-solver++-2m-sde", "dpm-solver++-3m-sde", "euler-maruyama", "euler-ancestral", "ddpm")
+        .contains(name);
+  }
+
   /** Whether the sampler called {@code name} needs {@link SamplerOptions#ems()} (dpm-solver-v3). */
   public static boolean needsEms(String name) {
     requireKnown(name);

@@ -311,4 +311,95 @@ class ParserFuzzTest {
         b -> Csv.parse(new String(b, StandardCharsets.UTF_8), "fuzz.csv", options[which[0]++ % options.length]),
         FormatException.class);
   }
+
+  /** Runs {@code body} with the read ceiling set to {@code bytes}. */
+  private static void withCeiling(String bytes, Runnable body) {
+    String old = System.getProperty(ReadLimits.PROPERTY);
+    System.setProperty(ReadLimits.PROPERTY, bytes);
+    try {
+      body.run();
+    } finally {
+      if (old == null) {
+        System.clearProperty(ReadLimits.PROPERTY);
+      } else {
+        System.setProperty(ReadLimits.PROPERTY, old);
+      }
+    }
+  }
+
+  /**
+   * Size limits: NPZ archives whose declared entry sizes (central directory, offset 24) are
+   * mutated to small, exact, off-by-one and huge values, under a 256 kB read ceiling, with a 1 MB
+   * entry among the seeds: each parses (only when the declared size is the true one) or is refused
+   * with a FormatException, never by an allocation of the declared size.
+   */
+  @Test
+  void npzDeclaredSizeMutantsAreBoundedByTheCeiling(@TempDir Path tmp) throws IOException {
+    Path small = tmp.resolve("small.npz");
+    Npz.write(small, Map.of("x", new NdArray(new long[] {3, 2}, new double[] {1, 2, 3, 4, 5, 6})));
+    Path big = tmp.resolve("big.npz");
+    Npz.write(big, Map.of("z", new NdArray(new long[] {1 << 17}, new double[1 << 17]))); // 1 MB inflated
+    List<byte[]> seeds = List.of(Files.readAllBytes(small), Files.readAllBytes(big));
+    long[] sizes = {0, 1, 100, 4096, 1 << 17, (1 << 20) + 127, (1 << 20) + 129, Integer.MAX_VALUE, 0xFFFFFFFFL};
+    Mutator forgeSize = (b, rnd) -> {
+      ByteBuffer bb = ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      boolean forge = rnd.nextInt(3) > 0; // a third of the seeds keep their sizes
+      for (int i = b.length - 46; i >= 0 && forge; i--) {
+        if (bb.getInt(i) == 0x02014b50) {
+          bb.putInt(i + 24, (int) sizes[rnd.nextInt(sizes.length)]);
+          break;
+        }
+      }
+      return rnd.nextInt(4) == 0 ? mutateBytes(b, rnd) : b;
+    };
+    Path f = tmp.resolve("fuzz.npz");
+    withCeiling("256k", () -> fuzz("NPZ sizes", 7, 200, seeds, forgeSize, b -> {
+      try {
+        Files.write(f, b);
+        Npz.read(f);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }, FormatException.class));
+  }
+
+  /** JSON and CSV texts around a 4 kB ceiling: small ones parse, larger ones are refused by size before parsing. */
+  @Test
+  void jsonAndCsvSizesAroundTheCeiling(@TempDir Path tmp) {
+    withCeiling("64k", () -> {
+      SplittableRandom rnd = new SplittableRandom(8);
+      int parsed = 0;
+      int refused = 0;
+      for (int i = 0; i < 60; i++) {
+        int numbers = 1 + rnd.nextInt(12_000);
+        try {
+          Path json = tmp.resolve("m" + i + ".json");
+          Files.writeString(json, "{\"weights\": [1], \"means\": [[" + "0,".repeat(numbers - 1) + "0]], \"vars\": [["
+              + "1,".repeat(numbers - 1) + "1]]}");
+          Path csv = tmp.resolve("c" + i + ".csv");
+          Files.writeString(csv, "1,".repeat(numbers - 1) + "1\n" + "2,".repeat(numbers - 1) + "2\n");
+          long jsonNeed = Files.size(json) * ReadLimits.JSON_EXPANSION;
+          long csvNeed = Files.size(csv) * ReadLimits.CSV_EXPANSION;
+          for (Object[] c : new Object[][] {{json, jsonNeed}, {csv, csvNeed}}) {
+            Path file = (Path) c[0];
+            try {
+              if (file.toString().endsWith(".json")) {
+                org.diffusion4j.model.GaussianMixture.read(file);
+              } else {
+                Csv.read(file);
+              }
+              assertTrue((long) c[1] <= 64 << 10, file + " parsed above the ceiling");
+              parsed++;
+            } catch (FormatException e) {
+              assertTrue((long) c[1] > 64 << 10 && e.getMessage().contains("above the read ceiling"), e.getMessage());
+              refused++;
+            }
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      assertTrue(parsed > 5 && refused > 5, "parsed " + parsed + ", refused " + refused);
+    });
+  }
 }

@@ -221,7 +221,7 @@ public record SolverSchedule(double[] times, List<Step> steps) {
 
   public static SolverSchedule read(Path file) throws IOException {
     try {
-      return fromJson(Files.readString(file));
+      return fromJson(org.diffusion4j.io.ReadLimits.readJson(file));
     } catch (JsonException e) {
       throw new JsonException(file + ": " + e.getMessage());
     }

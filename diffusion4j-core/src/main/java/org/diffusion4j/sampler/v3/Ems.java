@@ -307,7 +307,7 @@ public final class Ems {
       }
     }
     try {
-      return fromJson(Files.readString(file));
+      return fromJson(org.diffusion4j.io.ReadLimits.readJson(file));
     } catch (JsonException e) {
       throw new JsonException(file + ": " + e.getMessage());
     }

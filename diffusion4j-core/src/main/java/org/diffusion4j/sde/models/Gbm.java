@@ -11,7 +11,7 @@ import org.diffusion4j.sde.NoiseType;
 public record Gbm(double mu, double sigma, int dim, Calculus calculus) implements SdeModel {
   public Gbm {
     Models.finite("mu", mu);
-    Models.finite("sigma", sigma);
+    Models.nonNegative("sigma", sigma);
     Models.positiveDim(dim);
   }
 

@@ -10,6 +10,13 @@ final class Models {
     }
   }
 
+  /** A noise scale: finite and &gt;= 0 (a negative one is the same law as its absolute value; refused as a likely slip). */
+  static void nonNegative(String name, double v) {
+    if (!(v >= 0) || !Double.isFinite(v)) {
+      throw new IllegalArgumentException("model parameter " + name + " must be >= 0, got " + v);
+    }
+  }
+
   static void positive(String name, double v) {
     if (!(v > 0) || !Double.isFinite(v)) {
       throw new IllegalArgumentException("model parameter " + name + " must be > 0, got " + v);

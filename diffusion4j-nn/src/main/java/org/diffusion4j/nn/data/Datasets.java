@@ -57,6 +57,15 @@ public final class Datasets {
    * {@code .csv} file of shape (rows, d), standardised per column when {@code standardize}.
    */
   public static Loaded load(String spec, long seed, int n, boolean standardize) throws IOException {
+    return load("--data", spec, seed, n, standardize);
+  }
+
+  /**
+   * As {@link #load(String, long, int, boolean)}; {@code flag} is the option that named
+   * {@code spec} (e.g. {@code --target}), for messages. Non-finite values are refused before any
+   * standardisation, naming the file's row and column.
+   */
+  public static Loaded load(String flag, String spec, long seed, int n, boolean standardize) throws IOException {
     if (isToy(spec)) {
       return new Loaded(Toy2d.parse(spec).sample(seed, n), null, new long[] {2});
     }
@@ -66,7 +75,7 @@ public final class Datasets {
     Path file = Path.of(spec);
     String lower = spec.toLowerCase(Locale.ROOT);
     if (!Files.exists(file)) {
-      throw new IllegalArgumentException("--data '" + spec + "' is neither a toy set (" + String.join(", ", Toy2d.names())
+      throw new IllegalArgumentException(flag + " '" + spec + "' is neither a toy set (" + String.join(", ", Toy2d.names())
           + "), mnist, nor an existing .npy or .csv file");
     }
     Batch x;
@@ -82,21 +91,32 @@ public final class Datasets {
               + "; need at least 2 images of at least 1 pixel");
         }
         Batch imgs = new Batch((int) s[0], (int) d, a.data().clone());
+        requireFinite(flag, spec, imgs);
         return new Loaded(Dataset.of(file.getFileName().toString(), imgs), null, shape);
       }
       x = a.toBatch();
     } else if (lower.endsWith(".csv")) {
       x = Csv.read(file).data();
     } else {
-      throw new IllegalArgumentException("data file " + spec + " must end in .npy or .csv");
+      throw new IllegalArgumentException(flag + " " + spec + " must end in .npy or .csv");
     }
     if (x.n() < 2) {
-      throw new IllegalArgumentException("data file " + spec + " has " + x.n() + " rows; need at least 2");
+      throw new IllegalArgumentException(flag + " " + spec + " has " + x.n() + " rows; need at least 2");
     }
+    requireFinite(flag, spec, x);
     if (!standardize) {
       return new Loaded(Dataset.of(file.getFileName().toString(), x), null, new long[] {x.d()});
     }
     Standardization s = Standardization.fit(x);
     return new Loaded(Dataset.of(file.getFileName().toString(), s.apply(x)), s, new long[] {x.d()});
+  }
+
+  /** Refuses a non-finite value of the file as read (before standardisation), naming its row and column. */
+  private static void requireFinite(String flag, String spec, Batch x) {
+    int f = x.firstNonFinite();
+    if (f >= 0) {
+      throw new IllegalArgumentException(flag + " " + spec + ": non-finite value " + x.data()[f] + " at data row "
+          + f / x.d() + ", column " + f % x.d() + " (0-based)");
+    }
   }
 }

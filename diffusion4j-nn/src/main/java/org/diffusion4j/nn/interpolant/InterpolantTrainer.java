@@ -69,6 +69,8 @@ public final class InterpolantTrainer implements AutoCloseable {
   public static final String VELOCITY_DIR = "velocity";
   /** Checkpoint folder of the denoiser / score network. */
   public static final String DENOISER_DIR = "denoiser";
+  /** The commit point of a run's checkpoints: names the step whose velocity and denoiser checkpoints belong together. */
+  public static final String LATEST_FILE = "LATEST";
 
   private final InterpolantTrainConfig config;
   private final TrainConfig train;
@@ -80,6 +82,7 @@ public final class InterpolantTrainer implements AutoCloseable {
   private final TrainableNet velocity;
   private final TrainableNet denoiser;
   private final RunLog log;
+  private Checkpoint.WriteHook writeHook = Checkpoint.WriteHook.NONE;
 
   private InterpolantTrainer(InterpolantTrainConfig config, Dataset source, Dataset target, Checkpoint vFrom,
       Checkpoint eFrom) {
@@ -122,14 +125,57 @@ public final class InterpolantTrainer implements AutoCloseable {
    */
   public static InterpolantTrainer resume(Path runDir, Dataset source, Dataset target, long steps) throws IOException {
     InterpolantTrainConfig stored = readConfig(runDir);
-    Checkpoint v = Checkpoint.readLatest(runDir.resolve(VELOCITY_DIR));
-    Checkpoint e = stored.learnScore() ? Checkpoint.readLatest(runDir.resolve(DENOISER_DIR)) : null;
-    if (e != null && e.step() != v.step()) {
-      throw new CheckpointException("velocity and denoiser checkpoints in " + runDir + " are at different steps "
-          + v.step() + " and " + e.step());
-    }
+    Pair pair = latestPair(runDir, stored.learnScore());
     InterpolantTrainConfig cfg = stored.withTrain(stored.train().withSteps(steps));
-    return new InterpolantTrainer(cfg, source, target, v, e);
+    return new InterpolantTrainer(cfg, source, target, pair.velocity(), pair.denoiser());
+  }
+
+  /** The velocity checkpoint and the denoiser checkpoint (null without a score) of one step. */
+  public record Pair(Checkpoint velocity, Checkpoint denoiser) {}
+
+  /**
+   * The newest consistent pair of an interpolant run: the step that {@code RUN/LATEST} (the
+   * commit point) names if both of its checkpoints read back, else the newest step whose velocity
+   * and denoiser checkpoints both read back (runs written before the commit point existed, or a
+   * damaged newest pair).
+   *
+   * @throws CheckpointException if no step has a complete pair
+   */
+  public static Pair latestPair(Path runDir, boolean learnScore) throws IOException {
+    Path commit = runDir.resolve(LATEST_FILE);
+    List<String> tried = new java.util.ArrayList<>();
+    if (Files.isRegularFile(commit) && Files.size(commit) < 64) {
+      String name = Files.readString(commit).trim();
+      if (name.matches("step-\\d{9}")) {
+        Pair p = readPair(runDir, name, learnScore, tried);
+        if (p != null) {
+          return p;
+        }
+      }
+    }
+    for (Path dir : Checkpoint.stepDirectories(runDir.resolve(VELOCITY_DIR))) {
+      Pair p = readPair(runDir, dir.getFileName().toString(), learnScore, tried);
+      if (p != null) {
+        return p;
+      }
+    }
+    throw new CheckpointException("no consistent velocity" + (learnScore ? " + denoiser" : "") + " checkpoint pair in "
+        + runDir + (tried.isEmpty() ? " (no checkpoints)" : ": " + tried.get(0)));
+  }
+
+  private static Pair readPair(Path runDir, String name, boolean learnScore, List<String> problems) throws IOException {
+    try {
+      Checkpoint v = Checkpoint.read(Checkpoint.folder(runDir.resolve(VELOCITY_DIR)).resolve(name));
+      Checkpoint e = learnScore ? Checkpoint.read(Checkpoint.folder(runDir.resolve(DENOISER_DIR)).resolve(name)) : null;
+      if (e != null && e.step() != v.step()) {
+        throw new CheckpointException("velocity and denoiser checkpoints " + name + " are at different steps "
+            + v.step() + " and " + e.step());
+      }
+      return new Pair(v, e);
+    } catch (CheckpointException ex) {
+      problems.add(ex.getMessage());
+      return null;
+    }
   }
 
   /** Reads {@code interpolant.json} of a run. */
@@ -178,14 +224,29 @@ public final class InterpolantTrainer implements AutoCloseable {
     }, progress);
   }
 
-  /** Writes interpolant.json and the velocity (and denoiser) checkpoints of the current state. */
+  /**
+   * Writes interpolant.json, the velocity (and denoiser) checkpoints of the current state, and
+   * last the commit point {@code RUN/LATEST} naming the step: a crash anywhere before that leaves
+   * the previous pair committed ({@link #latestPair}). Each folder keeps at least two checkpoints,
+   * so the committed pair survives the pruning of the next one.
+   */
   public void writeCheckpoint(Path runDir) throws IOException {
     Files.createDirectories(runDir);
+    writeHook.beforeFile(CONFIG_FILE);
     AtomicFiles.writeString(runDir.resolve(CONFIG_FILE), config.toJson());
-    checkpoint(velocity).write(runDir.resolve(VELOCITY_DIR), train.keepCheckpoints(), Checkpoint.WriteHook.NONE);
+    int keep = Math.max(2, train.keepCheckpoints());
+    checkpoint(velocity).write(runDir.resolve(VELOCITY_DIR), keep, f -> writeHook.beforeFile(VELOCITY_DIR + "/" + f));
     if (denoiser != null) {
-      checkpoint(denoiser).write(runDir.resolve(DENOISER_DIR), train.keepCheckpoints(), Checkpoint.WriteHook.NONE);
+      checkpoint(denoiser).write(runDir.resolve(DENOISER_DIR), keep, f -> writeHook.beforeFile(DENOISER_DIR + "/" + f));
     }
+    writeHook.beforeFile(LATEST_FILE);
+    AtomicFiles.writeString(runDir.resolve(LATEST_FILE), Checkpoint.stepName(log.stepsDone()) + "\n");
+  }
+
+  /** Sets the hook called before each file of a checkpoint is written (tests inject crashes there). */
+  public InterpolantTrainer writeHook(Checkpoint.WriteHook hook) {
+    this.writeHook = java.util.Objects.requireNonNull(hook, "hook");
+    return this;
   }
 
   private Checkpoint checkpoint(TrainableNet f) {

@@ -17,7 +17,6 @@ import org.diffusion4j.nn.DjlRuntime;
 import org.diffusion4j.nn.net.ParamSet;
 import org.diffusion4j.nn.net.TimeMlp;
 import org.diffusion4j.nn.train.Checkpoint;
-import org.diffusion4j.nn.train.CheckpointException;
 import org.diffusion4j.random.Rng;
 
 /**
@@ -60,19 +59,16 @@ public final class LearnedInterpolant implements AutoCloseable {
     return new LearnedInterpolant(config, velocityWeights, denoiserWeights);
   }
 
-  /** Loads the EMA weights of the latest checkpoints of an interpolant run folder. */
+  /** Loads the EMA weights of the newest consistent checkpoint pair of an interpolant run folder ({@link InterpolantTrainer#latestPair}). */
   public static LearnedInterpolant load(Path runDir) throws IOException {
     InterpolantTrainConfig cfg = InterpolantTrainer.readConfig(runDir);
-    Checkpoint v = Checkpoint.readLatest(runDir.resolve(InterpolantTrainer.VELOCITY_DIR));
+    InterpolantTrainer.Pair pair = InterpolantTrainer.latestPair(runDir, cfg.learnScore());
+    Checkpoint v = pair.velocity();
     v.requireSpecs(new TimeMlp(cfg.train().mlp()).specs());
     float[][] e = null;
     if (cfg.learnScore()) {
-      Checkpoint ce = Checkpoint.readLatest(runDir.resolve(InterpolantTrainer.DENOISER_DIR));
-      ce.requireSpecs(new TimeMlp(cfg.train().mlp()).specs());
-      if (ce.step() != v.step()) {
-        throw new CheckpointException("velocity and denoiser checkpoints in " + runDir + " are at different steps");
-      }
-      e = ce.ema();
+      pair.denoiser().requireSpecs(new TimeMlp(cfg.train().mlp()).specs());
+      e = pair.denoiser().ema();
     }
     return new LearnedInterpolant(cfg.withTrain(v.config()), v.ema(), e);
   }

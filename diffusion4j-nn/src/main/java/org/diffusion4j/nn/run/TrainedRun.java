@@ -21,7 +21,9 @@ import org.diffusion4j.path.Paths;
  * It owns the layout:
  * <pre>
  *   RUN/checkpoints/           diffusion / flow run: atomic checkpoints (config, weights, EMA, optimiser)
- *   RUN/interpolant.json       interpolant run: its config; RUN/velocity/ and RUN/denoiser/ hold the checkpoints
+ *   RUN/interpolant.json       interpolant run: its config; RUN/velocity/ and RUN/denoiser/ hold the checkpoints,
+ *   RUN/LATEST                 interpolant run: the commit point naming the step of the consistent pair
+ *   RUN/.lock, RUN/data-sha256.json   the CLI's writer lock (owner's pid) and the training rows' hashes
  *   RUN/standardization.json   data transform of a run trained on a tabular file (target end for interpolants)
  *   RUN/source-standardization.json   interpolant runs: the source end's transform
  *   RUN/losses.csv, RUN/loss.png      training curves

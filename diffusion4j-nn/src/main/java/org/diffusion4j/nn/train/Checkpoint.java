@@ -53,6 +53,7 @@ public record Checkpoint(TrainConfig config, long step, long skippedSteps, doubl
   static final String FORMAT = "diffusion4j-checkpoint";
   static final int VERSION = 1;
   private static final int MAGIC = 0x44344A54; // "D4JT"
+  private static final long MAX_MANIFEST_BYTES = 1 << 20;
   private static final List<String> FILES =
       List.of("config.json", "state.json", "weights.bin", "ema.bin", "adam-m.bin", "adam-v.bin", "losses.bin");
 
@@ -82,7 +83,7 @@ public record Checkpoint(TrainConfig config, long step, long skippedSteps, doubl
     Path folder = folder(runDir);
     Files.createDirectories(folder);
     removeTemporaries(folder);
-    String name = String.format("step-%09d", step);
+    String name = stepName(step);
     Path tmp = folder.resolve(".tmp-" + name + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
     Files.createDirectories(tmp);
     Map<String, byte[]> contents = new LinkedHashMap<>();
@@ -153,7 +154,7 @@ public record Checkpoint(TrainConfig config, long step, long skippedSteps, doubl
       throw new CheckpointException("checkpoint " + dir + " does not exist");
     }
     Map<String, byte[]> files = new LinkedHashMap<>();
-    Map<?, ?> manifest = jsonObject(dir, "manifest.json", readFile(dir, "manifest.json"));
+    Map<?, ?> manifest = jsonObject(dir, "manifest.json", readFile(dir, "manifest.json", -1));
     if (!FORMAT.equals(manifest.get("format"))) {
       throw new CheckpointException("checkpoint " + dir + ": manifest.json is not a " + FORMAT + " manifest");
     }
@@ -168,9 +169,9 @@ public record Checkpoint(TrainConfig config, long step, long skippedSteps, doubl
       if (!(listed.get(f) instanceof Map<?, ?> entry)) {
         throw new CheckpointException("checkpoint " + dir + ": manifest.json does not list " + f);
       }
-      byte[] bytes = readFile(dir, f);
       long expectBytes = (long) Json.number(entry.get("bytes"), f + ".bytes");
       long expectCrc = (long) Json.number(entry.get("crc32"), f + ".crc32");
+      byte[] bytes = readFile(dir, f, expectBytes);
       if (bytes.length != expectBytes) {
         throw new CheckpointException("checkpoint " + dir + ": " + f + " is corrupted (" + bytes.length
             + " bytes, manifest says " + expectBytes + ")");
@@ -219,8 +220,18 @@ public record Checkpoint(TrainConfig config, long step, long skippedSteps, doubl
 
   // ---- helpers ----
 
-  private static byte[] readFile(Path dir, String f) throws IOException {
+  /** Reads a file whose size the manifest states ({@code expectBytes}; -1 for the manifest, capped at 1 MB), checked before reading. */
+  private static byte[] readFile(Path dir, String f, long expectBytes) throws IOException {
     try {
+      long size = Files.size(dir.resolve(f));
+      if (expectBytes < 0 && size > MAX_MANIFEST_BYTES) {
+        throw new CheckpointException("checkpoint " + dir + ": " + f + " is corrupted (" + size + " bytes for a manifest)");
+      }
+      if (expectBytes >= 0 && size != expectBytes) {
+        throw new CheckpointException("checkpoint " + dir + ": " + f + " is corrupted (" + size
+            + " bytes, manifest says " + expectBytes + ")");
+      }
+      org.diffusion4j.io.ReadLimits.require(dir.resolve(f).toString(), "a checkpoint file of " + size + " bytes", 2 * size);
       return Files.readAllBytes(dir.resolve(f));
     } catch (NoSuchFileException e) {
       throw new CheckpointException("checkpoint " + dir + " is incomplete: " + f + " is missing");
@@ -278,6 +289,10 @@ public record Checkpoint(TrainConfig config, long step, long skippedSteps, doubl
         throw new CheckpointException("checkpoint " + dir + ": " + f + " is not a diffusion4j tensor file");
       }
       int count = in.readInt();
+      if (count < 0 || count > in.available() / 6) { // each tensor takes at least a name length and a rank
+        throw new CheckpointException("checkpoint " + dir + ": " + f + " declares " + count + " tensors in "
+            + bytes.length + " bytes");
+      }
       if (expect != null && count != expect.size()) {
         throw new CheckpointException("checkpoint " + dir + ": " + f + " has " + count + " tensors, weights.bin has "
             + expect.size());
@@ -286,9 +301,15 @@ public record Checkpoint(TrainConfig config, long step, long skippedSteps, doubl
       for (int i = 0; i < count; i++) {
         String name = in.readUTF();
         int rank = in.readInt();
+        if (rank < 0 || rank > in.available() / 8) {
+          throw new CheckpointException("checkpoint " + dir + ": " + f + " tensor " + i + " declares rank " + rank);
+        }
         long[] shape = new long[rank];
         for (int k = 0; k < rank; k++) {
           shape[k] = in.readLong();
+          if (shape[k] < 0) {
+            throw new CheckpointException("checkpoint " + dir + ": " + f + " tensor " + i + " has a negative dimension");
+          }
         }
         ParamSpec s = new ParamSpec(name, shape);
         if (expect != null && !expect.get(i).equals(s)) {
@@ -298,7 +319,15 @@ public record Checkpoint(TrainConfig config, long step, long skippedSteps, doubl
         if (specsOut != null) {
           specsOut.add(s);
         }
-        byte[] raw = new byte[Math.multiplyExact(s.size(), 4)];
+        long need = 4; // declared shapes are checked against the stream before allocating
+        for (long k : shape) {
+          need = k != 0 && need > Long.MAX_VALUE / k ? Long.MAX_VALUE : need * k;
+        }
+        if (need > in.available()) {
+          throw new CheckpointException("checkpoint " + dir + ": " + f + " tensor " + s.name() + " declares "
+              + (need == Long.MAX_VALUE ? "more than 2^63" : need) + " bytes but only " + in.available() + " remain");
+        }
+        byte[] raw = new byte[(int) need];
         in.readFully(raw);
         out[i] = new float[s.size()];
         ByteBuffer.wrap(raw).order(ByteOrder.BIG_ENDIAN).asFloatBuffer().get(out[i]);
@@ -312,6 +341,23 @@ public record Checkpoint(TrainConfig config, long step, long skippedSteps, doubl
         throw ce;
       }
       throw new CheckpointException("checkpoint " + dir + ": " + f + " is truncated or malformed (" + e + ")", e);
+    }
+  }
+
+  /** The directory name of step {@code step}: {@code step-NNNNNNNNN}. */
+  public static String stepName(long step) {
+    return String.format("step-%09d", step);
+  }
+
+  /** The complete-looking step directories of a checkpoint folder, newest first (empty if none). */
+  public static List<Path> stepDirectories(Path runDir) throws IOException {
+    Path folder = folder(runDir);
+    if (!Files.isDirectory(folder)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(folder)) {
+      return s.filter(p -> p.getFileName().toString().matches("step-\\d{9}") && Files.isDirectory(p))
+          .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed()).toList();
     }
   }
 
