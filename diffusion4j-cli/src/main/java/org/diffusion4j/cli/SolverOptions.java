@@ -1,6 +1,7 @@
 package org.diffusion4j.cli;
 
 import java.util.Locale;
+import org.diffusion4j.sampler.LowerOrderFinal;
 import org.diffusion4j.sampler.ModelEvaluator;
 import org.diffusion4j.sampler.MultistepSampler;
 import org.diffusion4j.sampler.PredictorCorrector;
@@ -28,7 +29,13 @@ public final class SolverOptions {
   @Option(names = "--s-noise", paramLabel = "S", description = "Heun churn: S_noise (default 1).")
   double sNoise = 1;
 
-  @Option(names = "--no-lower-order-final", description = "Keep the full order on the last multistep steps.")
+  @Option(names = "--lower-order-final", paramLabel = "RULE", defaultValue = "auto",
+      description = "When multistep solvers lower the order of their last steps: auto (each solver's reference code:"
+          + " DPM-Solver below 10 steps, UniPC always, DEIS/SDE/v3 below 15), never, always, below:N"
+          + " (default ${DEFAULT-VALUE}).")
+  String lowerOrderFinal;
+
+  @Option(names = "--no-lower-order-final", description = "Same as --lower-order-final never.")
   boolean noLowerOrderFinal;
 
   @Option(names = "--unic", paramLabel = "bh1|bh2", description = "Apply the UniC corrector after DPM-Solver/DEIS multistep steps.")
@@ -89,9 +96,22 @@ public final class SolverOptions {
     }
   }
 
+  LowerOrderFinal lowerOrderFinalRule() {
+    LowerOrderFinal rule;
+    try {
+      rule = LowerOrderFinal.parse(lowerOrderFinal);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    if (noLowerOrderFinal && rule != LowerOrderFinal.AUTO && rule != LowerOrderFinal.NEVER) {
+      throw new UsageException("--no-lower-order-final contradicts --lower-order-final " + rule);
+    }
+    return noLowerOrderFinal ? LowerOrderFinal.NEVER : rule;
+  }
+
   SamplerOptions samplerOptions() {
     SamplerOptions.Builder b = SamplerOptions.builder().order(order).churn(churn, sTmin, sTmax, sNoise)
-        .lowerOrderFinal(!noLowerOrderFinal).referenceThirdOrder(reference3m).tolerances(rtol, atol).snr(snr).correctorSteps(correctorSteps);
+        .lowerOrderFinal(lowerOrderFinalRule()).referenceThirdOrder(reference3m).tolerances(rtol, atol).snr(snr).correctorSteps(correctorSteps);
     if (eta != null) {
       b.eta(eta);
     }

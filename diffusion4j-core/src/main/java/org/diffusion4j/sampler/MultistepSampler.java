@@ -23,20 +23,24 @@ public abstract class MultistepSampler extends BaseSampler {
   public enum Bh { BH1, BH2 }
 
   private final int order;
-  private final boolean lowerOrderFinal;
+  private final LowerOrderFinal lowerOrderFinal;
   private final boolean data;
   private final Bh corrector;
 
   /**
    * @param order the largest order (history length) used
-   * @param lowerOrderFinal lower the order of the last steps when there are fewer than 15
+   * @param lowerOrderFinal when to lower the order of the last steps (resolved, not AUTO)
    * @param dataPrediction keep x0 predictions (true) or eps predictions (false)
    * @param corrector the UniC variant to apply after every step but the last, or null for none
    */
-  protected MultistepSampler(String name, int order, boolean lowerOrderFinal, boolean dataPrediction, Bh corrector) {
+  protected MultistepSampler(String name, int order, LowerOrderFinal lowerOrderFinal, boolean dataPrediction,
+      Bh corrector) {
     super(name);
     if (order < 1 || order > maxOrder()) {
       throw new IllegalArgumentException(name + ": order must be between 1 and " + maxOrder() + ", got " + order);
+    }
+    if (lowerOrderFinal.mode() == LowerOrderFinal.Mode.AUTO) {
+      throw new IllegalArgumentException(name + ": resolve the lower-order-final rule 'auto' before construction");
     }
     this.order = order;
     this.lowerOrderFinal = lowerOrderFinal;
@@ -58,6 +62,11 @@ public abstract class MultistepSampler extends BaseSampler {
   @Override
   public int order() {
     return order + (corrector != null ? 1 : 0);
+  }
+
+  /** The rule for lowering the order of the final steps. */
+  public LowerOrderFinal lowerOrderFinal() {
+    return lowerOrderFinal;
   }
 
   /** Whether the history holds x0 (true) or eps (false) predictions. */

@@ -114,10 +114,10 @@ public final class Sampling {
               + (1 + extra) + " model evaluation(s)" + (denoiseFinal ? " (one is used by the final denoising)" : ""));
         }
         plan = sampler.plan(nfe - extra);
-        grid = TimeGrid.create(spacing, rho, path, start, end, plan.steps());
+        grid = sampler.grid(spacing, rho, path, start, end, plan);
       } else if (steps >= 1) {
         plan = sampler.planForSteps(steps);
-        grid = TimeGrid.create(spacing, rho, path, start, end, steps);
+        grid = sampler.grid(spacing, rho, path, start, end, plan);
       } else {
         throw new IllegalArgumentException("give an NFE budget, a step count or a list of times");
       }

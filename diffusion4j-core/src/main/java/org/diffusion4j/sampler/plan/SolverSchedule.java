@@ -11,6 +11,8 @@ import org.diffusion4j.io.AtomicFiles;
 import org.diffusion4j.io.Json;
 import org.diffusion4j.io.JsonException;
 import org.diffusion4j.path.GaussianPath;
+import org.diffusion4j.sampler.LowerOrderFinal;
+import org.diffusion4j.sampler.Plan;
 import org.diffusion4j.sampler.TimeGrid;
 import org.diffusion4j.sampler.v3.ExponentialIntegrator.Estimator;
 
@@ -125,18 +127,22 @@ public record SolverSchedule(double[] times, List<Step> steps) {
   }
 
   /**
-   * A classic multistep solver as a schedule: order min(order, i + 1), lowered to N - i at the end
-   * when {@code lowerOrderFinal} and N &lt; 15 (as {@link org.diffusion4j.sampler.Plan#multistep}).
-   * DPM-Solver++ 2M is {@code multistep(times, DATA, 2, HALF, true)}.
+   * A classic multistep solver as a schedule with diffusers' lower-order-final rule (below 15
+   * steps) when {@code lowerOrderFinal}. DPM-Solver++ 2M is {@code multistep(times, DATA, 2, HALF, true)}.
    */
   public static SolverSchedule multistep(double[] times, Form form, int order, Estimator est, boolean lowerOrderFinal) {
+    return multistep(times, form, order, est, lowerOrderFinal ? LowerOrderFinal.DIFFUSERS : LowerOrderFinal.NEVER);
+  }
+
+  /**
+   * A classic multistep solver as a schedule: the orders of {@link Plan#multistep} with {@code rule}.
+   */
+  public static SolverSchedule multistep(double[] times, Form form, int order, Estimator est, LowerOrderFinal rule) {
     int n = times.length - 1;
+    int[] orders = Plan.multistep(n, order, rule).orders();
     List<Step> steps = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      int o = Math.min(order, i + 1);
-      if (lowerOrderFinal && n < 15) {
-        o = Math.min(o, n - i);
-      }
+      int o = orders[i];
       steps.add(new Step(form, o, o == 2 ? est : est == Estimator.HALF ? Estimator.TAYLOR : est, false));
     }
     return new SolverSchedule(times, steps);
