@@ -1,6 +1,7 @@
 package org.diffusion4j.cli;
 
 import java.util.Locale;
+import org.diffusion4j.sampler.DpmSolverSinglestep;
 import org.diffusion4j.sampler.LowerOrderFinal;
 import org.diffusion4j.sampler.ModelEvaluator;
 import org.diffusion4j.sampler.MultistepSampler;
@@ -31,12 +32,17 @@ public final class SolverOptions {
 
   @Option(names = "--lower-order-final", paramLabel = "RULE", defaultValue = "auto",
       description = "When multistep solvers lower the order of their last steps: auto (each solver's reference code:"
-          + " DPM-Solver below 10 steps, UniPC always, DEIS/SDE/v3 below 15), never, always, below:N"
+          + " DPM-Solver(++) below 10 steps, UniPC always, DEIS/v3 below 15), never, always, below:N"
           + " (default ${DEFAULT-VALUE}).")
   String lowerOrderFinal;
 
   @Option(names = "--no-lower-order-final", description = "Same as --lower-order-final never.")
   boolean noLowerOrderFinal;
+
+  @Option(names = "--singlestep-points", paramLabel = "official|lambda", defaultValue = "official",
+      description = "Singlestep DPM-Solver(++) on non-logSNR grids: official (dpm_solver_pytorch.py: evaluate on the"
+          + " NFE-step grid) or lambda (fixed lambda fractions inside each step) (default ${DEFAULT-VALUE}).")
+  String singlestepPoints;
 
   @Option(names = "--unic", paramLabel = "bh1|bh2", description = "Apply the UniC corrector after DPM-Solver/DEIS multistep steps.")
   String uniC;
@@ -121,6 +127,11 @@ public final class SolverOptions {
         case "bh2" -> b.uniC(MultistepSampler.Bh.BH2);
         default -> throw new UsageException("--unic must be bh1 or bh2, got '" + uniC + "'");
       }
+    }
+    switch (singlestepPoints.toLowerCase(Locale.ROOT)) {
+      case "official" -> b.singlestepPoints(DpmSolverSinglestep.InnerPoints.OFFICIAL);
+      case "lambda" -> b.singlestepPoints(DpmSolverSinglestep.InnerPoints.LAMBDA_FRACTIONS);
+      default -> throw new UsageException("--singlestep-points must be official or lambda, got '" + singlestepPoints + "'");
     }
     switch (predictor.toLowerCase(Locale.ROOT)) {
       case "reverse-diffusion" -> b.predictor(PredictorCorrector.Predictor.REVERSE_DIFFUSION);

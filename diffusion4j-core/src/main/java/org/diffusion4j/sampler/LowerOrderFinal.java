@@ -12,7 +12,9 @@ import java.util.Locale;
  *   <li>diffusers' multistep schedulers (DPMSolverMultistep, DEISMultistep): steps &lt; 15 —
  *       {@link #DIFFUSERS} = {@code below:15}.</li>
  * </ul>
- * {@link #AUTO} follows the reference code of each solver (see {@link #resolve}).
+ * {@link #AUTO} follows the reference code of each solver ({@link Samplers}): below 10 for
+ * DPM-Solver multistep and DPM-Solver++ 2M/3M (and their SDE variants), always for UniPC, below 15
+ * for DEIS and DPM-Solver-v3.
  *
  * @param mode the kind of rule
  * @param below for {@link Mode#BELOW}: lower the final orders when the step count is below this

@@ -235,6 +235,58 @@ public abstract class MultistepSampler extends BaseSampler {
     combine(xt, coef, terms);
   }
 
+  /**
+   * One UniP predictor or UniC corrector update (Zhao et al. 2023, Eq. 6-8; uni_pc.py,
+   * {@code multistep_uni_pc_bh_update}) from the state {@code x} at {@code s} to {@code t}:
+   * x_t = a x + b0 m_0 - K B(h) sum_j rho_j (m_j - m_0) / r_j over the further outputs m_j at
+   * fractions r_j = (lambda_j - lambda_s) / h (r = 1 for an output at t, the corrector's), where
+   * rho solves R rho = g (R_ij = r_j^(i-1), g_i = h phi_(i+1) i! / B(h)), or rho = 1/2 for one
+   * output, as the official code.
+   *
+   * @param data data prediction (m = x0, K = alpha_t) or noise prediction (m = eps, K = sigma_t)
+   * @param m0 the output at (x, s)
+   * @param ms the further outputs, at lambdas {@code lambdas}
+   * @return a new batch
+   */
+  public static Batch uniPcUpdate(GaussianPath p, Bh variant, boolean data, double s, double t, Batch x, Batch m0,
+      Batch[] ms, double[] lambdas) {
+    double l0 = lambda(p, s);
+    double h0 = lambda(p, t) - l0;
+    int n = ms.length;
+    double hh = data ? -h0 : h0;
+    double bh = bh(variant, hh);
+    double[] rks = new double[n];
+    for (int j = 0; j < n; j++) {
+      rks[j] = (lambdas[j] - l0) / h0;
+    }
+    double[] rhos;
+    if (n == 0) {
+      rhos = new double[0];
+    } else if (n == 1) {
+      rhos = new double[] {0.5};
+    } else {
+      double[][] rb = uniCoefficients(rks, hh, bh, n);
+      rhos = solve(java.util.Arrays.copyOf(rb, n), rb[n]);
+    }
+    double kt = data ? p.alpha(t) : p.sigma(t);
+    double a = data ? p.sigma(t) / p.sigma(s) : p.alpha(t) / p.alpha(s);
+    double[] coef = new double[n + 2];
+    Batch[] terms = new Batch[n + 2];
+    coef[0] = a;
+    terms[0] = x;
+    coef[1] = -kt * Math.expm1(hh);
+    terms[1] = m0;
+    for (int j = 0; j < n; j++) {
+      double c = -kt * bh * rhos[j] / rks[j];
+      coef[j + 2] = c;
+      terms[j + 2] = ms[j];
+      coef[1] -= c;
+    }
+    Batch out = x.zerosLike();
+    combine(out, coef, terms);
+    return out;
+  }
+
   /** B(h) in the solver's sign convention (hh = -h for data prediction). */
   static double bh(Bh variant, double hh) {
     return variant == Bh.BH1 ? hh : Math.expm1(hh);

@@ -49,10 +49,10 @@ public final class Samplers {
         (n, o) -> new DpmSolverMultistep(n, ord(o, 3), true, lof(o, LowerOrderFinal.DPM_SOLVER), o.uniC(),
             o.referenceThirdOrder()));
     register("dpm-solver++-2m-sde", "DPM-Solver++(2M) SDE (eta, default 1)",
-        (n, o) -> new DpmSolverSde(n, ord(o, 2), eta(o, 1), lof(o, LowerOrderFinal.DIFFUSERS),
+        (n, o) -> new DpmSolverSde(n, ord(o, 2), eta(o, 1), lof(o, LowerOrderFinal.DPM_SOLVER),
             o.referenceThirdOrder()));
     register("dpm-solver++-3m-sde", "DPM-Solver++(3M) SDE (eta, default 1)",
-        (n, o) -> new DpmSolverSde(n, ord(o, 3), eta(o, 1), lof(o, LowerOrderFinal.DIFFUSERS),
+        (n, o) -> new DpmSolverSde(n, ord(o, 3), eta(o, 1), lof(o, LowerOrderFinal.DPM_SOLVER),
             o.referenceThirdOrder()));
     for (MultistepSampler.Bh bh : MultistepSampler.Bh.values()) {
       for (int k = 1; k <= 3; k++) {
@@ -101,8 +101,9 @@ public final class Samplers {
 
   /**
    * The options' lower-order-final rule, with AUTO resolved to the solver's reference code:
-   * dpm_solver_pytorch.py below 10 steps (DPM-Solver multistep and ++2M/3M), uni_pc.py always
-   * (UniPC), diffusers below 15 (DEIS, the SDE variants, DPM-Solver-v3).
+   * dpm_solver_pytorch.py below 10 steps (DPM-Solver multistep and ++2M/3M, and the 2M/3M SDE
+   * variants, so that eta = 0 stays the ODE solver), uni_pc.py always (UniPC), diffusers below 15
+   * (DEIS, DPM-Solver-v3).
    */
   private static LowerOrderFinal lof(SamplerOptions o, LowerOrderFinal reference) {
     return o.lowerOrderFinal().resolve(reference);

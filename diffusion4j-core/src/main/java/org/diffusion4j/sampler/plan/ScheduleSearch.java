@@ -22,11 +22,13 @@ import org.diffusion4j.sampler.v3.ExponentialIntegrator.Estimator;
  * exact where the space is small and local where it is continuous, which suits the 5-10 step
  * regime where one schedule evaluation costs NFE x pilots model rows:
  * <ol>
- *   <li>start: the best classic schedule among spacings (logSNR, time-quadratic, uniform, Karras)
- *       x solvers (DPM-Solver++ 2M/3M, DPM-Solver multistep 3, and v3 with the EMS if given);</li>
+ *   <li>starts: for every grid family (logSNR, time-uniform, time-quadratic, Karras) its best
+ *       classic schedule among DPM-Solver++ 2M/3M, DPM-Solver multistep 3, UniPC bh1/bh2 of orders
+ *       2-3, and v3 with the EMS if given ({@link #classicStarts}); steps 2-3 run from each start
+ *       and the best result on the pilots is kept;</li>
  *   <li>per-step options by coordinate descent: for each step in turn, every combination of
- *       prediction form x order x estimator x corrector is tried with the other steps fixed
- *       (exhaustive per coordinate, at most 42 runs per step);</li>
+ *       prediction form x order x estimator (Taylor forms and UniPC bh1/bh2) x corrector is tried
+ *       with the other steps fixed (exhaustive per coordinate, at most 54 runs per step without EMS);</li>
  *   <li>time points by coordinate descent in lambda: each interior lambda_i is placed between its
  *       neighbours by golden-section search on the pilot error;</li>
  * </ol>
@@ -111,24 +113,53 @@ public record ScheduleSearch(int pilots, long pilotSeed, int rounds, double refe
       throw new IllegalArgumentException("NFE must be >= 1, got " + nfe);
     }
     Pilot pilot = new Pilot(model, path, ems, tStart, tEnd);
+    // The best classic start of every grid family; the descent runs from each (a family that
+    // starts worse can end better: the searched times leave the family's spacing).
+    List<SolverSchedule> starts = classicStarts(path, nfe, tStart, tEnd, ems);
+    int perFamily = starts.size() / TimeGrid.Spacing.values().length;
+    SolverSchedule start = null;
+    double startErr = Double.POSITIVE_INFINITY;
     SolverSchedule best = null;
     double bestErr = Double.POSITIVE_INFINITY;
-    for (SolverSchedule c : classicStarts(path, nfe, tStart, tEnd, ems)) {
-      double e = pilot.rmse(c);
-      if (e < bestErr) {
-        bestErr = e;
-        best = c;
+    int families = TimeGrid.Spacing.values().length;
+    for (int f = 0; f < families; f++) {
+      SolverSchedule famBest = null;
+      double famErr = Double.POSITIVE_INFINITY;
+      for (SolverSchedule c : starts.subList(f * perFamily, (f + 1) * perFamily)) {
+        double e = pilot.rmse(c);
+        if (e < famErr) {
+          famErr = e;
+          famBest = c;
+        }
+      }
+      if (famBest == null) {
+        continue;
+      }
+      if (famErr < startErr) {
+        startErr = famErr;
+        start = famBest;
+      }
+      Object[] r = descend(pilot, famBest, famErr, nfe, ems != null, progress, f, families);
+      if ((double) r[1] < bestErr) {
+        bestErr = (double) r[1];
+        best = (SolverSchedule) r[0];
       }
     }
     if (best == null) {
       throw new IllegalStateException("every classic start schedule diverged on the pilot noise");
     }
-    SolverSchedule start = best;
-    double startErr = bestErr;
+    report(progress, 1, 1, "done, rmse " + bestErr);
+    return new Result(best, bestErr, start, startErr, pilot.runs);
+  }
+
+  /** {@code rounds} rounds of step options and time points from {@code best}; returns {schedule, rmse}. */
+  private Object[] descend(Pilot pilot, SolverSchedule best, double bestErr, int nfe, boolean withEms,
+      ProgressListener progress, int family, int families) {
     for (int r = 0; r < rounds; r++) {
-      report(progress, 2 * r, 2 * rounds, "round " + (r + 1) + ": step options, rmse " + bestErr);
+      report(progress, family * 2 * rounds + 2 * r, families * 2 * rounds,
+          "start " + (family + 1) + "/" + families + ", round " + (r + 1) + ": step options, rmse " + bestErr);
       for (int i = 0; i < nfe; i++) {
-        for (Step s : options(i, ems != null)) {
+        for (Step s : options(i, withEms)) {
           if (s.equals(best.steps().get(i))) {
             continue;
           }
@@ -140,13 +171,13 @@ public record ScheduleSearch(int pilots, long pilotSeed, int rounds, double refe
           }
         }
       }
-      report(progress, 2 * r + 1, 2 * rounds, "round " + (r + 1) + ": time points, rmse " + bestErr);
+      report(progress, family * 2 * rounds + 2 * r + 1, families * 2 * rounds,
+          "start " + (family + 1) + "/" + families + ", round " + (r + 1) + ": time points, rmse " + bestErr);
       Object[] t = timeSweep(pilot, best, bestErr);
       best = (SolverSchedule) t[0];
       bestErr = (double) t[1];
     }
-    report(progress, 2 * rounds, 2 * rounds, "done, rmse " + bestErr);
-    return new Result(best, bestErr, start, startErr, pilot.runs);
+    return new Object[] {best, bestErr};
   }
 
   /** Only the time points of a fixed solver (a user who wants better steps for their solver). */
@@ -250,13 +281,23 @@ public record ScheduleSearch(int pilots, long pilotSeed, int rounds, double refe
     return new double[] {bestX, bestF};
   }
 
-  /** Every option for step i: forms x orders (&lt;= i+1) x estimators (order &gt;= 2) x corrector (i &gt; 0). */
+  /**
+   * Every option for step i: forms x orders (&lt;= i+1) x estimators x corrector (i &gt; 0). The
+   * estimators are the Taylor ones (one for order 1) and, for the noise and data forms, UniPC's
+   * bh1 and bh2 (at order 1 they differ only in the corrector of the next step).
+   */
   static List<Step> options(int i, boolean withEms) {
     List<Step> out = new ArrayList<>();
     Form[] forms = withEms ? Form.values() : new Form[] {Form.NOISE, Form.DATA};
     for (Form f : forms) {
       for (int o = 1; o <= Math.min(3, i + 1); o++) {
-        Estimator[] ests = o == 1 ? new Estimator[] {Estimator.TAYLOR} : Estimator.values();
+        List<Estimator> ests = new ArrayList<>();
+        for (Estimator e : Estimator.values()) {
+          boolean taylor = !e.uniPc() && (o > 1 || e == Estimator.TAYLOR);
+          if (taylor || (e.uniPc() && f != Form.EMS)) {
+            ests.add(e);
+          }
+        }
         for (Estimator est : ests) {
           out.add(new Step(f, o, est, false));
           if (i > 0) {
@@ -268,7 +309,11 @@ public record ScheduleSearch(int pilots, long pilotSeed, int rounds, double refe
     return out;
   }
 
-  /** Classic starting points: spacings x classic multistep solvers (lower-order final). */
+  /**
+   * Classic starting points: every spacing (logSNR, time-uniform, time-quadratic, Karras) x
+   * DPM-Solver++ 2M/3M, DPM-Solver multistep 3 (lower-order final below 15), UniPC bh1/bh2 of
+   * orders 2 and 3 (lower-order final always, as uni_pc.py) and, with an EMS, DPM-Solver-v3.
+   */
   static List<SolverSchedule> classicStarts(GaussianPath path, int nfe, double tStart, double tEnd, Ems ems) {
     List<SolverSchedule> out = new ArrayList<>();
     for (TimeGrid.Spacing sp : TimeGrid.Spacing.values()) {
@@ -276,6 +321,10 @@ public record ScheduleSearch(int pilots, long pilotSeed, int rounds, double refe
       out.add(SolverSchedule.multistep(ts, Form.DATA, 2, Estimator.HALF, true));
       out.add(SolverSchedule.multistep(ts, Form.DATA, 3, Estimator.HALF, true));
       out.add(SolverSchedule.multistep(ts, Form.NOISE, 3, Estimator.HALF, true));
+      for (Estimator bh : new Estimator[] {Estimator.BH1, Estimator.BH2}) {
+        out.add(SolverSchedule.uniPc(ts, bh, 2, org.diffusion4j.sampler.LowerOrderFinal.ALWAYS));
+        out.add(SolverSchedule.uniPc(ts, bh, 3, org.diffusion4j.sampler.LowerOrderFinal.ALWAYS));
+      }
       if (ems != null) {
         out.add(SolverSchedule.multistep(ts, Form.EMS, 2, Estimator.TAYLOR, true));
         out.add(SolverSchedule.multistep(ts, Form.EMS, 3, Estimator.PSEUDO, true));

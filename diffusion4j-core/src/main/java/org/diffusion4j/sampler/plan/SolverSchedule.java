@@ -63,6 +63,10 @@ public record SolverSchedule(double[] times, List<Step> steps) {
       if (order < 1 || order > 3) {
         throw new IllegalArgumentException("step order must be 1, 2 or 3, got " + order);
       }
+      if (form == Form.EMS && estimator.uniPc()) {
+        throw new IllegalArgumentException("estimator " + estimator.name().toLowerCase(Locale.ROOT)
+            + " (UniPC) applies to noise and data steps, not ems");
+      }
     }
   }
 
@@ -132,6 +136,24 @@ public record SolverSchedule(double[] times, List<Step> steps) {
    */
   public static SolverSchedule multistep(double[] times, Form form, int order, Estimator est, boolean lowerOrderFinal) {
     return multistep(times, form, order, est, lowerOrderFinal ? LowerOrderFinal.DIFFUSERS : LowerOrderFinal.NEVER);
+  }
+
+  /**
+   * UniPC (uni_pc.py, {@code UniPC.sample}, multistep) as a schedule: data prediction, estimator
+   * {@code variant} (BH1 or BH2), the orders of {@link Plan#multistep} with {@code rule}
+   * (uni_pc.py: {@link LowerOrderFinal#ALWAYS}) and the UniC corrector on every step but the first.
+   */
+  public static SolverSchedule uniPc(double[] times, Estimator variant, int order, LowerOrderFinal rule) {
+    if (!variant.uniPc()) {
+      throw new IllegalArgumentException("UniPC variant must be bh1 or bh2, got " + variant);
+    }
+    int n = times.length - 1;
+    int[] orders = Plan.multistep(n, order, rule).orders();
+    List<Step> steps = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      steps.add(new Step(Form.DATA, orders[i], variant, i > 0));
+    }
+    return new SolverSchedule(times, steps);
   }
 
   /**
