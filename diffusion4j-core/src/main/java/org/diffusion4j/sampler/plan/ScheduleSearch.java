@@ -174,10 +174,159 @@ public record ScheduleSearch(int pilots, long pilotSeed, int rounds, double refe
       report(progress, family * 2 * rounds + 2 * r + 1, families * 2 * rounds,
           "start " + (family + 1) + "/" + families + ", round " + (r + 1) + ": time points, rmse " + bestErr);
       Object[] t = timeSweep(pilot, best, bestErr);
+      t = jointTimes(pilot, (SolverSchedule) t[0], (double) t[1]);
       best = (SolverSchedule) t[0];
       bestErr = (double) t[1];
     }
     return new Object[] {best, bestErr};
+  }
+
+  /**
+   * All interior times at once by Nelder-Mead (Nelder and Mead 1965) on the log step widths in
+   * lambda (u_i, widths e^{u_i} normalised to the fixed range, so every candidate is a valid
+   * decreasing grid): moves that need several points to shift together, which the one-point
+   * golden-section sweep cannot make. Returns {schedule, rmse}.
+   */
+  private Object[] jointTimes(Pilot pilot, SolverSchedule best, double bestErr) {
+    GaussianPath path = pilot.path;
+    double[] ts = best.times();
+    int n = ts.length - 1;
+    if (n < 3) {
+      return new Object[] {best, bestErr};
+    }
+    double l0 = path.lambda(ts[0]);
+    double ln = path.lambda(ts[n]);
+    double[] u0 = new double[n];
+    for (int i = 0; i < n; i++) {
+      u0[i] = Math.log((path.lambda(ts[i + 1]) - path.lambda(ts[i])) / (ln - l0));
+    }
+    final SolverSchedule base = best;
+    java.util.function.ToDoubleFunction<double[]> f = u -> {
+      double sum = 0;
+      for (double v : u) {
+        sum += Math.exp(v);
+      }
+      double[] cand = base.times();
+      double acc = 0;
+      for (int i = 1; i < n; i++) {
+        acc += Math.exp(u[i - 1]);
+        cand[i] = path.tOfLambda(l0 + (ln - l0) * acc / sum);
+        if (!(cand[i] < cand[i - 1])) {
+          return Double.POSITIVE_INFINITY;
+        }
+      }
+      if (!(cand[n - 1] > cand[n])) {
+        return Double.POSITIVE_INFINITY;
+      }
+      return pilot.rmse(base.withTimes(cand));
+    };
+    double[] r = nelderMead(f, u0, bestErr, 0.4, 40 * n);
+    if (r[n] < bestErr) {
+      double sum = 0;
+      for (int i = 0; i < n; i++) {
+        sum += Math.exp(r[i]);
+      }
+      double[] cand = best.times();
+      double acc = 0;
+      for (int i = 1; i < n; i++) {
+        acc += Math.exp(r[i - 1]);
+        cand[i] = path.tOfLambda(l0 + (ln - l0) * acc / sum);
+      }
+      return new Object[] {best.withTimes(cand), r[n]};
+    }
+    return new Object[] {best, bestErr};
+  }
+
+  /**
+   * Nelder-Mead minimisation of f from x0 (value f0) with an initial simplex of edge {@code step}
+   * and at most {@code evals} evaluations; returns the best point with its value appended.
+   */
+  static double[] nelderMead(java.util.function.ToDoubleFunction<double[]> f, double[] x0, double f0, double step,
+      int evals) {
+    int n = x0.length;
+    double[][] p = new double[n + 1][];
+    double[] v = new double[n + 1];
+    p[0] = x0.clone();
+    v[0] = f0;
+    int used = 0;
+    for (int i = 0; i < n; i++) {
+      p[i + 1] = x0.clone();
+      p[i + 1][i] += step;
+      v[i + 1] = f.applyAsDouble(p[i + 1]);
+      used++;
+    }
+    while (used < evals) {
+      Integer[] idx = new Integer[n + 1];
+      for (int i = 0; i <= n; i++) {
+        idx[i] = i;
+      }
+      final double[] vv = v;
+      java.util.Arrays.sort(idx, (a, b) -> Double.compare(vv[a], vv[b]));
+      double[][] q = new double[n + 1][];
+      double[] w = new double[n + 1];
+      for (int i = 0; i <= n; i++) {
+        q[i] = p[idx[i]];
+        w[i] = v[idx[i]];
+      }
+      p = q;
+      v = w;
+      double[] c = new double[n];
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+          c[j] += p[i][j] / n;
+        }
+      }
+      double[] xr = along(c, p[n], -1);
+      double fr = f.applyAsDouble(xr);
+      used++;
+      if (fr < v[0]) {
+        double[] xe = along(c, p[n], -2);
+        double fe = f.applyAsDouble(xe);
+        used++;
+        if (fe < fr) {
+          p[n] = xe;
+          v[n] = fe;
+        } else {
+          p[n] = xr;
+          v[n] = fr;
+        }
+      } else if (fr < v[n - 1]) {
+        p[n] = xr;
+        v[n] = fr;
+      } else {
+        double[] xc = along(c, p[n], fr < v[n] ? -0.5 : 0.5);
+        double fc = f.applyAsDouble(xc);
+        used++;
+        if (fc < Math.min(fr, v[n])) {
+          p[n] = xc;
+          v[n] = fc;
+        } else {
+          for (int i = 1; i <= n; i++) {
+            p[i] = along(p[0], p[i], 0.5);
+            v[i] = f.applyAsDouble(p[i]);
+            used++;
+          }
+        }
+      }
+    }
+    int b = 0;
+    for (int i = 1; i <= n; i++) {
+      if (v[i] < v[b]) {
+        b = i;
+      }
+    }
+    double[] out = java.util.Arrays.copyOf(p[b], n + 1);
+    out[n] = v[b];
+    return out;
+  }
+
+  /** c + s (x - c). */
+  private static double[] along(double[] c, double[] x, double s) {
+    double[] out = new double[c.length];
+    for (int i = 0; i < c.length; i++) {
+      out[i] = c[i] + s * (x[i] - c[i]);
+    }
+    return out;
   }
 
   /** Only the time points of a fixed solver (a user who wants better steps for their solver). */
