@@ -13,10 +13,10 @@ import org.diffusion4j.path.Paths;
 import org.diffusion4j.random.Noise;
 import org.diffusion4j.sampler.ProbabilityFlowReference;
 import org.diffusion4j.sampler.SamplerOptions;
-import org.diffusion4j.sampler.Samplers;
 import org.diffusion4j.sampler.Sampling;
 import org.diffusion4j.sampler.TimeGrid;
 import org.diffusion4j.sampler.plan.BenchmarkMixtures;
+import org.diffusion4j.sampler.plan.OfficialBaseline;
 import org.diffusion4j.sampler.plan.ScheduleSampler;
 import org.diffusion4j.sampler.plan.ScheduleSearch;
 
@@ -40,11 +40,6 @@ import org.diffusion4j.sampler.plan.ScheduleSearch;
 public final class FastSamplerTargets {
   private FastSamplerTargets() {}
 
-  static final String[] OFFICIAL = {"dpm-solver-2", "dpm-solver-3", "dpm-solver-multistep-2", "dpm-solver-multistep-3",
-      "dpm-solver++-2s", "dpm-solver++-3s", "dpm-solver++-2m", "dpm-solver++-3m", "unipc-bh1-2", "unipc-bh1-3",
-      "unipc-bh2-2", "unipc-bh2-3"};
-  static final TimeGrid.Spacing[] OFFICIAL_GRIDS = {TimeGrid.Spacing.LOGSNR, TimeGrid.Spacing.UNIFORM_T,
-      TimeGrid.Spacing.TIME_QUADRATIC};
   static final String[] D4J = {"dpm-solver++-2m", "dpm-solver++-3m", "dpm-solver-multistep-3", "unipc-bh1-3",
       "unipc-bh2-3", "dpm-solver-3", "dpm-solver++-3s"};
 
@@ -80,19 +75,7 @@ public final class FastSamplerTargets {
 
   static double rmse(String solver, SamplerOptions o, Denoiser model, GaussianPath path, TimeGrid.Spacing sp,
       double t0, double t1, int nfe, Batch xT, Batch ref) {
-    try {
-      Batch x = Sampling.with(Samplers.create(solver, o), model, path).grid(sp).times(t0, t1).nfe(nfe).run(xT).x();
-      double e = x.rmsDistance(ref);
-      return Double.isFinite(e) ? e : Double.POSITIVE_INFINITY;
-    } catch (RuntimeException diverged) {
-      return Double.POSITIVE_INFINITY;
-    }
-  }
-
-  static SamplerOptions official(String solver) {
-    // The official multistep order 3 uses the unweighted D2 (dpm_solver_pytorch.py).
-    return SamplerOptions.builder().referenceThirdOrder(solver.endsWith("multistep-3") || solver.endsWith("++-3m"))
-        .build();
+    return OfficialBaseline.rmse(solver, o, sp, model, path, t0, t1, nfe, xT, ref);
   }
 
   public static void main(String[] args) {
@@ -123,17 +106,9 @@ public final class FastSamplerTargets {
       xT.scale(path.priorStd(t0));
       Batch ref = ProbabilityFlowReference.solve(model, path, xT, t0, t1, 1e-9).x();
       for (int nfe : nfes) {
-        double bestOff = Double.POSITIVE_INFINITY;
-        String bestOffName = "";
-        for (String s : OFFICIAL) {
-          for (TimeGrid.Spacing sp : OFFICIAL_GRIDS) {
-            double e = rmse(s, official(s), model, path, sp, t0, t1, nfe, xT, ref);
-            if (e < bestOff) {
-              bestOff = e;
-              bestOffName = s + " " + sp.cliName();
-            }
-          }
-        }
+        OfficialBaseline.Best off = OfficialBaseline.best(model, path, t0, t1, nfe, xT, ref);
+        double bestOff = off.rmse();
+        String bestOffName = off.toString();
         double bestD4j = Double.POSITIVE_INFINITY;
         String bestD4jName = "";
         for (String s : D4J) {

@@ -70,8 +70,9 @@ public final class SolverOptions {
       description = "Dynamic thresholding of data predictions, e.g. 0.995:1.5.")
   String thresholding;
 
-  @Option(names = "--grid", defaultValue = "logsnr", paramLabel = "SPACING",
-      description = "Time grid: uniform, logsnr, time-quadratic, karras (default ${DEFAULT-VALUE}).")
+  @Option(names = "--grid", defaultValue = "auto", paramLabel = "SPACING",
+      description = "Time grid: uniform, logsnr, time-quadratic, karras, or auto: chosen per path, solver and NFE"
+          + " from measurements (docs/fast-samplers.md) (default ${DEFAULT-VALUE}).")
   String grid;
 
   @Option(names = "--rho", paramLabel = "RHO", description = "Karras grid rho (default 7).")
@@ -83,8 +84,9 @@ public final class SolverOptions {
   @Option(names = "--t-end", paramLabel = "T", description = "End time (data end); default the path's tMin (1e-3 inside it where sigma(tMin) = 0, e.g. VP).")
   Double tEnd;
 
+  /** The spacing, or null for auto ({@link org.diffusion4j.sampler.Sampling#defaultSpacing}). */
   TimeGrid.Spacing spacing() {
-    return TimeGrid.Spacing.parse(grid);
+    return grid.trim().equalsIgnoreCase("auto") ? null : TimeGrid.Spacing.parse(grid);
   }
 
   ModelEvaluator.Thresholding thresholding() {

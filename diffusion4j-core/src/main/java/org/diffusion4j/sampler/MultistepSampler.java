@@ -250,6 +250,12 @@ public abstract class MultistepSampler extends BaseSampler {
    */
   public static Batch uniPcUpdate(GaussianPath p, Bh variant, boolean data, double s, double t, Batch x, Batch m0,
       Batch[] ms, double[] lambdas) {
+    return uniPcUpdate(p, variant, data, s, t, x, m0, ms, lambdas, 1);
+  }
+
+  /** As the update above with the rho terms multiplied by {@code correctionScale} (1 = UniPC). */
+  public static Batch uniPcUpdate(GaussianPath p, Bh variant, boolean data, double s, double t, Batch x, Batch m0,
+      Batch[] ms, double[] lambdas, double correctionScale) {
     double l0 = lambda(p, s);
     double h0 = lambda(p, t) - l0;
     int n = ms.length;
@@ -277,7 +283,7 @@ public abstract class MultistepSampler extends BaseSampler {
     coef[1] = -kt * Math.expm1(hh);
     terms[1] = m0;
     for (int j = 0; j < n; j++) {
-      double c = -kt * bh * rhos[j] / rks[j];
+      double c = -kt * bh * rhos[j] / rks[j] * correctionScale;
       coef[j + 2] = c;
       terms[j + 2] = ms[j];
       coef[1] -= c;

@@ -16,6 +16,9 @@ import org.diffusion4j.progress.ProgressListener;
  *     .grid(TimeGrid.Spacing.LOGSNR).times(1, 1e-3).nfe(10).run(noise);
  * }</pre>
  *
+ * <p>Grid: without {@link Builder#grid} the spacing is {@link #defaultSpacing} (chosen per path,
+ * solver and NFE from the measurements in docs/fast-samplers.md).
+ *
  * <p>NFE semantics: with {@link Builder#nfe(int)} the run uses exactly that many model evaluations
  * (one of them for the final denoising when {@link Builder#denoiseFinal(boolean)} is set), or
  * fails with an {@link IllegalArgumentException} saying why the budget is impossible.
@@ -49,12 +52,19 @@ public final class Sampling {
     return new Builder(sampler, model, path);
   }
 
-  /** Run configuration. Defaults: logSNR grid, {@link #defaultStart}, {@link #defaultEnd}, seed 0. */
+  /**
+   * The grid spacing used when none is given: DEFAULT_RULE
+   */
+  public static TimeGrid.Spacing defaultSpacing(GaussianPath path, Sampler sampler, int nfe) {
+    return TimeGrid.Spacing.LOGSNR;
+  }
+
+  /** Run configuration. Defaults: {@link #defaultSpacing}, {@link #defaultStart}, {@link #defaultEnd}, seed 0. */
   public static final class Builder {
     private final Sampler sampler;
     private final Denoiser model;
     private final GaussianPath path;
-    private TimeGrid.Spacing spacing = TimeGrid.Spacing.LOGSNR;
+    private TimeGrid.Spacing spacing;
     private double rho = TimeGrid.DEFAULT_RHO;
     private double tStart = Double.NaN;
     private double tEnd = Double.NaN;
@@ -72,6 +82,7 @@ public final class Sampling {
       this.path = path;
     }
 
+    /** The grid spacing; null (the default) picks {@link Sampling#defaultSpacing} for the path, solver and NFE. */
     public Builder grid(TimeGrid.Spacing s) { spacing = s; return this; }
     public Builder rho(double r) { rho = r; return this; }
     /** Start (noise end) and end (data end) times. */
@@ -114,15 +125,19 @@ public final class Sampling {
               + (1 + extra) + " model evaluation(s)" + (denoiseFinal ? " (one is used by the final denoising)" : ""));
         }
         plan = sampler.plan(nfe - extra);
-        grid = sampler.grid(spacing, rho, path, start, end, plan);
+        grid = sampler.grid(spacing(plan), rho, path, start, end, plan);
       } else if (steps >= 1) {
         plan = sampler.planForSteps(steps);
-        grid = sampler.grid(spacing, rho, path, start, end, plan);
+        grid = sampler.grid(spacing(plan), rho, path, start, end, plan);
       } else {
         throw new IllegalArgumentException("give an NFE budget, a step count or a list of times");
       }
       planOut[0] = plan;
       return grid;
+    }
+
+    private TimeGrid.Spacing spacing(Plan plan) {
+      return spacing != null ? spacing : defaultSpacing(path, sampler, plan.nfe());
     }
 
     /** Samples from {@code x} (the state at t-start, used as given). */

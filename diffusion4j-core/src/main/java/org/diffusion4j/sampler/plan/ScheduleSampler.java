@@ -22,7 +22,8 @@ import org.diffusion4j.sampler.v3.ExponentialIntegrator.Point;
  * Runs a {@link SolverSchedule} (USF, Liu et al. 2023, Sec. 3): step i evaluates the model once
  * at its start point, optionally corrects that point by redoing step i-1 with the new evaluation
  * (one order higher, in step i-1's form; no extra NFE), then predicts with its own form, order
- * and estimator through {@link ExponentialIntegrator}. The grid passed to {@link #sample} must
+ * and estimator through {@link ExponentialIntegrator} (its correction multiplied by the step's
+ * scale), or the UniP/UniC update for the UniPC estimators. The grid passed to {@link #sample} must
  * have the schedule's number of steps; {@link SolverSchedule#grid} gives the schedule's own times.
  */
 public final class ScheduleSampler implements Sampler {
@@ -122,7 +123,7 @@ public final class ScheduleSampler implements Sampler {
         for (int k = hist.size() - 2; pts.size() < c && k >= 0; k--) {
           pts.add(hist.get(k));
         }
-        Batch xc = advance(path, prev.form(), form, pts, t, prev.estimator());
+        Batch xc = advance(path, prev.form(), form, pts, t, prev.estimator(), 1);
         now = ExponentialIntegrator.corrected(path, form, now, xc);
       }
       hist.add(now);
@@ -134,7 +135,8 @@ public final class ScheduleSampler implements Sampler {
       for (int k = hist.size() - 1; pts.size() < p; k--) {
         pts.add(hist.get(k));
       }
-      x = advance(path, step.form(), form(step.form(), noise, data), pts, grid.t(i + 1), step.estimator());
+      x = advance(path, step.form(), form(step.form(), noise, data), pts, grid.t(i + 1), step.estimator(),
+          step.scale());
       prevOrder = p;
     }
     return x;
@@ -145,9 +147,10 @@ public final class ScheduleSampler implements Sampler {
    * step, or for the UniPC estimators the UniP/UniC update of {@link MultistepSampler#uniPcUpdate}
    * on the points' data (x0) or noise predictions.
    */
-  private static Batch advance(GaussianPath path, Form f, Ems formEms, List<Point> pts, double tt, Estimator est) {
+  private static Batch advance(GaussianPath path, Form f, Ems formEms, List<Point> pts, double tt, Estimator est,
+      double scale) {
     if (!est.uniPc()) {
-      return ExponentialIntegrator.step(path, formEms, pts, tt, est);
+      return ExponentialIntegrator.step(path, formEms, pts, tt, est, scale);
     }
     boolean data = f == Form.DATA;
     Point base = pts.get(0);
@@ -158,7 +161,7 @@ public final class ScheduleSampler implements Sampler {
       ls[j - 1] = pts.get(j).lambda();
     }
     return MultistepSampler.uniPcUpdate(path, est == Estimator.BH1 ? MultistepSampler.Bh.BH1 : MultistepSampler.Bh.BH2,
-        data, base.t(), tt, base.x(), output(path, base, data), ms, ls);
+        data, base.t(), tt, base.x(), output(path, base, data), ms, ls, scale);
   }
 
   /** The point's data prediction x0 = (x - sigma eps) / alpha, or its noise prediction. */

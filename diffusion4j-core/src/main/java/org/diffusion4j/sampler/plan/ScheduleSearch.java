@@ -159,7 +159,8 @@ public record ScheduleSearch(int pilots, long pilotSeed, int rounds, double refe
       report(progress, family * 2 * rounds + 2 * r, families * 2 * rounds,
           "start " + (family + 1) + "/" + families + ", round " + (r + 1) + ": step options, rmse " + bestErr);
       for (int i = 0; i < nfe; i++) {
-        for (Step s : options(i, withEms)) {
+        for (Step option : options(i, withEms)) {
+          Step s = option.withScale(best.steps().get(i).scale());
           if (s.equals(best.steps().get(i))) {
             continue;
           }
@@ -182,57 +183,68 @@ public record ScheduleSearch(int pilots, long pilotSeed, int rounds, double refe
   }
 
   /**
-   * All interior times at once by Nelder-Mead (Nelder and Mead 1965) on the log step widths in
-   * lambda (u_i, widths e^{u_i} normalised to the fixed range, so every candidate is a valid
-   * decreasing grid): moves that need several points to shift together, which the one-point
-   * golden-section sweep cannot make. Returns {schedule, rmse}.
+   * All interior times and the correction scales of the order &gt;= 2 steps at once, by Nelder-Mead
+   * (Nelder and Mead 1965): times as log step widths in lambda (u_i, widths e^{u_i} normalised to
+   * the fixed range, so every candidate is a valid decreasing grid), scales as they are. These are
+   * moves that need several coordinates to change together, which the one-point golden-section
+   * sweep cannot make. Returns {schedule, rmse}.
    */
   private Object[] jointTimes(Pilot pilot, SolverSchedule best, double bestErr) {
     GaussianPath path = pilot.path;
     double[] ts = best.times();
     int n = ts.length - 1;
-    if (n < 3) {
+    List<Integer> scaled = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (best.steps().get(i).order() >= 2) {
+        scaled.add(i);
+      }
+    }
+    if (n < 3 && scaled.isEmpty()) {
       return new Object[] {best, bestErr};
     }
     double l0 = path.lambda(ts[0]);
     double ln = path.lambda(ts[n]);
-    double[] u0 = new double[n];
+    double[] v0 = new double[n + scaled.size()];
     for (int i = 0; i < n; i++) {
-      u0[i] = Math.log((path.lambda(ts[i + 1]) - path.lambda(ts[i])) / (ln - l0));
+      v0[i] = Math.log((path.lambda(ts[i + 1]) - path.lambda(ts[i])) / (ln - l0));
+    }
+    for (int k = 0; k < scaled.size(); k++) {
+      v0[n + k] = best.steps().get(scaled.get(k)).scale();
     }
     final SolverSchedule base = best;
-    java.util.function.ToDoubleFunction<double[]> f = u -> {
+    java.util.function.Function<double[], SolverSchedule> decode = v -> {
       double sum = 0;
-      for (double v : u) {
-        sum += Math.exp(v);
+      for (int i = 0; i < n; i++) {
+        sum += Math.exp(v[i]);
       }
       double[] cand = base.times();
       double acc = 0;
       for (int i = 1; i < n; i++) {
-        acc += Math.exp(u[i - 1]);
+        acc += Math.exp(v[i - 1]);
         cand[i] = path.tOfLambda(l0 + (ln - l0) * acc / sum);
         if (!(cand[i] < cand[i - 1])) {
-          return Double.POSITIVE_INFINITY;
+          return null;
         }
       }
       if (!(cand[n - 1] > cand[n])) {
-        return Double.POSITIVE_INFINITY;
+        return null;
       }
-      return pilot.rmse(base.withTimes(cand));
+      List<Step> steps = new ArrayList<>(base.steps());
+      for (int k = 0; k < scaled.size(); k++) {
+        if (!Double.isFinite(v[n + k])) {
+          return null;
+        }
+        steps.set(scaled.get(k), steps.get(scaled.get(k)).withScale(v[n + k]));
+      }
+      return new SolverSchedule(cand, steps);
     };
-    double[] r = nelderMead(f, u0, bestErr, 0.4, 40 * n);
-    if (r[n] < bestErr) {
-      double sum = 0;
-      for (int i = 0; i < n; i++) {
-        sum += Math.exp(r[i]);
-      }
-      double[] cand = best.times();
-      double acc = 0;
-      for (int i = 1; i < n; i++) {
-        acc += Math.exp(r[i - 1]);
-        cand[i] = path.tOfLambda(l0 + (ln - l0) * acc / sum);
-      }
-      return new Object[] {best.withTimes(cand), r[n]};
+    java.util.function.ToDoubleFunction<double[]> f = v -> {
+      SolverSchedule s = decode.apply(v);
+      return s == null ? Double.POSITIVE_INFINITY : pilot.rmse(s);
+    };
+    double[] r = nelderMead(f, v0, bestErr, 0.4, Math.min(40 * v0.length, 320));
+    if (r[v0.length] < bestErr) {
+      return new Object[] {decode.apply(java.util.Arrays.copyOf(r, v0.length)), r[v0.length]};
     }
     return new Object[] {best, bestErr};
   }

@@ -54,9 +54,25 @@ public record SolverSchedule(double[] times, List<Step> steps) {
    * @param order Taylor order 1-3 (at most the number of points evaluated so far)
    * @param estimator how derivatives are estimated from previous points
    * @param corrector whether to correct this step's start point with its own evaluation (step &gt; 0)
+   * @param scale multiplier of the step's higher-order correction (the terms beyond the first-order
+   *     step; 1 = the published step). A searched coefficient, as the learned-coefficient solvers
+   *     do; only order &gt;= 2 steps have a correction to scale.
    */
-  public record Step(Form form, int order, Estimator estimator, boolean corrector) {
+  public record Step(Form form, int order, Estimator estimator, boolean corrector, double scale) {
+    /** A published step (scale 1). */
+    public Step(Form form, int order, Estimator estimator, boolean corrector) {
+      this(form, order, estimator, corrector, 1);
+    }
+
+    /** This step with another correction scale. */
+    public Step withScale(double s) {
+      return new Step(form, order, estimator, corrector, s);
+    }
+
     public Step {
+      if (!Double.isFinite(scale)) {
+        throw new IllegalArgumentException("step correction scale must be finite, got " + scale);
+      }
       if (form == null || estimator == null) {
         throw new IllegalArgumentException("step needs a prediction form and an estimator");
       }
@@ -182,7 +198,11 @@ public record SolverSchedule(double[] times, List<Step> steps) {
       sb.append(i == 0 ? "\n  " : ",\n  ");
       sb.append("{\"prediction\": \"").append(s.form().cliName()).append("\", \"order\": ").append(s.order())
           .append(", \"estimator\": \"").append(s.estimator().name().toLowerCase(Locale.ROOT))
-          .append("\", \"corrector\": ").append(s.corrector()).append('}');
+          .append("\", \"corrector\": ").append(s.corrector());
+      if (s.scale() != 1) {
+        sb.append(", \"scale\": ").append(s.scale());
+      }
+      sb.append('}');
     }
     sb.append("]}\n");
     return sb.toString();
@@ -214,9 +234,9 @@ public record SolverSchedule(double[] times, List<Step> steps) {
         throw new JsonException("schedule field '" + f + "' must be an object");
       }
       for (Object key : sm.keySet()) {
-        if (!List.of("prediction", "order", "estimator", "corrector").contains(key)) {
+        if (!List.of("prediction", "order", "estimator", "corrector", "scale").contains(key)) {
           throw new JsonException("schedule field '" + f + "' has unknown key '" + key
-              + "'; expected prediction, order, estimator, corrector");
+              + "'; expected prediction, order, estimator, corrector, scale");
         }
       }
       Form form = parseEnum(Form.class, Json.string(sm.get("prediction"), f + ".prediction"), f + ".prediction");
@@ -228,7 +248,8 @@ public record SolverSchedule(double[] times, List<Step> steps) {
       if (!(sm.get("corrector") instanceof Boolean corr)) {
         throw new JsonException("schedule field '" + f + ".corrector' must be true or false");
       }
-      steps.add(new Step(form, (int) order, est, corr));
+      double scale = sm.containsKey("scale") ? Json.number(sm.get("scale"), f + ".scale") : 1;
+      steps.add(new Step(form, (int) order, est, corr, scale));
     }
     try {
       return new SolverSchedule(times, steps);

@@ -71,6 +71,15 @@ public final class ExponentialIntegrator {
    * {@code pts} (order = pts.size()). Returns a new batch.
    */
   public static Batch step(GaussianPath path, Ems ems, List<Point> pts, double tt, Estimator est) {
+    return step(path, ems, pts, tt, est, 1);
+  }
+
+  /**
+   * As {@link #step(GaussianPath, Ems, List, double, Estimator)} with the derivative terms (the
+   * correction beyond the first-order step) multiplied by {@code correctionScale}.
+   */
+  public static Batch step(GaussianPath path, Ems ems, List<Point> pts, double tt, Estimator est,
+      double correctionScale) {
     if (est.uniPc()) {
       throw new IllegalArgumentException("the UniPC estimators " + est + " apply to noise and data steps only");
     }
@@ -106,7 +115,7 @@ public final class ExponentialIntegrator {
       double acc = in.i0[j] * g[0][i] + in.bias[j];
       for (int k = 1; k <= n; k++) {
         double w = k == 1 && est == Estimator.HALF ? 0.5 * h * in.i0[j] : in.taylor[k][j];
-        acc += w * deriv[k][i];
+        acc += correctionScale * w * deriv[k][i];
       }
       o[i] = at / as * in.shrink[j] * xs[i] - at * in.shrink[j] * acc;
     }

@@ -61,6 +61,30 @@ class SolverScheduleTest {
     assertThrows(IllegalArgumentException.class, () -> new SolverSchedule.Step(Form.EMS, 2, Estimator.BH2, false));
   }
 
+  /** A correction scale survives JSON; scale 0 turns any step into the first-order (DDIM) step. */
+  @Test
+  void correctionScaleRoundTripsAndZeroIsFirstOrder() {
+    Denoiser model = mixture().denoiser(VP, Prediction.EPSILON);
+    Batch xT = Noise.standardNormal(6, 30, 2);
+    double[] ts = TimeGrid.create(TimeGrid.Spacing.LOGSNR, VP, 1.0, 1e-3, 6).times();
+    SolverSchedule ddim = SolverSchedule.multistep(ts, Form.DATA, 1, Estimator.TAYLOR, false);
+    for (Estimator est : new Estimator[] {Estimator.TAYLOR, Estimator.HALF, Estimator.BH2}) {
+      SolverSchedule s = est == Estimator.BH2 ? SolverSchedule.uniPc(ts, est, 3, LowerOrderFinal.NEVER)
+          : SolverSchedule.multistep(ts, Form.DATA, 3, est, false);
+      java.util.List<SolverSchedule.Step> zero = new java.util.ArrayList<>();
+      for (SolverSchedule.Step st : s.steps()) {
+        zero.add(new SolverSchedule.Step(st.form(), st.order(), st.estimator(), false, 0));
+      }
+      SolverSchedule scaled = new SolverSchedule(ts, zero);
+      assertEquals(scaled.steps(), SolverSchedule.fromJson(scaled.toJson()).steps());
+      double d = new ScheduleSampler(scaled, null).sample(model, VP, xT)
+          .maxAbsDistance(new ScheduleSampler(ddim, null).sample(model, VP, xT));
+      assertTrue(d < 1e-12, est + ": scale 0 differs from DDIM by " + d);
+    }
+    assertTrue(SolverSchedule.fromJson(ddim.toJson().replace("\"corrector\": false}", "\"corrector\": false, \"scale\": 0.75}"))
+        .steps().get(2).scale() == 0.75);
+  }
+
   /** Plans encoding the framework's classic multistep solvers reproduce them to rounding. */
   @Test
   void schedulesReproduceClassicMultistepSolvers() throws Exception {
