@@ -30,7 +30,8 @@ import org.diffusion4j.sampler.v3.ExponentialIntegrator.Estimator;
  *       prediction form x order x estimator (Taylor forms and UniPC bh1/bh2) x corrector is tried
  *       with the other steps fixed (exhaustive per coordinate, at most 54 runs per step without EMS);</li>
  *   <li>time points by coordinate descent in lambda: each interior lambda_i is placed between its
- *       neighbours by golden-section search on the pilot error;</li>
+ *       neighbours by golden-section search on the pilot error; then all interior times and the
+ *       correction scales of the order &gt;= 2 steps ({@link Step#scale}) together by Nelder-Mead;</li>
  * </ol>
  * and 2-3 are repeated for {@code rounds}. Every accepted move lowers the pilot objective, so the
  * search never ends worse than its start on the pilots. The objective is the larger of the RMSEs

@@ -26,6 +26,8 @@ import org.diffusion4j.sampler.v3.ExponentialIntegrator.Estimator;
  * {"format": "d4j-solver-schedule", "times": [1.0, ..., 0.001],
  *  "steps": [{"prediction": "data", "order": 1, "estimator": "taylor", "corrector": false}, ...]}
  * }</pre>
+ * Estimators: taylor, pseudo, half, and UniPC's bh1, bh2 (noise and data steps). A step may carry
+ * {@code "scale": c}, the multiplier of its higher-order correction (omitted when 1).
  *
  * @param times decreasing times t_0 &gt; ... &gt; t_N
  * @param steps the N step options; step i goes from times[i] to times[i+1]
