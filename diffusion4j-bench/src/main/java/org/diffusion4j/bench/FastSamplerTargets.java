@@ -59,6 +59,17 @@ public final class FastSamplerTargets {
     };
   }
 
+  /** A mixture's model, n evaluation noises (seed 1, scaled to the prior at t0) and their PF-ODE solution at t1. */
+  record Problem(Denoiser model, Batch xT, Batch ref) {
+    static Problem of(String mixture, GaussianPath path, double t0, double t1, int n) {
+      GaussianMixture g = mixture(mixture);
+      Denoiser model = g.denoiser(path, Prediction.EPSILON);
+      Batch xT = Noise.standardNormal(1, n, g.dim());
+      xT.scale(path.priorStd(t0));
+      return new Problem(model, xT, ProbabilityFlowReference.solve(model, path, xT, t0, t1, 1e-9).x());
+    }
+  }
+
   /** k components on a circle of radius r, alternating weights 1, 2 and anisotropic variances. */
   static GaussianMixture ring(int k, double r, double v1, double v2) {
     double[] w = new double[k];
@@ -100,11 +111,10 @@ public final class FastSamplerTargets {
         + " | d4j fixed / official | search s |");
     System.out.println("|---|---|---|---|---|---|---|---|");
     for (String name : mixtures) {
-      GaussianMixture g = mixture(name);
-      Denoiser model = g.denoiser(path, Prediction.EPSILON);
-      Batch xT = Noise.standardNormal(1, 1024, g.dim());
-      xT.scale(path.priorStd(t0));
-      Batch ref = ProbabilityFlowReference.solve(model, path, xT, t0, t1, 1e-9).x();
+      Problem pb = Problem.of(name, path, t0, t1, 1024);
+      Denoiser model = pb.model();
+      Batch xT = pb.xT();
+      Batch ref = pb.ref();
       for (int nfe : nfes) {
         OfficialBaseline.Best off = OfficialBaseline.best(model, path, t0, t1, nfe, xT, ref);
         double bestOff = off.rmse();
@@ -193,11 +203,10 @@ public final class FastSamplerTargets {
         for (String s : solvers) {
           double[] worst = new double[TimeGrid.Spacing.values().length];
           for (String name : mixtures) {
-            GaussianMixture g = mixture(name);
-            Denoiser model = g.denoiser(path, Prediction.EPSILON);
-            Batch xT = Noise.standardNormal(1, 512, g.dim());
-            xT.scale(path.priorStd(t0));
-            Batch ref = ProbabilityFlowReference.solve(model, path, xT, t0, t1, 1e-9).x();
+            Problem pb = Problem.of(name, path, t0, t1, 512);
+            Denoiser model = pb.model();
+            Batch xT = pb.xT();
+            Batch ref = pb.ref();
             double[] e = new double[worst.length];
             double best = Double.POSITIVE_INFINITY;
             for (TimeGrid.Spacing sp : TimeGrid.Spacing.values()) {
