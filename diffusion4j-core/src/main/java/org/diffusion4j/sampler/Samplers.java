@@ -40,8 +40,10 @@ public final class Samplers {
     }
     register("dpm-solver++-1", "DPM-Solver++ first order (data prediction)",
         (n, o) -> new DpmSolverSinglestep(n, ord(o, 1), true, o.singlestepPoints()));
-    register("dpm-solver++-2s", "DPM-Solver++(2S), singlestep", (n, o) -> new DpmSolverSinglestep(n, ord(o, 2), true, o.singlestepPoints()));
-    register("dpm-solver++-3s", "DPM-Solver++ singlestep order 3", (n, o) -> new DpmSolverSinglestep(n, ord(o, 3), true, o.singlestepPoints()));
+    register("dpm-solver++-2s", "DPM-Solver++(2S), singlestep",
+        (n, o) -> new DpmSolverSinglestep(n, ord(o, 2), true, o.singlestepPoints()));
+    register("dpm-solver++-3s", "DPM-Solver++ singlestep order 3",
+        (n, o) -> new DpmSolverSinglestep(n, ord(o, 3), true, o.singlestepPoints()));
     register("dpm-solver++-2m", "DPM-Solver++(2M), multistep",
         (n, o) -> new DpmSolverMultistep(n, ord(o, 2), true, lof(o, LowerOrderFinal.DPM_SOLVER), o.uniC(),
             o.referenceThirdOrder()));
