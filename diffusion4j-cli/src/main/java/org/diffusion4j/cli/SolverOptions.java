@@ -1,6 +1,8 @@
 package org.diffusion4j.cli;
 
 import java.util.Locale;
+import org.diffusion4j.sampler.DpmSolverSinglestep;
+import org.diffusion4j.sampler.LowerOrderFinal;
 import org.diffusion4j.sampler.ModelEvaluator;
 import org.diffusion4j.sampler.MultistepSampler;
 import org.diffusion4j.sampler.PredictorCorrector;
@@ -29,8 +31,19 @@ public final class SolverOptions {
   @Option(names = "--s-noise", paramLabel = "S", description = "Heun churn: S_noise (default 1).")
   double sNoise = 1;
 
-  @Option(names = "--no-lower-order-final", description = "Keep the full order on the last multistep steps.")
+  @Option(names = "--lower-order-final", paramLabel = "RULE", defaultValue = "auto",
+      description = "When multistep solvers lower the order of their last steps: auto (each solver's reference code:"
+          + " DPM-Solver(++) below 10 steps, UniPC always, DEIS/v3 below 15), never, always, below:N"
+          + " (default ${DEFAULT-VALUE}).")
+  String lowerOrderFinal;
+
+  @Option(names = "--no-lower-order-final", description = "Same as --lower-order-final never.")
   boolean noLowerOrderFinal;
+
+  @Option(names = "--singlestep-points", paramLabel = "official|lambda", defaultValue = "official",
+      description = "Singlestep DPM-Solver(++) on non-logSNR grids: official (dpm_solver_pytorch.py: evaluate on the"
+          + " NFE-step grid) or lambda (fixed lambda fractions inside each step) (default ${DEFAULT-VALUE}).")
+  String singlestepPoints;
 
   @Option(names = "--unic", paramLabel = "bh1|bh2", description = "Apply the UniC corrector after DPM-Solver/DEIS multistep steps.")
   String uniC;
@@ -58,8 +71,9 @@ public final class SolverOptions {
       description = "Dynamic thresholding of data predictions, e.g. 0.995:1.5.")
   String thresholding;
 
-  @Option(names = "--grid", defaultValue = "logsnr", paramLabel = "SPACING",
-      description = "Time grid: uniform, logsnr, time-quadratic, karras (default ${DEFAULT-VALUE}).")
+  @Option(names = "--grid", defaultValue = "auto", paramLabel = "SPACING",
+      description = "Time grid: uniform, logsnr, time-quadratic, karras, or auto: chosen per path, solver and NFE"
+          + " from measurements (docs/fast-samplers.md) (default ${DEFAULT-VALUE}).")
   String grid;
 
   @Option(names = "--rho", paramLabel = "RHO", description = "Karras grid rho (default 7).")
@@ -71,8 +85,9 @@ public final class SolverOptions {
   @Option(names = "--t-end", paramLabel = "T", description = "End time (data end); default the path's tMin (1e-3 inside it where sigma(tMin) = 0, e.g. VP).")
   Double tEnd;
 
+  /** The spacing, or null for auto ({@link org.diffusion4j.sampler.Sampling#defaultSpacing}). */
   TimeGrid.Spacing spacing() {
-    return TimeGrid.Spacing.parse(grid);
+    return grid.trim().equalsIgnoreCase("auto") ? null : TimeGrid.Spacing.parse(grid);
   }
 
   ModelEvaluator.Thresholding thresholding() {
@@ -90,9 +105,22 @@ public final class SolverOptions {
     }
   }
 
+  LowerOrderFinal lowerOrderFinalRule() {
+    LowerOrderFinal rule;
+    try {
+      rule = LowerOrderFinal.parse(lowerOrderFinal);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    if (noLowerOrderFinal && rule != LowerOrderFinal.AUTO && rule != LowerOrderFinal.NEVER) {
+      throw new UsageException("--no-lower-order-final contradicts --lower-order-final " + rule);
+    }
+    return noLowerOrderFinal ? LowerOrderFinal.NEVER : rule;
+  }
+
   SamplerOptions samplerOptions() {
     SamplerOptions.Builder b = SamplerOptions.builder().order(order).churn(churn, sTmin, sTmax, sNoise)
-        .lowerOrderFinal(!noLowerOrderFinal).referenceThirdOrder(reference3m).tolerances(rtol, atol).snr(snr).correctorSteps(correctorSteps);
+        .lowerOrderFinal(lowerOrderFinalRule()).referenceThirdOrder(reference3m).tolerances(rtol, atol).snr(snr).correctorSteps(correctorSteps);
     if (eta != null) {
       b.eta(eta);
     }
@@ -102,6 +130,11 @@ public final class SolverOptions {
         case "bh2" -> b.uniC(MultistepSampler.Bh.BH2);
         default -> throw new UsageException("--unic must be bh1 or bh2, got '" + uniC + "'");
       }
+    }
+    switch (singlestepPoints.toLowerCase(Locale.ROOT)) {
+      case "official" -> b.singlestepPoints(DpmSolverSinglestep.InnerPoints.OFFICIAL);
+      case "lambda" -> b.singlestepPoints(DpmSolverSinglestep.InnerPoints.LAMBDA_FRACTIONS);
+      default -> throw new UsageException("--singlestep-points must be official or lambda, got '" + singlestepPoints + "'");
     }
     switch (predictor.toLowerCase(Locale.ROOT)) {
       case "reverse-diffusion" -> b.predictor(PredictorCorrector.Predictor.REVERSE_DIFFUSION);

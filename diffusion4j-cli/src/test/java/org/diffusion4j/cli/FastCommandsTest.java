@@ -38,7 +38,7 @@ class FastCommandsTest {
         "--pilots", "32", "--rounds", "1", "--out", plan.toString(), "--evaluate", "32", "--seed", "5");
     assertEquals(0, s.code(), s.err());
     assertEquals(4, SolverSchedule.read(plan).nfe());
-    assertTrue(s.out().contains("plan / best classic"), s.out());
+    assertTrue(s.out().contains("plan / best official configuration"), s.out());
 
     // d4j sample --plan reproduces the schedule; --solver dpm-solver-v3 --ems runs v3.
     Path x = dir.resolve("x.npy");

@@ -106,8 +106,13 @@ class SampleCommandTest {
       {"sample", "--model", "gmm:" + spec, "--nfe", "5", "--noise", xt.toString(), "--out", dir.resolve("c.npy").toString()},
       {"sample", "--model", "gmm:" + spec, "--solver", "pc", "--nfe", "5", "--out", dir.resolve("d.npy").toString()},
       {"sample", "--model", "nonsense", "--nfe", "5", "--out", dir.resolve("e.npy").toString()},
+      {"sample", "--model", "gmm:" + spec, "--nfe", "5", "--lower-order-final", "below:0", "--out",
+          dir.resolve("f.npy").toString()},
+      {"sample", "--model", "gmm:" + spec, "--nfe", "5", "--singlestep-points", "middle", "--out",
+          dir.resolve("g.npy").toString()},
     };
-    String[] expect = {"--nfe", "no-such", "dimension", "multiple of 2", "--model"};
+    String[] expect = {"--nfe", "no-such", "dimension", "multiple of 2", "--model", "--lower-order-final",
+        "--singlestep-points"};
     for (int i = 0; i < cases.length; i++) {
       Run r = d4j(cases[i]);
       assertEquals(2, r.code(), String.join(" ", cases[i]) + " -> " + r.err());

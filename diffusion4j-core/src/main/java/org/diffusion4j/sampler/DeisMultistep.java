@@ -16,7 +16,8 @@ import org.diffusion4j.path.GaussianPath;
 public final class DeisMultistep extends MultistepSampler {
   private static final GaussLegendre GAUSS = GaussLegendre.of(16);
 
-  public DeisMultistep(String name, int order, boolean lowerOrderFinal, Bh uniC) {
+  /** @param lowerOrderFinal when to lower the final orders (diffusers: {@link LowerOrderFinal#DIFFUSERS}) */
+  public DeisMultistep(String name, int order, LowerOrderFinal lowerOrderFinal, Bh uniC) {
     super(name, order, lowerOrderFinal, false, uniC);
   }
 

@@ -29,15 +29,17 @@ public final class DpmSolverMultistep extends MultistepSampler {
   private final double d2Weight;
 
   /** As {@link #DpmSolverMultistep(String, int, boolean, boolean, Bh, boolean)} with the third-order D2 weighting. */
+  /** @param lowerOrderFinal true: dpm_solver_pytorch.py's rule (below 10 steps); false: never */
   public DpmSolverMultistep(String name, int order, boolean dataPrediction, boolean lowerOrderFinal, Bh uniC) {
-    this(name, order, dataPrediction, lowerOrderFinal, uniC, false);
+    this(name, order, dataPrediction, lowerOrderFinal ? LowerOrderFinal.DPM_SOLVER : LowerOrderFinal.NEVER, uniC,
+        false);
   }
 
   /**
    * @param referenceThirdOrder use the reference code's unweighted D2 (second order, reproduces
    *     dpm_solver_pytorch.py / diffusers samples) instead of the third-order weighting
    */
-  public DpmSolverMultistep(String name, int order, boolean dataPrediction, boolean lowerOrderFinal, Bh uniC,
+  public DpmSolverMultistep(String name, int order, boolean dataPrediction, LowerOrderFinal lowerOrderFinal, Bh uniC,
       boolean referenceThirdOrder) {
     super(name, order, lowerOrderFinal, dataPrediction, uniC);
     this.d2Weight = referenceThirdOrder ? 1 : 2;

@@ -21,16 +21,17 @@ import org.diffusion4j.path.GaussianPath;
 public final class DpmSolverSde extends BaseSampler {
   private final int order;
   private final double eta;
-  private final boolean lowerOrderFinal;
+  private final LowerOrderFinal lowerOrderFinal;
 
   private final double d2Weight;
 
+  /** @param lowerOrderFinal true: diffusers' rule (below 15 steps); false: never */
   public DpmSolverSde(String name, int order, double eta, boolean lowerOrderFinal) {
-    this(name, order, eta, lowerOrderFinal, false);
+    this(name, order, eta, lowerOrderFinal ? LowerOrderFinal.DIFFUSERS : LowerOrderFinal.NEVER, false);
   }
 
   /** @param referenceThirdOrder the reference code's unweighted D2 (see {@link DpmSolverMultistep}) */
-  public DpmSolverSde(String name, int order, double eta, boolean lowerOrderFinal, boolean referenceThirdOrder) {
+  public DpmSolverSde(String name, int order, double eta, LowerOrderFinal lowerOrderFinal, boolean referenceThirdOrder) {
     super(name);
     this.d2Weight = referenceThirdOrder ? 1 : 2;
     if (order < 1 || order > 3) {
@@ -38,6 +39,7 @@ public final class DpmSolverSde extends BaseSampler {
     }
     this.order = order;
     this.eta = requireEta(name, eta);
+    lowerOrderFinal.lowers(1); // rejects an unresolved AUTO
     this.lowerOrderFinal = lowerOrderFinal;
   }
 

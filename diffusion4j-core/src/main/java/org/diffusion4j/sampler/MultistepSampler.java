@@ -23,20 +23,24 @@ public abstract class MultistepSampler extends BaseSampler {
   public enum Bh { BH1, BH2 }
 
   private final int order;
-  private final boolean lowerOrderFinal;
+  private final LowerOrderFinal lowerOrderFinal;
   private final boolean data;
   private final Bh corrector;
 
   /**
    * @param order the largest order (history length) used
-   * @param lowerOrderFinal lower the order of the last steps when there are fewer than 15
+   * @param lowerOrderFinal when to lower the order of the last steps (resolved, not AUTO)
    * @param dataPrediction keep x0 predictions (true) or eps predictions (false)
    * @param corrector the UniC variant to apply after every step but the last, or null for none
    */
-  protected MultistepSampler(String name, int order, boolean lowerOrderFinal, boolean dataPrediction, Bh corrector) {
+  protected MultistepSampler(String name, int order, LowerOrderFinal lowerOrderFinal, boolean dataPrediction,
+      Bh corrector) {
     super(name);
     if (order < 1 || order > maxOrder()) {
       throw new IllegalArgumentException(name + ": order must be between 1 and " + maxOrder() + ", got " + order);
+    }
+    if (lowerOrderFinal.mode() == LowerOrderFinal.Mode.AUTO) {
+      throw new IllegalArgumentException(name + ": resolve the lower-order-final rule 'auto' before construction");
     }
     this.order = order;
     this.lowerOrderFinal = lowerOrderFinal;
@@ -58,6 +62,11 @@ public abstract class MultistepSampler extends BaseSampler {
   @Override
   public int order() {
     return order + (corrector != null ? 1 : 0);
+  }
+
+  /** The rule for lowering the order of the final steps. */
+  public LowerOrderFinal lowerOrderFinal() {
+    return lowerOrderFinal;
   }
 
   /** Whether the history holds x0 (true) or eps (false) predictions. */
@@ -224,6 +233,64 @@ public abstract class MultistepSampler extends BaseSampler {
     coef[k + 1] = scale * rhos[k - 1];
     coef[1] -= coef[k + 1];
     combine(xt, coef, terms);
+  }
+
+  /**
+   * One UniP predictor or UniC corrector update (Zhao et al. 2023, Eq. 6-8; uni_pc.py,
+   * {@code multistep_uni_pc_bh_update}) from the state {@code x} at {@code s} to {@code t}:
+   * x_t = a x + b0 m_0 - K B(h) sum_j rho_j (m_j - m_0) / r_j over the further outputs m_j at
+   * fractions r_j = (lambda_j - lambda_s) / h (r = 1 for an output at t, the corrector's), where
+   * rho solves R rho = g (R_ij = r_j^(i-1), g_i = h phi_(i+1) i! / B(h)), or rho = 1/2 for one
+   * output, as the official code.
+   *
+   * @param data data prediction (m = x0, K = alpha_t) or noise prediction (m = eps, K = sigma_t)
+   * @param m0 the output at (x, s)
+   * @param ms the further outputs, at lambdas {@code lambdas}
+   * @return a new batch
+   */
+  public static Batch uniPcUpdate(GaussianPath p, Bh variant, boolean data, double s, double t, Batch x, Batch m0,
+      Batch[] ms, double[] lambdas) {
+    return uniPcUpdate(p, variant, data, s, t, x, m0, ms, lambdas, 1);
+  }
+
+  /** As the update above with the rho terms multiplied by {@code correctionScale} (1 = UniPC). */
+  public static Batch uniPcUpdate(GaussianPath p, Bh variant, boolean data, double s, double t, Batch x, Batch m0,
+      Batch[] ms, double[] lambdas, double correctionScale) {
+    double l0 = lambda(p, s);
+    double h0 = lambda(p, t) - l0;
+    int n = ms.length;
+    double hh = data ? -h0 : h0;
+    double bh = bh(variant, hh);
+    double[] rks = new double[n];
+    for (int j = 0; j < n; j++) {
+      rks[j] = (lambdas[j] - l0) / h0;
+    }
+    double[] rhos;
+    if (n == 0) {
+      rhos = new double[0];
+    } else if (n == 1) {
+      rhos = new double[] {0.5};
+    } else {
+      double[][] rb = uniCoefficients(rks, hh, bh, n);
+      rhos = solve(java.util.Arrays.copyOf(rb, n), rb[n]);
+    }
+    double kt = data ? p.alpha(t) : p.sigma(t);
+    double a = data ? p.sigma(t) / p.sigma(s) : p.alpha(t) / p.alpha(s);
+    double[] coef = new double[n + 2];
+    Batch[] terms = new Batch[n + 2];
+    coef[0] = a;
+    terms[0] = x;
+    coef[1] = -kt * Math.expm1(hh);
+    terms[1] = m0;
+    for (int j = 0; j < n; j++) {
+      double c = -kt * bh * rhos[j] / rks[j] * correctionScale;
+      coef[j + 2] = c;
+      terms[j + 2] = ms[j];
+      coef[1] -= c;
+    }
+    Batch out = x.zerosLike();
+    combine(out, coef, terms);
+    return out;
   }
 
   /** B(h) in the solver's sign convention (hh = -h for data prediction). */

@@ -39,19 +39,30 @@ public record Plan(int[] orders, int nfe) {
   }
 
   /**
-   * A multistep plan (one evaluation per step): step i uses min(order, i + 1) for the warm-up and,
-   * with {@code lowerOrderFinal} and fewer than 15 steps, min(order, N - i) at the end, which
-   * stabilises few-step sampling (DPM-Solver's multistep, Lu et al. 2022b, Sec. 5; diffusers uses
-   * the same threshold of 15).
+   * A multistep plan with diffusers' rule ({@link LowerOrderFinal#DIFFUSERS}, below 15 steps) when
+   * {@code lowerOrderFinal}, else {@link LowerOrderFinal#NEVER}.
    */
   public static Plan multistep(int steps, int order, boolean lowerOrderFinal) {
+    return multistep(steps, order, lowerOrderFinal ? LowerOrderFinal.DIFFUSERS : LowerOrderFinal.NEVER);
+  }
+
+  /**
+   * A multistep plan (one evaluation per step): step i uses min(order, i + 1) for the warm-up and,
+   * when {@code rule} lowers the final orders for this step count, min(order, N - i) at the end,
+   * which stabilises few-step sampling (Lu et al. 2022b, Sec. 5; dpm_solver_pytorch.py does so
+   * below 10 steps, uni_pc.py always, diffusers below 15: {@link LowerOrderFinal}).
+   *
+   * @param rule a resolved rule (not {@link LowerOrderFinal#AUTO})
+   */
+  public static Plan multistep(int steps, int order, LowerOrderFinal rule) {
     if (steps < 1) {
       throw new IllegalArgumentException("need at least 1 step, got " + steps);
     }
+    boolean lower = rule.lowers(steps);
     int[] o = new int[steps];
     for (int i = 0; i < steps; i++) {
       o[i] = Math.min(order, i + 1);
-      if (lowerOrderFinal && steps < 15) {
+      if (lower) {
         o[i] = Math.min(o[i], steps - i);
       }
     }

@@ -1,6 +1,7 @@
 package org.diffusion4j.sampler;
 
 import org.diffusion4j.array.Batch;
+import org.diffusion4j.path.GaussianPath;
 
 /**
  * One sampling algorithm: integrates the probability-flow ODE or a reverse SDE of a path from
@@ -45,6 +46,15 @@ public interface Sampler {
   /** Whether the sampler draws random numbers (then {@code seed} matters). */
   default boolean stochastic() {
     return false;
+  }
+
+  /**
+   * The grid of {@code plan} with the given spacing from {@code start} to {@code end}:
+   * {@code plan.steps()} steps by default. Singlestep DPM-Solver places its steps as the official
+   * code does ({@link DpmSolverSinglestep#grid}).
+   */
+  default TimeGrid grid(TimeGrid.Spacing spacing, double rho, GaussianPath path, double start, double end, Plan plan) {
+    return TimeGrid.create(spacing, rho, path, start, end, plan.steps());
   }
 
   /** Whether the sampler picks its own steps (then only the grid's end points are used). */

@@ -13,7 +13,9 @@ import org.diffusion4j.sampler.v3.Ems;
  * @param sTmin EDM S_tmin (noise level sigma/alpha)
  * @param sTmax EDM S_tmax
  * @param sNoise EDM S_noise
- * @param lowerOrderFinal use lower orders on the last steps of multistep solvers with fewer than 15 steps
+ * @param lowerOrderFinal when multistep solvers lower the order of their last steps; {@link LowerOrderFinal#AUTO}
+ *     (default) follows each solver's reference code (DPM-Solver(++) below 10 steps, UniPC always, DEIS and v3
+ *     below 15)
  * @param uniC apply the UniC corrector after DPM-Solver / DEIS multistep steps (null = none)
  * @param rtol relative tolerance of the adaptive solver
  * @param atol absolute tolerance of the adaptive solver
@@ -25,14 +27,16 @@ import org.diffusion4j.sampler.v3.Ems;
  * @param ems empirical model statistics of the model (dpm-solver-v3 needs them; null = none)
  * @param pseudoOrder dpm-solver-v3: divided differences (pseudo-order) instead of Taylor derivatives
  * @param v3Corrector dpm-solver-v3: when to apply its corrector (default FULL)
+ * @param singlestepPoints singlestep DPM-Solver(++): where steps and inner points lie on non-logSNR
+ *     grids (default OFFICIAL, as dpm_solver_pytorch.py; see {@link DpmSolverSinglestep})
  *
  * <p>Dynamic thresholding is a property of the model evaluation, not of a sampler: set it with
  * {@link Sampling.Builder#thresholding}.
  */
 public record SamplerOptions(int order, double eta, double sChurn, double sTmin, double sTmax, double sNoise,
-    boolean lowerOrderFinal, MultistepSampler.Bh uniC, double rtol, double atol, double snr, int correctorSteps,
+    LowerOrderFinal lowerOrderFinal, MultistepSampler.Bh uniC, double rtol, double atol, double snr, int correctorSteps,
     PredictorCorrector.Predictor predictor, boolean referenceThirdOrder, Ems ems, boolean pseudoOrder,
-    DpmSolverV3.Corrector v3Corrector) {
+    DpmSolverV3.Corrector v3Corrector, DpmSolverSinglestep.InnerPoints singlestepPoints) {
 
   /** All defaults. */
   public static SamplerOptions defaults() {
@@ -63,6 +67,7 @@ public record SamplerOptions(int order, double eta, double sChurn, double sTmin,
     b.ems = ems;
     b.pseudoOrder = pseudoOrder;
     b.v3Corrector = v3Corrector;
+    b.singlestepPoints = singlestepPoints;
     return b;
   }
 
@@ -74,7 +79,7 @@ public record SamplerOptions(int order, double eta, double sChurn, double sTmin,
     private double sTmin;
     private double sTmax = Double.POSITIVE_INFINITY;
     private double sNoise = 1;
-    private boolean lowerOrderFinal = true;
+    private LowerOrderFinal lowerOrderFinal = LowerOrderFinal.AUTO;
     private MultistepSampler.Bh uniC;
     private double rtol = 0.05;
     private double atol = 0.0078;
@@ -85,13 +90,22 @@ public record SamplerOptions(int order, double eta, double sChurn, double sTmin,
     private Ems ems;
     private boolean pseudoOrder;
     private DpmSolverV3.Corrector v3Corrector = DpmSolverV3.Corrector.FULL;
+    private DpmSolverSinglestep.InnerPoints singlestepPoints = DpmSolverSinglestep.InnerPoints.OFFICIAL;
 
     public Builder order(int v) { order = v; return this; }
     public Builder eta(double v) { eta = v; return this; }
     public Builder churn(double churn, double tmin, double tmax, double noise) {
       sChurn = churn; sTmin = tmin; sTmax = tmax; sNoise = noise; return this;
     }
-    public Builder lowerOrderFinal(boolean v) { lowerOrderFinal = v; return this; }
+    /** true: {@link LowerOrderFinal#AUTO}; false: {@link LowerOrderFinal#NEVER}. */
+    public Builder lowerOrderFinal(boolean v) { lowerOrderFinal = v ? LowerOrderFinal.AUTO : LowerOrderFinal.NEVER; return this; }
+    public Builder lowerOrderFinal(LowerOrderFinal v) {
+      if (v == null) {
+        throw new IllegalArgumentException("lower-order-final rule must not be null (use LowerOrderFinal.AUTO)");
+      }
+      lowerOrderFinal = v;
+      return this;
+    }
     public Builder uniC(MultistepSampler.Bh v) { uniC = v; return this; }
     public Builder tolerances(double relative, double absolute) { rtol = relative; atol = absolute; return this; }
     public Builder snr(double v) { snr = v; return this; }
@@ -101,13 +115,20 @@ public record SamplerOptions(int order, double eta, double sChurn, double sTmin,
     public Builder ems(Ems v) { ems = v; return this; }
     public Builder pseudoOrder(boolean v) { pseudoOrder = v; return this; }
     public Builder v3Corrector(DpmSolverV3.Corrector v) { v3Corrector = v; return this; }
+    public Builder singlestepPoints(DpmSolverSinglestep.InnerPoints v) {
+      if (v == null) {
+        throw new IllegalArgumentException("singlestep points must be OFFICIAL or LAMBDA_FRACTIONS, got null");
+      }
+      singlestepPoints = v;
+      return this;
+    }
 
     public SamplerOptions build() {
       if (order < 0) {
         throw new IllegalArgumentException("order must be >= 1 (or 0 for the solver's own), got " + order);
       }
       return new SamplerOptions(order, eta, sChurn, sTmin, sTmax, sNoise, lowerOrderFinal, uniC, rtol, atol, snr,
-          correctorSteps, predictor, referenceThirdOrder, ems, pseudoOrder, v3Corrector);
+          correctorSteps, predictor, referenceThirdOrder, ems, pseudoOrder, v3Corrector, singlestepPoints);
     }
   }
 }

@@ -15,6 +15,8 @@ public final class TimeGrid {
   public static final double DEFAULT_RHO = 7;
 
   private final double[] t;
+  private final Spacing spacing;
+  private final double rho;
 
   /** How the grid points are spread between t-start and t-end. */
   public enum Spacing {
@@ -59,8 +61,10 @@ public final class TimeGrid {
     }
   }
 
-  private TimeGrid(double[] t) {
+  private TimeGrid(double[] t, Spacing spacing, double rho) {
     this.t = t;
+    this.spacing = spacing;
+    this.rho = rho;
   }
 
   /**
@@ -77,7 +81,7 @@ public final class TimeGrid {
             + " >= t[" + (i - 1) + "] = " + times[i - 1]);
       }
     }
-    return new TimeGrid(times.clone());
+    return new TimeGrid(times.clone(), null, DEFAULT_RHO);
   }
 
   /** A grid of {@code steps} steps with the given spacing and Karras rho {@link #DEFAULT_RHO}. */
@@ -146,7 +150,37 @@ public final class TimeGrid {
             + path.name() + " is not strictly decreasing near t=" + t[i] + "; use fewer steps");
       }
     }
-    return new TimeGrid(t);
+    return new TimeGrid(t, spacing, rho);
+  }
+
+  /**
+   * The grid through the times {@code t(indices[0]), t(indices[1]), ...} (strictly increasing
+   * indices), keeping this grid's spacing: e.g. the outer steps of a singlestep solver whose inner
+   * points are the skipped times.
+   */
+  public TimeGrid select(int... indices) {
+    if (indices.length < 2) {
+      throw new IllegalArgumentException("a time grid needs at least 2 times, got " + indices.length);
+    }
+    double[] s = new double[indices.length];
+    for (int i = 0; i < indices.length; i++) {
+      if (indices[i] < 0 || indices[i] > steps() || (i > 0 && indices[i] <= indices[i - 1])) {
+        throw new IllegalArgumentException("grid indices must increase within [0, " + steps() + "], got "
+            + Arrays.toString(indices));
+      }
+      s[i] = t[indices[i]];
+    }
+    return new TimeGrid(s, spacing, rho);
+  }
+
+  /** The spacing this grid was built with, or null for a user list of times. */
+  public Spacing spacing() {
+    return spacing;
+  }
+
+  /** Karras' rho of a {@link Spacing#KARRAS} grid. */
+  public double rho() {
+    return rho;
   }
 
   private static double lambdaChecked(GaussianPath path, double t) {

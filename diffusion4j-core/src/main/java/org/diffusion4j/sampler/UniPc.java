@@ -14,7 +14,8 @@ import org.diffusion4j.path.GaussianPath;
 public final class UniPc extends MultistepSampler {
   private final Bh variant;
 
-  public UniPc(String name, int order, Bh variant, boolean dataPrediction, boolean lowerOrderFinal) {
+  /** @param lowerOrderFinal when to lower the final orders (uni_pc.py: {@link LowerOrderFinal#ALWAYS}) */
+  public UniPc(String name, int order, Bh variant, boolean dataPrediction, LowerOrderFinal lowerOrderFinal) {
     super(name, order, lowerOrderFinal, dataPrediction, variant);
     this.variant = variant;
   }

@@ -45,7 +45,7 @@ class WeakOrderTest {
       for (int k = 0; k < 2; k++) {
         int steps = 20 << k;
         Batch out = Sampling.with(s, GaussianCase.GAUSSIAN.denoiser(c.path, Prediction.EPSILON), c.path)
-            .times(c.tStart, c.tEnd).steps(steps).seed(17).run(x).x();
+            .grid(TimeGrid.Spacing.LOGSNR).times(c.tStart, c.tEnd).steps(steps).seed(17).run(x).x();
         err[k] = weakError(out, c);
       }
       double slope = Math.log(err[0] / err[1]) / Math.log(2);

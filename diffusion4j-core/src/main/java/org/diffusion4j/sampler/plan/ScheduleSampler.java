@@ -7,6 +7,7 @@ import org.diffusion4j.model.Denoiser;
 import org.diffusion4j.model.Prediction;
 import org.diffusion4j.path.GaussianPath;
 import org.diffusion4j.sampler.ModelEvaluator;
+import org.diffusion4j.sampler.MultistepSampler;
 import org.diffusion4j.sampler.Plan;
 import org.diffusion4j.sampler.Sampler;
 import org.diffusion4j.sampler.TimeGrid;
@@ -14,13 +15,15 @@ import org.diffusion4j.sampler.plan.SolverSchedule.Form;
 import org.diffusion4j.sampler.plan.SolverSchedule.Step;
 import org.diffusion4j.sampler.v3.Ems;
 import org.diffusion4j.sampler.v3.ExponentialIntegrator;
+import org.diffusion4j.sampler.v3.ExponentialIntegrator.Estimator;
 import org.diffusion4j.sampler.v3.ExponentialIntegrator.Point;
 
 /**
  * Runs a {@link SolverSchedule} (USF, Liu et al. 2023, Sec. 3): step i evaluates the model once
  * at its start point, optionally corrects that point by redoing step i-1 with the new evaluation
  * (one order higher, in step i-1's form; no extra NFE), then predicts with its own form, order
- * and estimator through {@link ExponentialIntegrator}. The grid passed to {@link #sample} must
+ * and estimator through {@link ExponentialIntegrator} (its correction multiplied by the step's
+ * scale), or the UniP/UniC update for the UniPC estimators. The grid passed to {@link #sample} must
  * have the schedule's number of steps; {@link SolverSchedule#grid} gives the schedule's own times.
  */
 public final class ScheduleSampler implements Sampler {
@@ -112,14 +115,15 @@ public final class ScheduleSampler implements Sampler {
       if (step.corrector() && i > 0) {
         Step prev = schedule.steps().get(i - 1);
         Ems form = form(prev.form(), noise, data);
-        int c = Math.min(prevOrder + 1, Math.min(3, hist.size() + 1));
+        // UniC-k uses the k outputs of the step plus the new one (uni_pc.py); the Taylor forms stop at 3 points.
+        int c = Math.min(prevOrder + 1, Math.min(prev.estimator().uniPc() ? 4 : 3, hist.size() + 1));
         List<Point> pts = new ArrayList<>();
         pts.add(hist.get(hist.size() - 1));
         pts.add(now);
         for (int k = hist.size() - 2; pts.size() < c && k >= 0; k--) {
           pts.add(hist.get(k));
         }
-        Batch xc = ExponentialIntegrator.step(path, form, pts, t, prev.estimator());
+        Batch xc = advance(path, prev.form(), form, pts, t, prev.estimator(), 1);
         now = ExponentialIntegrator.corrected(path, form, now, xc);
       }
       hist.add(now);
@@ -131,10 +135,44 @@ public final class ScheduleSampler implements Sampler {
       for (int k = hist.size() - 1; pts.size() < p; k--) {
         pts.add(hist.get(k));
       }
-      x = ExponentialIntegrator.step(path, form(step.form(), noise, data), pts, grid.t(i + 1), step.estimator());
+      x = advance(path, step.form(), form(step.form(), noise, data), pts, grid.t(i + 1), step.estimator(),
+          step.scale());
       prevOrder = p;
     }
     return x;
+  }
+
+  /**
+   * One update from pts[0] to tt with every point of pts: the exponential integrator's Taylor
+   * step, or for the UniPC estimators the UniP/UniC update of {@link MultistepSampler#uniPcUpdate}
+   * on the points' data (x0) or noise predictions.
+   */
+  private static Batch advance(GaussianPath path, Form f, Ems formEms, List<Point> pts, double tt, Estimator est,
+      double scale) {
+    if (!est.uniPc()) {
+      return ExponentialIntegrator.step(path, formEms, pts, tt, est, scale);
+    }
+    boolean data = f == Form.DATA;
+    Point base = pts.get(0);
+    Batch[] ms = new Batch[pts.size() - 1];
+    double[] ls = new double[ms.length];
+    for (int j = 1; j < pts.size(); j++) {
+      ms[j - 1] = output(path, pts.get(j), data);
+      ls[j - 1] = pts.get(j).lambda();
+    }
+    return MultistepSampler.uniPcUpdate(path, est == Estimator.BH1 ? MultistepSampler.Bh.BH1 : MultistepSampler.Bh.BH2,
+        data, base.t(), tt, base.x(), output(path, base, data), ms, ls, scale);
+  }
+
+  /** The point's data prediction x0 = (x - sigma eps) / alpha, or its noise prediction. */
+  private static Batch output(GaussianPath path, Point p, boolean data) {
+    if (!data) {
+      return p.eps();
+    }
+    Batch x0 = p.x().zerosLike();
+    double a = path.alpha(p.t());
+    x0.setLinear(1 / a, p.x(), -path.sigma(p.t()) / a, p.eps());
+    return x0;
   }
 
   private Ems form(Form f, Ems noise, Ems data) {

@@ -11,6 +11,8 @@ import org.diffusion4j.io.AtomicFiles;
 import org.diffusion4j.io.Json;
 import org.diffusion4j.io.JsonException;
 import org.diffusion4j.path.GaussianPath;
+import org.diffusion4j.sampler.LowerOrderFinal;
+import org.diffusion4j.sampler.Plan;
 import org.diffusion4j.sampler.TimeGrid;
 import org.diffusion4j.sampler.v3.ExponentialIntegrator.Estimator;
 
@@ -24,6 +26,8 @@ import org.diffusion4j.sampler.v3.ExponentialIntegrator.Estimator;
  * {"format": "d4j-solver-schedule", "times": [1.0, ..., 0.001],
  *  "steps": [{"prediction": "data", "order": 1, "estimator": "taylor", "corrector": false}, ...]}
  * }</pre>
+ * Estimators: taylor, pseudo, half, and UniPC's bh1, bh2 (noise and data steps). A step may carry
+ * {@code "scale": c}, the multiplier of its higher-order correction (omitted when 1).
  *
  * @param times decreasing times t_0 &gt; ... &gt; t_N
  * @param steps the N step options; step i goes from times[i] to times[i+1]
@@ -52,14 +56,34 @@ public record SolverSchedule(double[] times, List<Step> steps) {
    * @param order Taylor order 1-3 (at most the number of points evaluated so far)
    * @param estimator how derivatives are estimated from previous points
    * @param corrector whether to correct this step's start point with its own evaluation (step &gt; 0)
+   * @param scale multiplier of the step's higher-order correction (the terms beyond the first-order
+   *     step; 1 = the published step). A searched coefficient, as the learned-coefficient solvers
+   *     do; only order &gt;= 2 steps have a correction to scale.
    */
-  public record Step(Form form, int order, Estimator estimator, boolean corrector) {
+  public record Step(Form form, int order, Estimator estimator, boolean corrector, double scale) {
+    /** A published step (scale 1). */
+    public Step(Form form, int order, Estimator estimator, boolean corrector) {
+      this(form, order, estimator, corrector, 1);
+    }
+
+    /** This step with another correction scale. */
+    public Step withScale(double s) {
+      return new Step(form, order, estimator, corrector, s);
+    }
+
     public Step {
+      if (!Double.isFinite(scale)) {
+        throw new IllegalArgumentException("step correction scale must be finite, got " + scale);
+      }
       if (form == null || estimator == null) {
         throw new IllegalArgumentException("step needs a prediction form and an estimator");
       }
       if (order < 1 || order > 3) {
         throw new IllegalArgumentException("step order must be 1, 2 or 3, got " + order);
+      }
+      if (form == Form.EMS && estimator.uniPc()) {
+        throw new IllegalArgumentException("estimator " + estimator.name().toLowerCase(Locale.ROOT)
+            + " (UniPC) applies to noise and data steps, not ems");
       }
     }
   }
@@ -125,18 +149,40 @@ public record SolverSchedule(double[] times, List<Step> steps) {
   }
 
   /**
-   * A classic multistep solver as a schedule: order min(order, i + 1), lowered to N - i at the end
-   * when {@code lowerOrderFinal} and N &lt; 15 (as {@link org.diffusion4j.sampler.Plan#multistep}).
-   * DPM-Solver++ 2M is {@code multistep(times, DATA, 2, HALF, true)}.
+   * A classic multistep solver as a schedule with diffusers' lower-order-final rule (below 15
+   * steps) when {@code lowerOrderFinal}. DPM-Solver++ 2M is {@code multistep(times, DATA, 2, HALF, true)}.
    */
   public static SolverSchedule multistep(double[] times, Form form, int order, Estimator est, boolean lowerOrderFinal) {
+    return multistep(times, form, order, est, lowerOrderFinal ? LowerOrderFinal.DIFFUSERS : LowerOrderFinal.NEVER);
+  }
+
+  /**
+   * UniPC (uni_pc.py, {@code UniPC.sample}, multistep) as a schedule: data prediction, estimator
+   * {@code variant} (BH1 or BH2), the orders of {@link Plan#multistep} with {@code rule}
+   * (uni_pc.py: {@link LowerOrderFinal#ALWAYS}) and the UniC corrector on every step but the first.
+   */
+  public static SolverSchedule uniPc(double[] times, Estimator variant, int order, LowerOrderFinal rule) {
+    if (!variant.uniPc()) {
+      throw new IllegalArgumentException("UniPC variant must be bh1 or bh2, got " + variant);
+    }
     int n = times.length - 1;
+    int[] orders = Plan.multistep(n, order, rule).orders();
     List<Step> steps = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      int o = Math.min(order, i + 1);
-      if (lowerOrderFinal && n < 15) {
-        o = Math.min(o, n - i);
-      }
+      steps.add(new Step(Form.DATA, orders[i], variant, i > 0));
+    }
+    return new SolverSchedule(times, steps);
+  }
+
+  /**
+   * A classic multistep solver as a schedule: the orders of {@link Plan#multistep} with {@code rule}.
+   */
+  public static SolverSchedule multistep(double[] times, Form form, int order, Estimator est, LowerOrderFinal rule) {
+    int n = times.length - 1;
+    int[] orders = Plan.multistep(n, order, rule).orders();
+    List<Step> steps = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int o = orders[i];
       steps.add(new Step(form, o, o == 2 ? est : est == Estimator.HALF ? Estimator.TAYLOR : est, false));
     }
     return new SolverSchedule(times, steps);
@@ -154,7 +200,11 @@ public record SolverSchedule(double[] times, List<Step> steps) {
       sb.append(i == 0 ? "\n  " : ",\n  ");
       sb.append("{\"prediction\": \"").append(s.form().cliName()).append("\", \"order\": ").append(s.order())
           .append(", \"estimator\": \"").append(s.estimator().name().toLowerCase(Locale.ROOT))
-          .append("\", \"corrector\": ").append(s.corrector()).append('}');
+          .append("\", \"corrector\": ").append(s.corrector());
+      if (s.scale() != 1) {
+        sb.append(", \"scale\": ").append(s.scale());
+      }
+      sb.append('}');
     }
     sb.append("]}\n");
     return sb.toString();
@@ -186,9 +236,9 @@ public record SolverSchedule(double[] times, List<Step> steps) {
         throw new JsonException("schedule field '" + f + "' must be an object");
       }
       for (Object key : sm.keySet()) {
-        if (!List.of("prediction", "order", "estimator", "corrector").contains(key)) {
+        if (!List.of("prediction", "order", "estimator", "corrector", "scale").contains(key)) {
           throw new JsonException("schedule field '" + f + "' has unknown key '" + key
-              + "'; expected prediction, order, estimator, corrector");
+              + "'; expected prediction, order, estimator, corrector, scale");
         }
       }
       Form form = parseEnum(Form.class, Json.string(sm.get("prediction"), f + ".prediction"), f + ".prediction");
@@ -200,7 +250,8 @@ public record SolverSchedule(double[] times, List<Step> steps) {
       if (!(sm.get("corrector") instanceof Boolean corr)) {
         throw new JsonException("schedule field '" + f + ".corrector' must be true or false");
       }
-      steps.add(new Step(form, (int) order, est, corr));
+      double scale = sm.containsKey("scale") ? Json.number(sm.get("scale"), f + ".scale") : 1;
+      steps.add(new Step(form, (int) order, est, corr, scale));
     }
     try {
       return new SolverSchedule(times, steps);

@@ -34,17 +34,17 @@ import org.diffusion4j.sampler.v3.ExponentialIntegrator.Point;
  * N fixed so no extra NFE is spent. {@link Corrector#HALF} applies it only in the noisier half
  * of the time range (t at or above the midpoint of the grid), where steps are large in lambda.
  *
- * <p>Step orders follow {@link Plan#multistep} (warm-up, and lower-order final steps below 15
- * steps when {@code lowerOrderFinal}).
+ * <p>Step orders follow {@link Plan#multistep} (warm-up, and lower-order final steps by the
+ * {@code lowerOrderFinal} rule).
  *
  * @param ems the model's statistics
  * @param predictorOrder predictor order 1-3 (the declared convergence order is {@link #order()})
  * @param pseudoOrder divided differences (pseudo-order) instead of exact Taylor derivatives
  * @param corrector when to apply the corrector
- * @param lowerOrderFinal lower the order of the last steps
+ * @param lowerOrderFinal when to lower the order of the last steps (resolved, not AUTO)
  */
-public record DpmSolverV3(Ems ems, int predictorOrder, boolean pseudoOrder, Corrector corrector, boolean lowerOrderFinal)
-    implements Sampler {
+public record DpmSolverV3(Ems ems, int predictorOrder, boolean pseudoOrder, Corrector corrector,
+    org.diffusion4j.sampler.LowerOrderFinal lowerOrderFinal) implements Sampler {
   /** Where the corrector runs. */
   public enum Corrector { NONE, FULL, HALF }
 
@@ -58,6 +58,13 @@ public record DpmSolverV3(Ems ems, int predictorOrder, boolean pseudoOrder, Corr
     if (corrector == null) {
       throw new IllegalArgumentException("corrector must be NONE, FULL or HALF");
     }
+    lowerOrderFinal.lowers(1); // rejects an unresolved AUTO
+  }
+
+  /** @param lowerOrderFinal true: below 15 steps ({@link org.diffusion4j.sampler.LowerOrderFinal#DIFFUSERS}); false: never */
+  public DpmSolverV3(Ems ems, int predictorOrder, boolean pseudoOrder, Corrector corrector, boolean lowerOrderFinal) {
+    this(ems, predictorOrder, pseudoOrder, corrector, lowerOrderFinal ? org.diffusion4j.sampler.LowerOrderFinal.DIFFUSERS
+        : org.diffusion4j.sampler.LowerOrderFinal.NEVER);
   }
 
   @Override

@@ -26,7 +26,19 @@ public final class ExponentialIntegrator {
      * As TAYLOR, but the first-derivative weight int E (r - lambda_s) is replaced by (h/2) int E,
      * the form of DPM-Solver(++)'s multistep 2M (Lu et al. 2022b, Algorithm 2).
      */
-    HALF
+    HALF,
+    /**
+     * UniPC with B(h) = h (Zhao et al. 2023, Sec. 3.3): UniP predictor / UniC corrector weights
+     * instead of Taylor derivatives; noise and data forms only ({@link org.diffusion4j.sampler.plan.ScheduleSampler}).
+     */
+    BH1,
+    /** UniPC with B(h) = e^h - 1 (in the form's sign), as {@link #BH1}. */
+    BH2;
+
+    /** Whether this is a UniPC B(h) variant. */
+    public boolean uniPc() {
+      return this == BH1 || this == BH2;
+    }
   }
 
   /** A visited point: time, lambda, state and noise prediction there. */
@@ -59,6 +71,18 @@ public final class ExponentialIntegrator {
    * {@code pts} (order = pts.size()). Returns a new batch.
    */
   public static Batch step(GaussianPath path, Ems ems, List<Point> pts, double tt, Estimator est) {
+    return step(path, ems, pts, tt, est, 1);
+  }
+
+  /**
+   * As {@link #step(GaussianPath, Ems, List, double, Estimator)} with the derivative terms (the
+   * correction beyond the first-order step) multiplied by {@code correctionScale}.
+   */
+  public static Batch step(GaussianPath path, Ems ems, List<Point> pts, double tt, Estimator est,
+      double correctionScale) {
+    if (est.uniPc()) {
+      throw new IllegalArgumentException("the UniPC estimators " + est + " apply to noise and data steps only");
+    }
     Point base = pts.get(0);
     int n = pts.size() - 1;
     double lt = path.lambda(tt);
@@ -91,7 +115,7 @@ public final class ExponentialIntegrator {
       double acc = in.i0[j] * g[0][i] + in.bias[j];
       for (int k = 1; k <= n; k++) {
         double w = k == 1 && est == Estimator.HALF ? 0.5 * h * in.i0[j] : in.taylor[k][j];
-        acc += w * deriv[k][i];
+        acc += correctionScale * w * deriv[k][i];
       }
       o[i] = at / as * in.shrink[j] * xs[i] - at * in.shrink[j] * acc;
     }

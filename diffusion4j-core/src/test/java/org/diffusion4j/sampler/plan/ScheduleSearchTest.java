@@ -40,6 +40,22 @@ class ScheduleSearchTest {
     assertTrue(plan < classic, "plan " + plan + " vs DPM-Solver++ 2M " + classic);
   }
 
+  /**
+   * On a mixture the search was never developed on, with pilot noise different from the
+   * evaluation noise, the searched plan beats the best official configuration (every official
+   * solver on every official grid, {@link OfficialBaseline}).
+   */
+  @Test
+  void searchedPlanBeatsTheBestOfficialConfigurationOnAHeldOutMixture() {
+    Denoiser model = org.diffusion4j.model.GaussianMixture.random(5, 3, 2411).denoiser(VP, Prediction.EPSILON);
+    ScheduleSearch.Result r = new ScheduleSearch(256, 1001, 1, 1e-8).search(model, VP, 5, 1.0, 1e-3, null, null);
+    Batch xT = Noise.standardNormal(1, 256, 3);
+    Batch ref = ProbabilityFlowReference.solve(model, VP, xT, 1.0, 1e-3, 1e-9).x();
+    double plan = new ScheduleSampler(r.schedule(), null).sample(model, VP, xT).rmsDistance(ref);
+    OfficialBaseline.Best best = OfficialBaseline.best(model, VP, 1.0, 1e-3, 5, xT, ref);
+    assertTrue(plan < 0.8 * best.rmse(), "plan " + plan + " vs best official " + best + " " + best.rmse());
+  }
+
   @Test
   void timesOnlySearchKeepsTheSolverAndEndpoints() {
     Denoiser model = BenchmarkMixtures.ring2d().denoiser(VP, Prediction.EPSILON);

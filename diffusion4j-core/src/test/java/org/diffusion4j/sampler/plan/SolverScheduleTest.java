@@ -14,6 +14,7 @@ import org.diffusion4j.model.Prediction;
 import org.diffusion4j.path.GaussianPath;
 import org.diffusion4j.path.VpLinearPath;
 import org.diffusion4j.random.Noise;
+import org.diffusion4j.sampler.LowerOrderFinal;
 import org.diffusion4j.sampler.ModelEvaluator;
 import org.diffusion4j.sampler.Sampler;
 import org.diffusion4j.sampler.Samplers;
@@ -31,6 +32,57 @@ class SolverScheduleTest {
     return new GaussianMixture(new double[] {0.5, 0.3, 0.2},
         new double[][] {{-1.0, 0.5}, {1.2, 1.0}, {0.3, -1.4}},
         new double[][] {{0.09, 0.16}, {0.12, 0.05}, {0.06, 0.1}});
+  }
+
+  /**
+   * Schedules with the UniPC estimators reproduce UniPC (predictor UniP-p, corrector UniC-p after
+   * every step but the last) to rounding, on every grid family, orders 1-3, bh1 and bh2.
+   */
+  @Test
+  void uniPcSchedulesReproduceUniPc() throws Exception {
+    Denoiser model = mixture().denoiser(VP, Prediction.EPSILON);
+    Batch xT = Noise.standardNormal(5, 40, 2);
+    for (TimeGrid.Spacing sp : TimeGrid.Spacing.values()) {
+      for (int nfe : new int[] {5, 8}) {
+        TimeGrid grid = TimeGrid.create(sp, VP, 1.0, 1e-3, nfe);
+        for (Estimator bh : new Estimator[] {Estimator.BH1, Estimator.BH2}) {
+          for (int order = 1; order <= 3; order++) {
+            String name = "unipc-" + bh.name().toLowerCase(java.util.Locale.ROOT) + "-" + order;
+            Sampler classic = Samplers.create(name);
+            Batch ref = classic.sample(new ModelEvaluator(model, VP), grid, classic.planForSteps(nfe), xT, 0);
+            SolverSchedule s = SolverSchedule.fromJson(
+                SolverSchedule.uniPc(grid.times(), bh, order, LowerOrderFinal.ALWAYS).toJson());
+            Batch out = new ScheduleSampler(s, null).sample(model, VP, xT);
+            assertTrue(out.maxAbsDistance(ref) < 1e-11, name + " " + sp + " NFE " + nfe + ": " + out.maxAbsDistance(ref));
+          }
+        }
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> new SolverSchedule.Step(Form.EMS, 2, Estimator.BH2, false));
+  }
+
+  /** A correction scale survives JSON; scale 0 turns any step into the first-order (DDIM) step. */
+  @Test
+  void correctionScaleRoundTripsAndZeroIsFirstOrder() {
+    Denoiser model = mixture().denoiser(VP, Prediction.EPSILON);
+    Batch xT = Noise.standardNormal(6, 30, 2);
+    double[] ts = TimeGrid.create(TimeGrid.Spacing.LOGSNR, VP, 1.0, 1e-3, 6).times();
+    SolverSchedule ddim = SolverSchedule.multistep(ts, Form.DATA, 1, Estimator.TAYLOR, false);
+    for (Estimator est : new Estimator[] {Estimator.TAYLOR, Estimator.HALF, Estimator.BH2}) {
+      SolverSchedule s = est == Estimator.BH2 ? SolverSchedule.uniPc(ts, est, 3, LowerOrderFinal.NEVER)
+          : SolverSchedule.multistep(ts, Form.DATA, 3, est, false);
+      java.util.List<SolverSchedule.Step> zero = new java.util.ArrayList<>();
+      for (SolverSchedule.Step st : s.steps()) {
+        zero.add(new SolverSchedule.Step(st.form(), st.order(), st.estimator(), false, 0));
+      }
+      SolverSchedule scaled = new SolverSchedule(ts, zero);
+      assertEquals(scaled.steps(), SolverSchedule.fromJson(scaled.toJson()).steps());
+      double d = new ScheduleSampler(scaled, null).sample(model, VP, xT)
+          .maxAbsDistance(new ScheduleSampler(ddim, null).sample(model, VP, xT));
+      assertTrue(d < 1e-12, est + ": scale 0 differs from DDIM by " + d);
+    }
+    assertTrue(SolverSchedule.fromJson(ddim.toJson().replace("\"corrector\": false}", "\"corrector\": false, \"scale\": 0.75}"))
+        .steps().get(2).scale() == 0.75);
   }
 
   /** Plans encoding the framework's classic multistep solvers reproduce them to rounding. */
@@ -55,7 +107,8 @@ class SolverScheduleTest {
       for (Object[] c : cases) {
         Sampler classic = Samplers.create((String) c[0]);
         Batch ref = classic.sample(new ModelEvaluator(model, VP), grid, classic.planForSteps(nfe), xT, 0);
-        SolverSchedule s = SolverSchedule.multistep(grid.times(), (Form) c[1], (int) c[2], (Estimator) c[3], true);
+        SolverSchedule s = SolverSchedule.multistep(grid.times(), (Form) c[1], (int) c[2], (Estimator) c[3],
+            LowerOrderFinal.DPM_SOLVER);
         // Through the JSON file, as `d4j sample --plan` would read it.
         Path file = dir.resolve("plan.json");
         s.write(file);
