@@ -1,0 +1,85 @@
+package org.diffusion4j.nn.forecast;
+
+import org.diffusion4j.array.Batch;
+import org.diffusion4j.forecast.Forecaster;
+import org.diffusion4j.forecast.SelfGuidance;
+import org.diffusion4j.random.Noise;
+import org.diffusion4j.sampler.Samplers;
+import org.diffusion4j.sampler.Sampling;
+
+/**
+ * Forecasting with an unconditional TSDiff model by self-guidance (TSDiff section 3.1): the
+ * window's context (and the lag channels known before the origin) is the observation, the guided
+ * model ({@link SelfGuidance}) is sampled with any sampler of the library, and the target channel
+ * of the horizon, times the window scale, is the forecast. TSDiff's forecasting defaults are the
+ * DDPM sampler over the 100 training steps and quantile guidance at scale 8
+ * (configs/guidance/*.yaml).
+ *
+ * @param model the trained network
+ * @param spec the window layout
+ * @param sampler a sampler name of {@link Samplers}
+ * @param steps sampler steps
+ * @param loss the guidance energy
+ * @param scale the guidance scale s
+ */
+public record TsdiffForecaster(NetworkDenoiser model, TsdiffSpec spec, String sampler, int steps,
+    SelfGuidance.Loss loss, double scale) implements Forecaster {
+
+  public TsdiffForecaster {
+    Samplers.create(sampler); // validates the name
+    if (steps < 1) {
+      throw new IllegalArgumentException("sampler steps must be >= 1, got " + steps);
+    }
+    if (model.dim() != spec.dim()) {
+      throw new IllegalArgumentException("model dimension " + model.dim() + " does not match the window "
+          + spec.length() + " x " + spec.channels());
+    }
+  }
+
+  /** TSDiff's defaults: DDPM, 100 steps, quantile guidance at scale 8. */
+  public static TsdiffForecaster defaults(NetworkDenoiser model, TsdiffSpec spec) {
+    return new TsdiffForecaster(model, spec, "ddpm", 100, SelfGuidance.Loss.QUANTILE, 8);
+  }
+
+  @Override
+  public double[][] forecast(double[] history, int horizon, int samples, long seed) {
+    return forecastAll(new double[][] {history}, horizon, samples, seed)[0];
+  }
+
+  /** Forecasts several histories in one batched sampling run: (histories, samples, horizon). */
+  public double[][][] forecastAll(double[][] histories, int horizon, int samples, long seed) {
+    if (horizon != spec.horizon()) {
+      throw new IllegalArgumentException("this model forecasts horizon " + spec.horizon() + ", asked for " + horizon);
+    }
+    if (samples < 1) {
+      throw new IllegalArgumentException("samples must be >= 1, got " + samples);
+    }
+    int k = histories.length;
+    int d = spec.dim();
+    Batch obs = new Batch(k * samples, d);
+    Batch mask = new Batch(k * samples, d);
+    double[] scales = new double[k];
+    for (int o = 0; o < k; o++) {
+      TsdiffWindows.Observation ob = TsdiffWindows.observation(histories[o], spec);
+      scales[o] = ob.scale();
+      for (int s = 0; s < samples; s++) {
+        System.arraycopy(ob.observed().data(), 0, obs.data(), (o * samples + s) * d, d);
+        System.arraycopy(ob.mask().data(), 0, mask.data(), (o * samples + s) * d, d);
+      }
+    }
+    SelfGuidance guided = SelfGuidance.of(model, model.path(), obs, mask, loss, scale, samples);
+    Batch x = Sampling.with(Samplers.create(sampler), guided, model.path()).steps(steps).seed(seed)
+        .run(Noise.standardNormal(seed, k * samples, d)).x();
+    double[][][] out = new double[k][samples][horizon];
+    int c = spec.channels();
+    for (int o = 0; o < k; o++) {
+      for (int s = 0; s < samples; s++) {
+        int row = (o * samples + s) * d;
+        for (int h = 0; h < horizon; h++) {
+          out[o][s][h] = x.data()[row + (spec.context() + h) * c] * scales[o];
+        }
+      }
+    }
+    return out;
+  }
+}
