@@ -157,6 +157,11 @@ final class ForecastCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--scaling", defaultValue = "mean-std", paramLabel = "KIND",
+        description = "mean (TSDiff: divide each window by its context's mean |x|) or mean-std (default: then a global"
+            + " standardisation fitted on the training windows).")
+    String scaling;
+
     @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run directory (must not hold a model).")
     Path out;
 
@@ -165,13 +170,16 @@ final class ForecastCommand implements Runnable {
       if (origins < 0) {
         throw new UsageException("--origins must be >= 0, got " + origins);
       }
+      if (!scaling.equals("mean") && !scaling.equals("mean-std")) {
+        throw new UsageException("--scaling must be mean or mean-std, got '" + scaling + "'");
+      }
       if (minutes < 0) {
         throw new UsageException("--minutes must be >= 0, got " + minutes);
       }
       if (Files.exists(out.resolve(Tsdiff.SPEC_FILE))) {
         throw new UsageException(out + " already holds a forecast model; choose another --out");
       }
-      TsdiffSpec s = new TsdiffSpec(context, horizon, parseLags(lags, freq), freq, season);
+      TsdiffSpec s = TsdiffSpec.of(context, horizon, parseLags(lags, freq), freq, season);
       Series series = dataOptions.read();
       int end = series.length();
       if (origins > 0) {
@@ -183,7 +191,7 @@ final class ForecastCommand implements Runnable {
       }
       double[] train = Arrays.copyOf(series.values(), end);
       Tsdiff.TrainOptions o = Tsdiff.TrainOptions.defaults(trainSteps).withSize(width, depth).withSeed(seed)
-          .withTimeLimit(Duration.ofMillis((long) (minutes * 60_000)));
+          .withTimeLimit(Duration.ofMillis((long) (minutes * 60_000))).withStandardise(scaling.equals("mean-std"));
       long t0 = System.nanoTime();
       float[] losses;
       try (ProgressBar bar = ProgressBar.create(spec, "training")) {
@@ -331,6 +339,9 @@ final class ForecastCommand implements Runnable {
     Plot.figure(file, Math.min(2, panels.size()), 560, 360, panels.toArray(new Plot[0]));
   }
 
+  /** TSDiff's refinement time: step 20 of the 100 training steps, t = 21/100 on the discrete path. */
+  static final double REFINE_TIME = 0.21;
+
   /** {@code d4j forecast eval}. */
   @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
       description = {"Rolling-origin evaluation of a trained model against seasonal naive and seasonal naive with"
@@ -343,9 +354,25 @@ final class ForecastCommand implements Runnable {
     @Option(names = "--model", required = true, paramLabel = "RUN", description = "Run directory of 'd4j forecast train'.")
     Path model;
 
+    @Option(names = "--refine", defaultValue = "none", paramLabel = "KIND",
+        description = "Also refine the bootstrapped seasonal naive forecasts with the model (TSDiff section 3.2):"
+            + " none (default), langevin, most-likely or both.")
+    String refine;
+
+    @Option(names = "--png", paramLabel = "FILE", description = "Fan chart of the TSDiff forecasts.")
+    Path png;
+
     @Override
     public Integer call() throws IOException {
       sampling.check();
+      List<org.diffusion4j.forecast.Refinement.Method> refiners = switch (refine) {
+        case "none" -> List.of();
+        case "langevin" -> List.of(org.diffusion4j.forecast.Refinement.Method.LANGEVIN);
+        case "most-likely" -> List.of(org.diffusion4j.forecast.Refinement.Method.MOST_LIKELY);
+        case "both" -> List.of(org.diffusion4j.forecast.Refinement.Method.LANGEVIN,
+            org.diffusion4j.forecast.Refinement.Method.MOST_LIKELY);
+        default -> throw new UsageException("--refine must be none, langevin, most-likely or both, got '" + refine + "'");
+      };
       TsdiffSpec s = Tsdiff.readSpec(model);
       Series series = dataOptions.read();
       RollingOrigin r = origins(series, s, sampling.origins);
@@ -360,10 +387,26 @@ final class ForecastCommand implements Runnable {
         double[][][] f = tsdiff.forecastAll(histories(v, r), s.horizon(), sampling.samples, sampling.seed);
         row(w, "tsdiff (" + sampling.guidance + " " + sampling.scale + ")", r.score(f, v, s.season()),
             System.nanoTime() - t0);
+        if (png != null) {
+          fanChart(png, series, r, s, f);
+        }
+        RollingOrigin.Evaluation base = r.evaluate(SeasonalNaive.bootstrapped(s.season()), v, sampling.samples,
+            s.season(), sampling.seed);
+        for (org.diffusion4j.forecast.Refinement.Method method : refiners) {
+          long t1 = System.nanoTime();
+          double[][][] refined = tsdiff.refineAll(histories(v, r), base.forecasts(),
+              org.diffusion4j.forecast.Refinement.Options.tsdiff(method, SelfGuidance.Loss.parse(sampling.guidance),
+                  REFINE_TIME), sampling.seed);
+          row(w, "snaive-boot + " + (method == org.diffusion4j.forecast.Refinement.Method.LANGEVIN ? "langevin"
+              : "most-likely"), r.score(refined, v, s.season()), System.nanoTime() - t1 + base.nanos());
+        }
       }
       for (Forecaster b : new Forecaster[] {SeasonalNaive.plain(s.season()), SeasonalNaive.bootstrapped(s.season())}) {
         RollingOrigin.Evaluation e = r.evaluate(b, v, sampling.samples, s.season(), sampling.seed);
         row(w, b.toString(), e.scores(), e.nanos());
+      }
+      if (png != null) {
+        w.println("wrote " + png);
       }
       return ExitCodes.OK;
     }

@@ -129,7 +129,13 @@ public final class SelfGuidance implements Denoiser {
     return e;
   }
 
-  /** dE/dx0 into {@code out}. */
+  /** dE/dx0 into {@code out} (same shape as the observation). */
+  void energyGradientOf(Batch x0, Batch out) {
+    x0.requireSameShape(observation);
+    out.requireSameShape(observation);
+    energyGradient(x0, out);
+  }
+
   private void energyGradient(Batch x0, Batch out) {
     double[] xs = x0.data();
     double[] o = out.data();

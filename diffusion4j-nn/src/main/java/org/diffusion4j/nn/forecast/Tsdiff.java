@@ -45,9 +45,11 @@ public final class Tsdiff {
    * @param seed seed of the initialisation and of the training noise
    * @param maxWindows the training windows are strided so that at most this many are kept
    * @param timeLimit stop early after this much wall time (zero: no limit)
+   * @param standardise fit the global standardisation of {@link TsdiffSpec} (false: TSDiff's plain
+   *     mean scaling)
    */
   public record TrainOptions(int width, int depth, int stateSize, long steps, int batch, double lr, long seed,
-      int maxWindows, Duration timeLimit) {
+      int maxWindows, Duration timeLimit, boolean standardise) {
     public TrainOptions {
       if (steps < 1 || batch < 1 || maxWindows < 1) {
         throw new IllegalArgumentException("steps, batch and max-windows must be >= 1, got " + steps + ", " + batch
@@ -57,19 +59,23 @@ public final class Tsdiff {
 
     /** TSDiff's small configuration with the given step budget. */
     public static TrainOptions defaults(long steps) {
-      return new TrainOptions(64, 3, 64, steps, 64, 1e-3, 0, 4000, Duration.ZERO);
+      return new TrainOptions(64, 3, 64, steps, 64, 1e-3, 0, 4000, Duration.ZERO, true);
     }
 
     public TrainOptions withSeed(long s) {
-      return new TrainOptions(width, depth, stateSize, steps, batch, lr, s, maxWindows, timeLimit);
+      return new TrainOptions(width, depth, stateSize, steps, batch, lr, s, maxWindows, timeLimit, standardise);
     }
 
     public TrainOptions withTimeLimit(Duration d) {
-      return new TrainOptions(width, depth, stateSize, steps, batch, lr, seed, maxWindows, d);
+      return new TrainOptions(width, depth, stateSize, steps, batch, lr, seed, maxWindows, d, standardise);
     }
 
     public TrainOptions withSize(int w, int dep) {
-      return new TrainOptions(w, dep, stateSize, steps, batch, lr, seed, maxWindows, timeLimit);
+      return new TrainOptions(w, dep, stateSize, steps, batch, lr, seed, maxWindows, timeLimit, standardise);
+    }
+
+    public TrainOptions withStandardise(boolean on) {
+      return new TrainOptions(width, depth, stateSize, steps, batch, lr, seed, maxWindows, timeLimit, on);
     }
   }
 
@@ -91,6 +97,7 @@ public final class Tsdiff {
       ProgressListener progress) throws IOException {
     int count = TsdiffWindows.windowCount(values.length, spec);
     int stride = Math.max(1, (count + o.maxWindows() - 1) / o.maxWindows());
+    spec = o.standardise() ? TsdiffWindows.fitStandardisation(values, spec, stride) : spec.withStandardisation(0, 1);
     Dataset windows = Dataset.of(dataName, TsdiffWindows.training(values, spec, stride));
     Files.createDirectories(runDir);
     AtomicFiles.writeString(runDir.resolve(SPEC_FILE), JsonRecords.toJson(spec) + "\n");

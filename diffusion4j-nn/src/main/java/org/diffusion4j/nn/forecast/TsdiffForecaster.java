@@ -2,6 +2,7 @@ package org.diffusion4j.nn.forecast;
 
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.forecast.Forecaster;
+import org.diffusion4j.forecast.Refinement;
 import org.diffusion4j.forecast.SelfGuidance;
 import org.diffusion4j.random.Noise;
 import org.diffusion4j.sampler.Samplers;
@@ -76,8 +77,84 @@ public record TsdiffForecaster(NetworkDenoiser model, TsdiffSpec spec, String sa
       for (int s = 0; s < samples; s++) {
         int row = (o * samples + s) * d;
         for (int h = 0; h < horizon; h++) {
-          out[o][s][h] = x.data()[row + (spec.context() + h) * c] * scales[o];
+          out[o][s][h] = spec.unstandardise(x.data()[row + (spec.context() + h) * c]) * scales[o];
         }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * TSDiff's refinement of base forecasts {@code base} (histories, samples, horizon): each
+   * window holds the context and, in the horizon, the base samples sorted per step (the official
+   * refiner sorts them so that sample j matches quantile level (j + 1)/(S + 1)); the windows are
+   * refined by {@link Refinement} and the horizon is returned in series units. The MSE prior's
+   * mask covers the known context and lag values only (the official code also marks the unknown
+   * future lags, which it fills with zeros, as observed).
+   */
+  public double[][][] refineAll(double[][] histories, double[][][] base, Refinement.Options options, long seed) {
+    int k = histories.length;
+    if (base.length != k) {
+      throw new IllegalArgumentException("need one base forecast per history, got " + base.length + " and " + k);
+    }
+    int samples = base[0].length;
+    int horizon = spec.horizon();
+    int d = spec.dim();
+    int c = spec.channels();
+    Batch obs = new Batch(k * samples, d);
+    Batch mask = new Batch(k * samples, d);
+    double[] scales = new double[k];
+    for (int o = 0; o < k; o++) {
+      TsdiffWindows.Observation ob = TsdiffWindows.observation(histories[o], spec);
+      scales[o] = ob.scale();
+      double[][] sorted = new double[horizon][samples];
+      for (int h = 0; h < horizon; h++) {
+        for (int s = 0; s < samples; s++) {
+          if (base[o][s].length != horizon) {
+            throw new IllegalArgumentException("base forecast has horizon " + base[o][s].length + ", expected " + horizon);
+          }
+          sorted[h][s] = base[o][s][h];
+        }
+        java.util.Arrays.sort(sorted[h]);
+      }
+      for (int s = 0; s < samples; s++) {
+        int row = (o * samples + s) * d;
+        System.arraycopy(ob.observed().data(), 0, obs.data(), row, d);
+        System.arraycopy(ob.mask().data(), 0, mask.data(), row, d);
+        for (int h = 0; h < horizon; h++) {
+          obs.data()[row + (spec.context() + h) * c] = spec.standardise(sorted[h][s] / scales[o]);
+        }
+      }
+    }
+    Batch x = Refinement.of(model, model.path(), obs, mask, samples, options).refine(obs, seed);
+    double[][][] out = new double[k][samples][horizon];
+    for (int o = 0; o < k; o++) {
+      for (int s = 0; s < samples; s++) {
+        int row = (o * samples + s) * d;
+        for (int h = 0; h < horizon; h++) {
+          out[o][s][h] = spec.unstandardise(x.data()[row + (spec.context() + h) * c]) * scales[o];
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Unconditional synthetic windows for train-on-synthetic, test-on-real (TSDiff section 3.3,
+   * bin/tstr_experiment.py: {@code sample_n}, samples kept in the mean-scaled space): (n, L)
+   * target channel, unstandardised to mean-scaled units.
+   */
+  public double[][] synthesize(int n, long seed) {
+    if (n < 1) {
+      throw new IllegalArgumentException("number of synthetic windows must be >= 1, got " + n);
+    }
+    Batch x = Sampling.with(Samplers.create(sampler), model, model.path()).steps(steps).seed(seed)
+        .run(Noise.standardNormal(seed, n, spec.dim())).x();
+    double[][] out = new double[n][spec.length()];
+    int c = spec.channels();
+    for (int r = 0; r < n; r++) {
+      for (int p = 0; p < spec.length(); p++) {
+        out[r][p] = spec.unstandardise(x.data()[r * spec.dim() + p * c]);
       }
     }
     return out;

@@ -14,8 +14,14 @@ import java.util.Locale;
  * @param lags the lag offsets, each &gt;= 1 (may be empty)
  * @param freq the series frequency (H, D, B, MS, ...), informational
  * @param season the seasonal period m (for baselines, MASE and refinement's initial forecast)
+ * @param shift mu and
+ * @param spread s of a global affine standardisation after the mean scaling, z = (x/scale - mu)/s,
+ *     fitted on the training windows; (0, 1) is TSDiff's plain mean scaling. Not in TSDiff: for
+ *     series whose windows vary by a few percent of their level (CO2, prices) the mean-scaled
+ *     windows are nearly constant, far from the unit scale a diffusion model's noise schedule
+ *     assumes; the standardisation restores it and is undone exactly on the samples.
  */
-public record TsdiffSpec(int context, int horizon, int[] lags, String freq, int season) {
+public record TsdiffSpec(int context, int horizon, int[] lags, String freq, int season, double shift, double spread) {
   public TsdiffSpec {
     if (context < 1) {
       throw new IllegalArgumentException("context must be >= 1, got " + context);
@@ -25,6 +31,10 @@ public record TsdiffSpec(int context, int horizon, int[] lags, String freq, int 
     }
     if (season < 1) {
       throw new IllegalArgumentException("season must be >= 1, got " + season);
+    }
+    if (!(spread > 0) || !Double.isFinite(spread) || !Double.isFinite(shift)) {
+      throw new IllegalArgumentException("standardisation needs a finite shift and a positive spread, got " + shift
+          + ", " + spread);
     }
     lags = lags.clone();
     for (int l : lags) {
@@ -77,8 +87,23 @@ public record TsdiffSpec(int context, int horizon, int[] lags, String freq, int 
     return m;
   }
 
-  /** A copy with another horizon (keeps the window length only if the caller keeps it). */
-  public TsdiffSpec withLags(int[] newLags) {
-    return new TsdiffSpec(context, horizon, newLags, freq, season);
+  /** TSDiff's plain mean scaling (shift 0, spread 1). */
+  public static TsdiffSpec of(int context, int horizon, int[] lags, String freq, int season) {
+    return new TsdiffSpec(context, horizon, lags, freq, season, 0, 1);
+  }
+
+  /** A copy with another standardisation. */
+  public TsdiffSpec withStandardisation(double newShift, double newSpread) {
+    return new TsdiffSpec(context, horizon, lags, freq, season, newShift, newSpread);
+  }
+
+  /** Model units of a mean-scaled value v = x / scale. */
+  public double standardise(double v) {
+    return (v - shift) / spread;
+  }
+
+  /** Mean-scaled value of a model-unit value z. */
+  public double unstandardise(double z) {
+    return z * spread + shift;
   }
 }

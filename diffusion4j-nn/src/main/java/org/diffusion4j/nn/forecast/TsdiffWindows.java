@@ -57,10 +57,10 @@ public final class TsdiffWindows {
     int[] lags = spec.lags();
     int c = spec.channels();
     for (int p = 0; p < known; p++) {
-      dst[offset + p * c] = values[start + p] / scale;
+      dst[offset + p * c] = spec.standardise(values[start + p] / scale);
       for (int j = 0; j < lags.length; j++) {
         int idx = start + p - lags[j];
-        dst[offset + p * c + 1 + j] = idx >= 0 ? values[idx] / scale : 0;
+        dst[offset + p * c + 1 + j] = idx >= 0 ? spec.standardise(values[idx] / scale) : 0;
       }
     }
   }
@@ -74,6 +74,25 @@ public final class TsdiffWindows {
    * @param scale the window scale (multiply samples by it to return to series units)
    */
   public record Observation(Batch observed, Batch mask, double scale) {}
+
+  /**
+   * The spec with the standardisation (mu, s) fitted on the mean-scaled training windows: the
+   * mean and standard deviation of every entry of every {@code stride}-th window.
+   */
+  public static TsdiffSpec fitStandardisation(double[] values, TsdiffSpec spec, int stride) {
+    Batch w = training(values, spec.withStandardisation(0, 1), stride);
+    double sum = 0;
+    for (double v : w.data()) {
+      sum += v;
+    }
+    double mean = sum / w.size();
+    double sq = 0;
+    for (double v : w.data()) {
+      sq += (v - mean) * (v - mean);
+    }
+    double sd = Math.sqrt(sq / Math.max(1, w.size() - 1));
+    return spec.withStandardisation(mean, sd > 1e-12 ? sd : 1);
+  }
 
   /** The forecast observation after {@code history} (needs at least C values). */
   public static Observation observation(double[] history, TsdiffSpec spec) {
@@ -91,13 +110,13 @@ public final class TsdiffWindows {
     for (int p = 0; p < spec.length(); p++) {
       int idx = start + p;
       if (idx < t) {
-        obs.data()[p * c] = history[idx] / scale;
+        obs.data()[p * c] = spec.standardise(history[idx] / scale);
         mask.data()[p * c] = 1;
       }
       for (int j = 0; j < lags.length; j++) {
         int li = idx - lags[j];
         if (li >= 0 && li < t) {
-          obs.data()[p * c + 1 + j] = history[li] / scale;
+          obs.data()[p * c + 1 + j] = spec.standardise(history[li] / scale);
           mask.data()[p * c + 1 + j] = 1;
         }
       }

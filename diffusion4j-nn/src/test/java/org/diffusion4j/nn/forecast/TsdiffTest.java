@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TsdiffTest {
-  static final TsdiffSpec SPEC = new TsdiffSpec(12, 4, new int[] {8}, "H", 8);
+  static final TsdiffSpec SPEC = TsdiffSpec.of(12, 4, new int[] {8}, "H", 8);
   @TempDir
   static Path dir;
   static double[] series;
@@ -32,7 +32,7 @@ class TsdiffTest {
   @Test
   void windowsAreScaledByContextMeanWithLags() {
     double[] v = {1, 2, 3, 4, 5, 6, 7};
-    TsdiffSpec s = new TsdiffSpec(2, 1, new int[] {2}, "D", 1);
+    TsdiffSpec s = TsdiffSpec.of(2, 1, new int[] {2}, "D", 1);
     Batch w = TsdiffWindows.training(v, s, 1);
     assertEquals(3, w.n()); // windows start at maxLag 2, 3, 4 with length 3
     // window at 2: context 3, 4 -> scale 3.5; rows (value, lag-2 value): (3,1) (4,2) (5,3)
@@ -48,7 +48,14 @@ class TsdiffTest {
   @Test
   void specRoundTripsThroughJson() throws Exception {
     TsdiffSpec read = Tsdiff.readSpec(dir);
-    assertEquals(org.diffusion4j.io.JsonRecords.toJson(SPEC), org.diffusion4j.io.JsonRecords.toJson(read));
+    assertEquals(SPEC.context(), read.context());
+    assertArrayEquals(SPEC.lags(), read.lags());
+    // the fitted standardisation: mean-scaled windows of a series around 10 +- 3 centre near 1
+    assertEquals(1, read.shift(), 0.05);
+    assertTrue(read.spread() > 0.15 && read.spread() < 0.3, "spread " + read.spread());
+    String json = org.diffusion4j.io.JsonRecords.toJson(read);
+    assertEquals(json, org.diffusion4j.io.JsonRecords.toJson(org.diffusion4j.io.JsonRecords.fromJson(TsdiffSpec.class,
+        (java.util.Map<?, ?>) org.diffusion4j.io.Json.parse(json), "spec")));
   }
 
   /** The autograd pullback against central differences of the prediction (float32 network, so 1e-2). */
