@@ -65,6 +65,17 @@ class ForecastCommandTest {
   }
 
   @Test
+  void tstrWritesSyntheticWindowsAndScoresBothFits() throws Exception {
+    Path synth = dir.resolve("S.npy");
+    TrainCommandTest.Run r = run("forecast", "tstr", "--model", run.toString(), "--data", csv.toString(), "--column",
+        "load", "--filter", "symbol=A", "--origins", "3", "--windows", "6", "--steps", "3", "--out", synth.toString());
+    assertEquals(0, r.code(), r.err());
+    assertArrayEquals(new long[] {6, 16}, Npy.read(synth).shape());
+    assertTrue(r.out().contains("synthetic windows (TSTR)"), r.out());
+    assertTrue(r.out().contains("real windows"), r.out());
+  }
+
+  @Test
   void badInputIsExitTwoWithOneLine() {
     String[][] cases = {
       {"forecast", "eval", "--model", run.toString(), "--data", csv.toString(), "--column", "nope"},

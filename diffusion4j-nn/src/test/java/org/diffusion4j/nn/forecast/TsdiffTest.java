@@ -113,4 +113,30 @@ class TsdiffTest {
       assertThrows(IllegalArgumentException.class, () -> f.forecast(series, 5, 3, 0));
     }
   }
+
+  @Test
+  void refinementAndSynthesisShapes() throws Exception {
+    try (NetworkDenoiser m = Tsdiff.readModel(dir)) {
+      TsdiffForecaster f = new TsdiffForecaster(m, SPEC, "ddim", 5, SelfGuidance.Loss.QUANTILE, 8);
+      double[][] hist = {java.util.Arrays.copyOf(series, 180)};
+      double[][][] base = {org.diffusion4j.forecast.SeasonalNaive.bootstrapped(8).forecast(hist[0], 4, 3, 1)};
+      // zero iterations return the sorted base forecast unchanged (up to the scaling round trip)
+      double[][][] same = f.refineAll(hist, base, new org.diffusion4j.forecast.Refinement.Options(
+          org.diffusion4j.forecast.Refinement.Method.MOST_LIKELY, SelfGuidance.Loss.MSE, 1, 0.21, 0, 0.1, 0.1), 0);
+      for (int h = 0; h < 4; h++) {
+        double[] col = {base[0][0][h], base[0][1][h], base[0][2][h]};
+        java.util.Arrays.sort(col);
+        for (int s = 0; s < 3; s++) {
+          assertEquals(col[s], same[0][s][h], 1e-9 * Math.abs(col[s]));
+        }
+      }
+      double[][][] refined = f.refineAll(hist, base, org.diffusion4j.forecast.Refinement.Options.tsdiff(
+          org.diffusion4j.forecast.Refinement.Method.LANGEVIN, SelfGuidance.Loss.QUANTILE, 0.21), 0);
+      assertEquals(3, refined[0].length);
+      double[][] synth = f.synthesize(4, 2);
+      assertEquals(4, synth.length);
+      assertEquals(SPEC.length(), synth[0].length);
+      assertArrayEquals(synth[3], f.synthesize(4, 2)[3]);
+    }
+  }
 }
