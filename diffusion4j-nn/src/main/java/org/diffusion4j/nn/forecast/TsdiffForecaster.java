@@ -71,12 +71,18 @@ public record TsdiffForecaster(NetworkDenoiser model, TsdiffSpec spec, String sa
     SelfGuidance guided = SelfGuidance.of(model, model.path(), obs, mask, loss, scale, samples);
     Batch x = Sampling.with(Samplers.create(sampler), guided, model.path()).steps(steps).seed(seed)
         .run(Noise.standardNormal(seed, k * samples, d)).x();
-    double[][][] out = new double[k][samples][horizon];
+    return horizons(x, scales, samples);
+  }
+
+  /** The target channel of every window's horizon, in series units: (histories, samples, horizon). */
+  private double[][][] horizons(Batch x, double[] scales, int samples) {
+    int d = spec.dim();
     int c = spec.channels();
-    for (int o = 0; o < k; o++) {
+    double[][][] out = new double[scales.length][samples][spec.horizon()];
+    for (int o = 0; o < scales.length; o++) {
       for (int s = 0; s < samples; s++) {
         int row = (o * samples + s) * d;
-        for (int h = 0; h < horizon; h++) {
+        for (int h = 0; h < spec.horizon(); h++) {
           out[o][s][h] = spec.unstandardise(x.data()[row + (spec.context() + h) * c]) * scales[o];
         }
       }
@@ -127,16 +133,7 @@ public record TsdiffForecaster(NetworkDenoiser model, TsdiffSpec spec, String sa
       }
     }
     Batch x = Refinement.of(model, model.path(), obs, mask, samples, options).refine(obs, seed);
-    double[][][] out = new double[k][samples][horizon];
-    for (int o = 0; o < k; o++) {
-      for (int s = 0; s < samples; s++) {
-        int row = (o * samples + s) * d;
-        for (int h = 0; h < horizon; h++) {
-          out[o][s][h] = spec.unstandardise(x.data()[row + (spec.context() + h) * c]) * scales[o];
-        }
-      }
-    }
-    return out;
+    return horizons(x, scales, samples);
   }
 
   /**
