@@ -59,8 +59,18 @@ public record TsdiffForecaster(NetworkDenoiser model, TsdiffSpec spec, String sa
     int d = spec.dim();
     Batch obs = new Batch(k * samples, d);
     Batch mask = new Batch(k * samples, d);
-    double[] scales = new double[k];
-    for (int o = 0; o < k; o++) {
+    double[] scales = tile(histories, samples, obs, mask);
+    SelfGuidance guided = SelfGuidance.of(model, model.path(), obs, mask, loss, scale, samples);
+    Batch x = Sampling.with(Samplers.create(sampler), guided, model.path()).steps(steps).seed(seed)
+        .run(Noise.standardNormal(seed, k * samples, d)).x();
+    return horizons(x, scales, samples);
+  }
+
+  /** Writes each history's observation into {@code samples} consecutive rows; returns the window scales. */
+  private double[] tile(double[][] histories, int samples, Batch obs, Batch mask) {
+    int d = spec.dim();
+    double[] scales = new double[histories.length];
+    for (int o = 0; o < histories.length; o++) {
       TsdiffWindows.Observation ob = TsdiffWindows.observation(histories[o], spec);
       scales[o] = ob.scale();
       for (int s = 0; s < samples; s++) {
@@ -68,10 +78,7 @@ public record TsdiffForecaster(NetworkDenoiser model, TsdiffSpec spec, String sa
         System.arraycopy(ob.mask().data(), 0, mask.data(), (o * samples + s) * d, d);
       }
     }
-    SelfGuidance guided = SelfGuidance.of(model, model.path(), obs, mask, loss, scale, samples);
-    Batch x = Sampling.with(Samplers.create(sampler), guided, model.path()).steps(steps).seed(seed)
-        .run(Noise.standardNormal(seed, k * samples, d)).x();
-    return horizons(x, scales, samples);
+    return scales;
   }
 
   /** The target channel of every window's horizon, in series units: (histories, samples, horizon). */
@@ -109,10 +116,8 @@ public record TsdiffForecaster(NetworkDenoiser model, TsdiffSpec spec, String sa
     int c = spec.channels();
     Batch obs = new Batch(k * samples, d);
     Batch mask = new Batch(k * samples, d);
-    double[] scales = new double[k];
+    double[] scales = tile(histories, samples, obs, mask);
     for (int o = 0; o < k; o++) {
-      TsdiffWindows.Observation ob = TsdiffWindows.observation(histories[o], spec);
-      scales[o] = ob.scale();
       double[][] sorted = new double[horizon][samples];
       for (int h = 0; h < horizon; h++) {
         for (int s = 0; s < samples; s++) {
@@ -125,8 +130,6 @@ public record TsdiffForecaster(NetworkDenoiser model, TsdiffSpec spec, String sa
       }
       for (int s = 0; s < samples; s++) {
         int row = (o * samples + s) * d;
-        System.arraycopy(ob.observed().data(), 0, obs.data(), row, d);
-        System.arraycopy(ob.mask().data(), 0, mask.data(), row, d);
         for (int h = 0; h < horizon; h++) {
           obs.data()[row + (spec.context() + h) * c] = spec.standardise(sorted[h][s] / scales[o]);
         }
