@@ -43,7 +43,7 @@ public final class Plot {
   private DoubleBinaryOperator density;
   private int densityResolution;
 
-  private enum Kind { SCATTER, LINE, STEP }
+  private enum Kind { SCATTER, LINE, STEP, BAND }
 
   private record Series(Kind kind, double[] x, double[] y, Color color, String label, boolean markers) {}
 
@@ -108,6 +108,28 @@ public final class Plot {
   /** A polyline through (x, y), optionally with markers at the points. */
   public Plot line(double[] x, double[] y, Color color, String label, boolean markers) {
     series.add(new Series(Kind.LINE, x.clone(), y.clone(), color, label, markers));
+    return this;
+  }
+
+  /**
+   * A translucent filled band between {@code lo} and {@code hi} over {@code x} (e.g. a forecast
+   * interval); drawn in the order added, so add wide bands before narrow ones and lines last.
+   */
+  public Plot band(double[] x, double[] lo, double[] hi, Color color, String label) {
+    if (lo.length != x.length || hi.length != x.length) {
+      throw new IllegalArgumentException("band needs x, lo and hi of one length, got " + x.length + ", " + lo.length
+          + ", " + hi.length);
+    }
+    int n = x.length;
+    double[] px = new double[2 * n];
+    double[] py = new double[2 * n];
+    for (int i = 0; i < n; i++) {
+      px[i] = x[i];
+      py[i] = lo[i];
+      px[2 * n - 1 - i] = x[i];
+      py[2 * n - 1 - i] = hi[i];
+    }
+    series.add(new Series(Kind.BAND, px, py, color, label, false));
     return this;
   }
 
@@ -304,7 +326,26 @@ public final class Plot {
     c.clipRect(left, top, pw, ph);
     int dot = series.stream().filter(s -> s.kind == Kind.SCATTER).mapToInt(s -> s.x.length).sum() > 3000 ? 2 : 3;
     for (Series s : series) {
-      if (s.kind == Kind.SCATTER) {
+      if (s.kind == Kind.BAND) {
+        c.setColor(s.color);
+        java.awt.geom.Path2D.Double poly = new java.awt.geom.Path2D.Double();
+        boolean started = false;
+        for (int i = 0; i < s.x.length; i++) {
+          if (!okX(s.x[i]) || !okY(s.y[i])) {
+            continue;
+          }
+          double x = px.applyAsDouble(tx(s.x[i]));
+          double y = py.applyAsDouble(ty(s.y[i]));
+          if (started) {
+            poly.lineTo(x, y);
+          } else {
+            poly.moveTo(x, y);
+            started = true;
+          }
+        }
+        poly.closePath();
+        c.fill(poly);
+      } else if (s.kind == Kind.SCATTER) {
         c.setColor(new Color(s.color.getRed(), s.color.getGreen(), s.color.getBlue(), 110));
         for (int i = 0; i < s.x.length; i++) {
           if (okX(s.x[i]) && okY(s.y[i])) {
@@ -364,7 +405,9 @@ public final class Plot {
       Series s = labelled.get(i);
       int y = y0 + 3 + i * lh + lh / 2;
       g.setColor(s.color);
-      if (s.kind == Kind.SCATTER) {
+      if (s.kind == Kind.BAND) {
+        g.fillRect(x0 + 4, y - 4, 16, 8);
+      } else if (s.kind == Kind.SCATTER) {
         g.fillOval(x0 + 8, y - 3, 7, 7);
       } else {
         g.setStroke(new BasicStroke(2f));

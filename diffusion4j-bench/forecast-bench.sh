@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Forecasting benchmark of docs/forecasting.md: for each task, train TSDiff on the values before
+# the first rolling origin (a few minutes, niced), then `d4j forecast eval` against the in-tree
+# baselines, with refinement rows and a fan chart. Usage: diffusion4j-bench/forecast-bench.sh OUTDIR [TASK...]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+OUT="${1:?usage: forecast-bench.sh OUTDIR [TASK...]}"
+shift
+DATA="$ROOT/diffusion4j-bench/data/timeseries"
+MINUTES="${MINUTES:-3}"
+SAMPLES="${SAMPLES:-100}"
+STEPS="${STEPS:-50}"
+mkdir -p "$OUT"
+
+# Build once, then run from a snapshot of the classes so that edits during the run change nothing.
+"$ROOT/d4j" --version >/dev/null
+SNAP="$OUT/classes"
+rm -rf "$SNAP" && mkdir -p "$SNAP"
+cp -r "$ROOT/diffusion4j-cli/target/classes" "$SNAP/cli"
+CP="$SNAP/cli"
+for jar in $(tr ':' '\n' < "$ROOT/diffusion4j-cli/target/classpath.txt"); do
+  case "$jar" in
+    "$ROOT"/*) cp "$jar" "$SNAP/" && CP="$CP:$SNAP/$(basename "$jar")" ;;
+    *) CP="$CP:$jar" ;;
+  esac
+done
+printf '#!/usr/bin/env bash\nexec java -Dai.djl.offline=true -XX:+UseParallelGC -cp "%s" org.diffusion4j.cli.D4j "$@"\n' "$CP" > "$SNAP/d4j"
+chmod +x "$SNAP/d4j"
+
+# name | file | column | filter | freq | season | context | horizon | origins | lags
+TASKS=(
+  "co2|co2-concentration.csv|CO2||MS|12|36|12|5|auto"
+  "seattle-daily|seattle-weather-temp-max.csv|temp_max||D|365|60|30|5|auto"
+  "seattle-hourly|seattle-hourly-temperature.csv|temperature||H|24|72|24|7|auto"
+  "sp500|sp500-2000-close.csv|close||B|1|60|20|5|auto"
+  "aapl|stocks.csv|price|symbol=AAPL|MS|1|24|6|3|12"
+  "ibm|stocks.csv|price|symbol=IBM|MS|1|24|6|3|12"
+)
+
+for t in "${TASKS[@]}"; do
+  IFS='|' read -r name file column filter freq season context horizon origins lags <<<"$t"
+  if [ $# -gt 0 ] && [[ ! " $* " == *" $name "* ]]; then
+    continue
+  fi
+  filt=()
+  [ -n "$filter" ] && filt=(--filter "$filter")
+  run="$OUT/$name-run"
+  rm -rf "$run"
+  echo "== $name" | tee "$OUT/$name.txt"
+  start=$(date +%s)
+  nice -n 10 "$SNAP/d4j" forecast train --data "$DATA/$file" --column "$column" "${filt[@]}" --freq "$freq" \
+    --season "$season" --context "$context" --horizon "$horizon" --origins "$origins" --lags "$lags" \
+    --train-steps 5000 --minutes "$MINUTES" --out "$run" 2>/dev/null | tee -a "$OUT/$name.txt"
+  echo "train wall s: $(( $(date +%s) - start ))" | tee -a "$OUT/$name.txt"
+  nice -n 10 "$SNAP/d4j" forecast eval --model "$run" --data "$DATA/$file" --column "$column" "${filt[@]}" \
+    --origins "$origins" --samples "$SAMPLES" --steps "$STEPS" --refine both --png "$OUT/$name-fan.png" \
+    2>&1 | tee -a "$OUT/$name.txt"
+done
