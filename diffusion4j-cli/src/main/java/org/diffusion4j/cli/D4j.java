@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
       TrainCommand.class,
       ClassifierCommand.class,
       DemoCommand.class,
-      ReflowCommand.class
+      ReflowCommand.class,
+      GraphsCommand.class
     })
 public final class D4j implements Runnable {
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

@@ -29,7 +29,8 @@ import org.diffusion4j.random.Rng;
  * <p>Data order as GDSS's DataLoader(shuffle=True): each epoch a fresh permutation, cut into
  * batches (the last one smaller). Optimiser: the library's {@link TrainableNet} step (AdamW,
  * global-norm clipping, EMA), one per network, so each network is clipped on its own gradient
- * norm as GDSS does. Departures from GDSS, both in the optimiser: the learning rate follows
+ * norm as GDSS does, with the library's guard: a step whose loss or gradient norm is not finite
+ * is skipped (its loss recorded as NaN), and 20 such steps in a row stop the run. Departures from GDSS, both in the optimiser: the learning rate follows
  * {@link TrainConfig}'s cosine decay to 5% (GDSS: exponential decay 0.999 per epoch) and the weight
  * decay is decoupled (GDSS: Adam's L2 term).
  *
@@ -39,6 +40,12 @@ import org.diffusion4j.random.Rng;
 public final class GdssTrainer {
   /** Smallest t of the training times (GDSS's train.eps). */
   public static final double TRAIN_EPS = 1e-5;
+
+  /** Consecutive skipped (non-finite) steps after which training stops. */
+  public static final int MAX_CONSECUTIVE_SKIPS = 20;
+
+  /** Steps between intermediate saves of the run. */
+  public static final int CHECKPOINT_EVERY = 100;
 
   private GdssTrainer() {}
 
@@ -82,6 +89,7 @@ public final class GdssTrainer {
       int[] order = new int[0];
       int cursor = 0;
       int epoch = 0;
+      int skipped = 0;
       for (long k = 0; k < c.steps(); k++) {
         if (cursor >= order.length) {
           order = permutation(graphs.size(), root.stream(1, epoch++));
@@ -92,21 +100,34 @@ public final class GdssTrainer {
         cursor += b;
         Rng r = root.stream(2, k);
         double[] lv = step(manager, model, netX, netA, tx, ta, k, idx, adjAll, xAll, flagsAll, n, f, r);
+        skipped = Double.isNaN(lv[0]) ? skipped + 1 : 0;
+        if (skipped > MAX_CONSECUTIVE_SKIPS) {
+          throw new IllegalStateException("GDSS training diverged: " + skipped + " consecutive steps up to step " + k
+              + " had a non-finite loss or gradient; lower the learning rate");
+        }
         lossesX[(int) k] = (float) lv[0];
         lossesA[(int) k] = (float) lv[1];
         if (progress != null) {
           progress.accept(new StepLoss(k, lv[0], lv[1]));
         }
+        if ((k + 1) % CHECKPOINT_EVERY == 0 && k + 1 < c.steps()) {
+          save(c, graphs, runDir, netX, netA, tx, ta, k + 1, java.util.Arrays.copyOf(lossesX, (int) k + 1),
+              java.util.Arrays.copyOf(lossesA, (int) k + 1));
+        }
       }
-      AtomicFiles.writeString(runDir.resolve("gdss.json"), c.toJson());
-      EdgeLists.write(runDir.resolve("train.txt"), graphs); // node counts for sampling, novelty
-      netX.checkpoint(tx, c.steps(), 0, new double[0], lossesX).write(runDir.resolve("x"), 1,
-          Checkpoint.WriteHook.NONE);
-      netA.checkpoint(ta, c.steps(), 0, new double[0], lossesA).write(runDir.resolve("adj"), 1,
-          Checkpoint.WriteHook.NONE);
+      save(c, graphs, runDir, netX, netA, tx, ta, c.steps(), lossesX, lossesA);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     return new Summary(c.steps(), seconds, lossesX[lossesX.length - 1], lossesA[lossesA.length - 1]);
+  }
+
+  /** Writes the run as it stands after {@code steps} steps (a stopped run stays usable). */
+  private static void save(GdssConfig c, List<Graph> graphs, Path runDir, TrainableNet netX, TrainableNet netA,
+      TrainConfig tx, TrainConfig ta, long steps, float[] lossesX, float[] lossesA) throws IOException {
+    AtomicFiles.writeString(runDir.resolve("gdss.json"), c.toJson());
+    EdgeLists.write(runDir.resolve("train.txt"), graphs); // node counts for sampling, novelty
+    netX.checkpoint(tx, steps, 0, new double[0], lossesX).write(runDir.resolve("x"), 1, Checkpoint.WriteHook.NONE);
+    netA.checkpoint(ta, steps, 0, new double[0], lossesA).write(runDir.resolve("adj"), 1, Checkpoint.WriteHook.NONE);
   }
 
   private static double[] step(NDManager manager, GdssModel model, TrainableNet netX, TrainableNet netA,
@@ -151,8 +172,10 @@ public final class GdssTrainer {
       double nx = netX.gradients(sm, gx);
       double na = netA.gradients(sm, ga);
       if (!(Double.isFinite(lx) && Double.isFinite(la) && Double.isFinite(nx) && Double.isFinite(na))) {
-        throw new IllegalStateException("GDSS training diverged at step " + k + ": losses " + lx + ", " + la
-            + "; lower the learning rate");
+        // The library's loss guard: a step with a non-finite loss or gradient norm is skipped.
+        netX.zeroGrads();
+        netA.zeroGrads();
+        return new double[] {Double.NaN, Double.NaN};
       }
       netX.update(sm, gx, tx, k, nx);
       netA.update(sm, ga, ta, k, na);
