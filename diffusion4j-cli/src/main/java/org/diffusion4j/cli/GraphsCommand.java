@@ -14,6 +14,7 @@ import org.diffusion4j.graph.GraphDatasets;
 import org.diffusion4j.graph.GraphFiles;
 import org.diffusion4j.graph.GraphMmd;
 import org.diffusion4j.graph.GraphSetMetrics;
+import org.diffusion4j.io.Npz;
 import org.diffusion4j.nn.graph.GdssConfig;
 import org.diffusion4j.nn.graph.GdssRun;
 import org.diffusion4j.nn.graph.GdssSampler;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "graphs", mixinStandardHelpOptions = true,
     description = "Graph generation: train GDSS, sample graphs, evaluate them with GDSS's MMD table.",
-    subcommands = {GraphsCommand.Train.class, GraphsCommand.Sample.class, GraphsCommand.Eval.class})
+    subcommands = {GraphsCommand.Train.class, GraphsCommand.Sample.class, GraphsCommand.Eval.class,
+      GraphsCommand.Import.class})
 final class GraphsCommand implements Runnable {
   @Override
   public void run() {
@@ -215,6 +217,36 @@ final class GraphsCommand implements Runnable {
     }
     throw new UsageException(option + " must be one of " + java.util.Arrays.toString(type.getEnumConstants())
         .toLowerCase(Locale.ROOT) + ", got '" + s + "'");
+  }
+
+  /** {@code d4j graphs import}. */
+  @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
+      description = {"Make a GDSS run from given weights (e.g. GDSS's published checkpoints converted by",
+        "docs/scripts/gdss_checkpoint_to_npz.py) with the preset of a bundled set; sample it with 'graphs sample'."})
+  static final class Import implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "SET", description = "community_small, grid or ego_small.")
+    String data;
+
+    @Option(names = "--x", required = true, paramLabel = "X.npz", description = "ScoreNetworkX weights by GraphNet name.")
+    Path x;
+
+    @Option(names = "--adj", required = true, paramLabel = "A.npz", description = "ScoreNetworkA weights by GraphNet name.")
+    Path adj;
+
+    @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run directory to write.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+      if (!GraphDatasets.isBundled(data)) {
+        throw new UsageException("--data must be one of " + GraphDatasets.NAMES + ", got '" + data + "'");
+      }
+      GdssRun.importWeights(GdssConfig.preset(data), GraphDatasets.train(data), Npz.read(x), Npz.read(adj), out);
+      spec.commandLine().getOut().println("wrote " + out);
+      return ExitCodes.OK;
+    }
   }
 
   /** {@code d4j graphs eval}. */

@@ -5,7 +5,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import org.diffusion4j.io.AtomicFiles;
+import org.diffusion4j.io.NdArray;
+import org.diffusion4j.nn.net.ParamSpec;
+import org.diffusion4j.nn.train.TrainConfig;
 import org.diffusion4j.graph.EdgeLists;
 import org.diffusion4j.graph.Graph;
 import org.diffusion4j.nn.DjlRuntime;
@@ -41,6 +47,53 @@ public final class GdssRun {
     GdssConfig c = GdssConfig.fromJson(Files.readString(cfg));
     return new GdssRun(c, EdgeLists.read(runDir.resolve("train.txt")), Checkpoint.readLatest(runDir.resolve("x")),
         Checkpoint.readLatest(runDir.resolve("adj")));
+  }
+
+  /**
+   * Writes a run directory from given weights instead of training, e.g. GDSS's published
+   * checkpoints converted by docs/scripts/gdss_checkpoint_to_npz.py: one array per GraphNet
+   * parameter, named and shaped as its spec. The weights serve as both raw and EMA weights.
+   *
+   * @throws IllegalArgumentException naming a missing, extra or mis-shaped parameter
+   */
+  public static void importWeights(GdssConfig c, List<Graph> training, Map<String, NdArray> x,
+      Map<String, NdArray> adj, Path runDir) throws IOException {
+    GdssModel model = new GdssModel(c);
+    AtomicFiles.writeString(runDir.resolve("gdss.json"), c.toJson());
+    EdgeLists.write(runDir.resolve("train.txt"), training);
+    writeImported(GdssTrainer.trainConfig(c, true), model.netX().specs(), x, "X", runDir.resolve("x"));
+    writeImported(GdssTrainer.trainConfig(c, false), model.netAdj().specs(), adj, "A", runDir.resolve("adj"));
+  }
+
+  private static void writeImported(TrainConfig tc, List<ParamSpec> specs, Map<String, NdArray> arrays, String which,
+      Path dir) throws IOException {
+    float[][] w = new float[specs.size()][];
+    float[][] zeros = new float[specs.size()][];
+    for (int i = 0; i < specs.size(); i++) {
+      ParamSpec spec = specs.get(i);
+      NdArray a = arrays.get(spec.name());
+      if (a == null) {
+        throw new IllegalArgumentException(which + " network weights lack parameter '" + spec.name() + "' of shape "
+            + Arrays.toString(spec.shape()));
+      }
+      if (!Arrays.equals(a.shape(), spec.shape())) {
+        throw new IllegalArgumentException(which + " network parameter '" + spec.name() + "' has shape "
+            + Arrays.toString(a.shape()) + ", expected " + Arrays.toString(spec.shape()));
+      }
+      double[] d = a.data();
+      w[i] = new float[d.length];
+      for (int k = 0; k < d.length; k++) {
+        w[i][k] = (float) d[k];
+      }
+      zeros[i] = new float[d.length];
+    }
+    if (arrays.size() != specs.size()) {
+      List<String> extra = new ArrayList<>(arrays.keySet());
+      specs.forEach(sp -> extra.remove(sp.name()));
+      throw new IllegalArgumentException(which + " network weights have parameters the network does not: " + extra);
+    }
+    new Checkpoint(tc, 0, 0, new double[0], specs, w, w, zeros, zeros, new float[0]).write(dir, 1,
+        Checkpoint.WriteHook.NONE);
   }
 
   public GdssConfig config() {
