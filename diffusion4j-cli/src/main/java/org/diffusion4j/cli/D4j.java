@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
       ClassifierCommand.class,
       DemoCommand.class,
       ReflowCommand.class,
-      ForecastCommand.class
+      ForecastCommand.class,
+      GraphsCommand.class
     })
 public final class D4j implements Runnable {
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
