@@ -13,6 +13,7 @@ import org.diffusion4j.path.EdmPath;
 import org.diffusion4j.random.Rng;
 import org.diffusion4j.sampler.HeunSampler;
 import org.diffusion4j.sampler.Sampling;
+import org.diffusion4j.sampler.TimeGrid;
 import org.junit.jupiter.api.Test;
 
 /** The PFGM++ kernel (Xu et al. 2023): exact sampler, Gaussian limit, and the ODE with an exact field. */
@@ -203,7 +204,8 @@ class PfgmppKernelTest {
     for (double d : new double[] {1, 128, Double.POSITIVE_INFINITY}) {
       PfgmppKernel kernel = new PfgmppKernel(2, d);
       Batch prior = kernel.perturbations(11, n, EdmPath.DEFAULT_SIGMA_MAX);
-      Batch out = Sampling.with(new HeunSampler(), new PfgmppPosteriorMean(kernel, data), new EdmPath()).steps(18)
+      Batch out = Sampling.with(new HeunSampler(), new PfgmppPosteriorMean(kernel, data), new EdmPath())
+          .grid(TimeGrid.Spacing.KARRAS).steps(18)
           .run(prior).x();
       int far = 0;
       for (int i = 0; i < n; i++) {
