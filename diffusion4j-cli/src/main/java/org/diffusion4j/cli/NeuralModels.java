@@ -52,6 +52,6 @@ final class NeuralModels {
     DataTransform t = run.transform(model.dim());
     return new ModelSpecs.ResolvedModel(d, model.samplingPath(), null, "trained " + cfg.objective().cliName() + " "
         + cfg.network().type() + " " + dir + " (" + cfg.path() + ", d=" + model.dim() + ", " + d.prediction().cliName()
-        + cls + ")", t::toData, cfg.network().sampleShape());
+        + cls + ")", t::toData, cfg.network().sampleShape(), cfg.noise()::prior);
   }
 }
