@@ -31,6 +31,7 @@ class PfgmppOptionTest {
     // The sampler starts from the run's PFGM++ prior: r_max = sigma_max sqrt(D) times sqrt(Beta'(N/2, D/2)).
     ModelSpecs.ResolvedModel m = ModelSpecs.resolve(runDir.toString(), new EdmPath(), null);
     Batch prior = m.prior().draw(7, 50, EdmPath.DEFAULT_SIGMA_MAX);
+    assertTrue(m.description().contains("trained pfgmpp D=32 "), m.description());
     assertArrayEquals(new PfgmppKernel(2, 32).perturbations(7, 50, EdmPath.DEFAULT_SIGMA_MAX).data(), prior.data());
     Path samples = dir.resolve("s.npy");
     TrainCommandTest.Run s = TrainCommandTest.run("sample", "--model", runDir.toString(), "--solver", "heun", "--steps",
