@@ -12,7 +12,6 @@ import org.diffusion4j.cli.plot.Plot;
 import org.diffusion4j.io.AtomicFiles;
 import org.diffusion4j.model.Prediction;
 import org.diffusion4j.path.GaussianPath;
-import org.diffusion4j.random.Noise;
 import org.diffusion4j.sampler.SamplerAccuracy;
 import org.diffusion4j.sampler.Sampling;
 import picocli.CommandLine.Command;
@@ -75,7 +74,7 @@ final class BenchSamplersCommand implements Callable<Integer> {
     }
     double tStart = solverOptions.tStart != null ? solverOptions.tStart : Sampling.defaultStart(path);
     double tEnd = solverOptions.tEnd != null ? solverOptions.tEnd : Sampling.defaultEnd(path);
-    Batch noise = Noise.standardNormal(seed, n, m.denoiser().dim()).scale(path.priorStd(tStart));
+    Batch noise = m.prior().draw(seed, n, path.priorStd(tStart));
     SamplerAccuracy.Table table;
     try (ProgressBar bar = ProgressBar.create(spec, "bench")) {
       table = SamplerAccuracy.run(solvers, solverOptions.samplerOptions(), m.denoiser(), path, solverOptions.spacing(),

@@ -38,14 +38,28 @@ public final class ModelSpecs {
    * brings its own; an analytic mixture lives on whatever path was asked for.
    *
    * @param mixture the analytic mixture, when there is one (for density plots), else null
+   * @param prior the noise the sampler starts from (Gaussian, or PFGM++'s for such a run)
    */
   public record ResolvedModel(Denoiser denoiser, GaussianPath path, GaussianMixture mixture, String description,
-      java.util.function.UnaryOperator<org.diffusion4j.array.Batch> toDataUnits, long[] sampleShape) {
+      java.util.function.UnaryOperator<org.diffusion4j.array.Batch> toDataUnits, long[] sampleShape, Prior prior) {
     /** A model whose states are already in data units and flat. */
     public ResolvedModel(Denoiser denoiser, GaussianPath path, GaussianMixture mixture, String description) {
       this(denoiser, path, mixture, description, java.util.function.UnaryOperator.identity(),
           new long[] {denoiser.dim()});
     }
+
+    /** A model with the Gaussian prior N(0, std^2 I). */
+    public ResolvedModel(Denoiser denoiser, GaussianPath path, GaussianMixture mixture, String description,
+        java.util.function.UnaryOperator<org.diffusion4j.array.Batch> toDataUnits, long[] sampleShape) {
+      this(denoiser, path, mixture, description, toDataUnits, sampleShape,
+          (seed, n, std) -> org.diffusion4j.random.Noise.standardNormal(seed, n, denoiser.dim()).scale(std));
+    }
+  }
+
+  /** The (n, d) starting noise of a sampler at prior scale {@code std} (the path's priorStd at the start time). */
+  @FunctionalInterface
+  public interface Prior {
+    org.diffusion4j.array.Batch draw(long seed, int n, double std);
   }
 
   /**

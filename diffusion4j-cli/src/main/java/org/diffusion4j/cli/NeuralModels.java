@@ -50,8 +50,11 @@ final class NeuralModels {
     }
     Denoiser d = r.prediction() == null ? base : Predictions.as(base, model.samplingPath(), r.prediction());
     DataTransform t = run.transform(model.dim());
-    return new ModelSpecs.ResolvedModel(d, model.samplingPath(), null, "trained " + cfg.objective().cliName() + " "
+    String kernel = cfg.objective() == org.diffusion4j.nn.objective.Objective.PFGMPP
+        ? (cfg.augmentedDim() == 0 ? " D=inf" : cfg.augmentedDim() == Math.rint(cfg.augmentedDim())
+            ? " D=" + (long) cfg.augmentedDim() : " D=" + cfg.augmentedDim()) : "";
+    return new ModelSpecs.ResolvedModel(d, model.samplingPath(), null, "trained " + cfg.objective().cliName() + kernel + " "
         + cfg.network().type() + " " + dir + " (" + cfg.path() + ", d=" + model.dim() + ", " + d.prediction().cliName()
-        + cls + ")", t::toData, cfg.network().sampleShape());
+        + cls + ")", t::toData, cfg.network().sampleShape(), cfg.noise()::prior);
   }
 }

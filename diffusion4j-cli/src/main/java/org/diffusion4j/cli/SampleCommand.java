@@ -8,7 +8,6 @@ import org.diffusion4j.array.Batch;
 import org.diffusion4j.io.Npy;
 import org.diffusion4j.model.Prediction;
 import org.diffusion4j.path.GaussianPath;
-import org.diffusion4j.random.Noise;
 import org.diffusion4j.sampler.Sampler;
 import org.diffusion4j.sampler.Samplers;
 import org.diffusion4j.sampler.Sampling;
@@ -183,7 +182,7 @@ final class SampleCommand implements Callable<Integer> {
       if (n < 1) {
         throw new UsageException("--n must be at least 1, got " + n);
       }
-      x = Noise.standardNormal(seed, n, m.denoiser().dim()).scale(path.priorStd(tStart));
+      x = m.prior().draw(seed, n, path.priorStd(tStart));
     }
     Sampling.Builder run = Sampling.with(sampler, m.denoiser(), path).grid(solverOptions.spacing())
         .rho(solverOptions.rho).times(tStart, tEnd).denoiseFinal(denoiseFinal)

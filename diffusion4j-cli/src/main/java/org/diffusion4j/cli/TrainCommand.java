@@ -45,13 +45,17 @@ final class TrainCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--objective", defaultValue = "flow",
-      description = "eps, x0, v, edm, flow, interpolant-b or interpolant-score (Gaussian-path losses on --data), or"
+      description = "eps, x0, v, edm, pfgmpp, flow, interpolant-b or interpolant-score (Gaussian-path losses on --data), or"
           + " interpolant (a stochastic interpolant run, see above) (default: ${DEFAULT-VALUE}).")
   String objective;
 
   @Mixin InterpolantTraining.Options interpolantOptions;
 
-  @Option(names = "--path", description = "Gaussian path (default: cond-ot for flow/interpolant-b/-score, edm for edm, else vp-linear).")
+  @Option(names = "--augmented-dim", paramLabel = "D", description = "PFGM++ augmented dimensions for --objective pfgmpp:"
+      + " a number >= 1 or inf (the EDM limit; default 128, the paper's choice for CIFAR-10).")
+  String augmentedDim;
+
+  @Option(names = "--path", description = "Gaussian path (default: cond-ot for flow/interpolant-b/-score, edm for edm and pfgmpp, else vp-linear).")
   String path;
 
   @Option(names = "--path-option", paramLabel = "KEY=VALUE", description = "Path option, e.g. beta-max=20 (repeatable).")
@@ -173,7 +177,7 @@ final class TrainCommand implements Callable<Integer> {
     String pathName = path != null ? path
         : switch (obj) {
           case FLOW, INTERPOLANT, INTERPOLANT_SCORE -> "cond-ot";
-          case EDM -> "edm";
+          case EDM, PFGMPP -> "edm";
           default -> "vp-linear";
         };
     Datasets.Loaded loaded = Datasets.load("--data", data, seed, nTrain, !noStandardize);
@@ -190,7 +194,8 @@ final class TrainCommand implements Callable<Integer> {
         .pathOptions(pathOptions).timeSampling(TimeSampling.parse(timeSampling)).steps(steps).batch(batch).lr(lr)
         .warmupSteps(Math.min(warmup, steps)).minLrRatio(minLrRatio).weightDecay(weightDecay).clipNorm(clipNorm).emaDecay(ema).seed(seed)
         .fpWeight(fpWeight).fpProbes(fpProbes)
-        .checkpointEvery(checkpointEvery).sigmaData(obj == Objective.EDM ? train.std() : 1);
+        .checkpointEvery(checkpointEvery).sigmaData(obj.edmPreconditioned() ? train.std() : 1)
+        .augmentedDim(augmentedDim(obj));
     if (weighting != null) {
       b.weighting(Weighting.parse(weighting));
     }
@@ -234,6 +239,30 @@ final class TrainCommand implements Callable<Integer> {
           + out.resolve(TrainedRun.LOSSES_CSV));
     }
     return ExitCodes.OK;
+  }
+
+  /** --augmented-dim as the config stores it (0 = infinity); 128 for pfgmpp when not given. */
+  private double augmentedDim(Objective obj) {
+    if (obj != Objective.PFGMPP) {
+      if (augmentedDim != null) {
+        throw new UsageException("--augmented-dim applies to --objective pfgmpp, not " + obj.cliName());
+      }
+      return 0;
+    }
+    String v = augmentedDim == null ? "128" : augmentedDim.trim().toLowerCase(java.util.Locale.ROOT);
+    if (v.equals("inf") || v.equals("infinity")) {
+      return 0;
+    }
+    double d;
+    try {
+      d = Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      d = Double.NaN;
+    }
+    if (!(d >= 1 && Double.isFinite(d))) {
+      throw new UsageException("--augmented-dim must be a number >= 1 or inf, got " + augmentedDim);
+    }
+    return d;
   }
 
   /** The network config from --net, --net-option and (for the MLP) --width, --depth, --embedding. */
@@ -315,6 +344,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (pr.hasMatchedOption("--fp-weight")) {
       b.fpWeight(asked.fpWeight());
+    }
+    if (pr.hasMatchedOption("--augmented-dim")) {
+      b.augmentedDim(asked.augmentedDim());
     }
     if (pr.hasMatchedOption("--fp-probes")) {
       b.fpProbes(asked.fpProbes());

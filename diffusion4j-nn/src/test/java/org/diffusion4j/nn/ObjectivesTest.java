@@ -29,7 +29,7 @@ class ObjectivesTest {
    * converting it with core's exact Predictions.convert back to eps.
    */
   @ParameterizedTest
-  @CsvSource({"eps,vp-linear", "x0,vp-cosine", "v,vp-linear", "edm,edm", "edm,vp-linear", "flow,cond-ot", "flow,vp-linear",
+  @CsvSource({"eps,vp-linear", "x0,vp-cosine", "v,vp-linear", "edm,edm", "edm,vp-linear", "pfgmpp,edm", "flow,cond-ot", "flow,vp-linear",
       "interpolant,trig", "interpolant-score,cond-ot"})
   void targetsAreTheExactPredictions(String objective, String pathName) {
     Objective obj = Objective.parse(objective);

@@ -20,6 +20,14 @@ public enum Objective {
    */
   EDM("edm", Prediction.X0, false),
   /**
+   * PFGM++ (Xu et al. 2023, "PFGM++", Sec. 4 and official code Newbeeer/pfgmpp, training/loss.py,
+   * EDMLoss with pfgmpp=True): the EDM objective, preconditioning and weighting unchanged, with
+   * the noise eps in x = y + sigma eps drawn from the unit PFGM++ kernel with
+   * {@code TrainConfig.augmentedDim()} extra dimensions (a multivariate t_D) instead of N(0, I);
+   * see {@link NoiseKernel}. D = infinity is EDM exactly (same draws, same loss).
+   */
+  PFGMPP("pfgmpp", Prediction.X0, false),
+  /**
    * Flow matching: E |u_hat - (alpha' x0 + sigma' eps)|^2 (Lipman et al. 2023, Eq. 9 with the
    * Gaussian paths of Sec. 4.1; cond-OT gives rectified flow, Liu et al. 2023).
    */
@@ -64,6 +72,11 @@ public enum Objective {
     return quadratic;
   }
 
+  /** True for EDM and PFGM++, which share the EDM preconditioning and weighting lambda = 1/c_out^2. */
+  public boolean edmPreconditioned() {
+    return this == EDM || this == PFGMPP;
+  }
+
   public static Objective parse(String s) {
     String k = s.trim().toLowerCase(Locale.ROOT);
     for (Objective o : values()) {
@@ -78,6 +91,6 @@ public enum Objective {
       return INTERPOLANT_SCORE;
     }
     throw new IllegalArgumentException("unknown objective '" + s
-        + "'; expected eps, x0, v, edm, flow, interpolant or interpolant-score");
+        + "'; expected eps, x0, v, edm, pfgmpp, flow, interpolant or interpolant-score");
   }
 }

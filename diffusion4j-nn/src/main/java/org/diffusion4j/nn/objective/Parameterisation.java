@@ -6,7 +6,7 @@ import org.diffusion4j.path.GaussianPath;
  * How a raw network output F becomes a prediction at time t, shared by training and sampling:
  * prediction = c_skip x + c_out F(c_in x, c_noise) (Karras et al. 2022, Eq. 7).
  *
- * <p>For every objective but EDM: c_in = 1, c_skip = 0, c_out = 1 and c_noise is the
+ * <p>For every objective but EDM (and PFGM++, which uses EDM's): c_in = 1, c_skip = 0, c_out = 1 and c_noise is the
  * normalised time (t - tMin)/(tMax - tMin). For EDM, with sigma_e = sigma/alpha and the data
  * standard deviation sigma_d (Karras et al. 2022, Table 1, applied to x/alpha):
  * c_in = 1/(alpha sqrt(sigma_e^2 + sigma_d^2)), c_skip = sigma_d^2/((sigma_e^2 + sigma_d^2) alpha),
@@ -16,7 +16,7 @@ public record Parameterisation(double cIn, double cSkip, double cOut, double cNo
 
   /** The parameterisation of {@code objective} on {@code path} at time {@code t}. */
   public static Parameterisation of(Objective objective, GaussianPath path, double sigmaData, double t) {
-    if (objective != Objective.EDM) {
+    if (!objective.edmPreconditioned()) {
       return new Parameterisation(1, 0, 1, (t - path.tMin()) / (path.tMax() - path.tMin()));
     }
     double a = path.alpha(t);

@@ -19,8 +19,8 @@ public final class Targets {
   private final double sigmaData;
 
   public Targets(Objective objective, GaussianPath path, Weighting weighting, double sigmaData) {
-    if (objective == Objective.EDM && weighting != Weighting.NONE) {
-      throw new IllegalArgumentException("the edm objective has its own weighting lambda = 1/c_out^2; use weighting none");
+    if (objective.edmPreconditioned() && weighting != Weighting.NONE) {
+      throw new IllegalArgumentException("the " + objective.cliName() + " objective has its own weighting lambda = 1/c_out^2; use weighting none");
     }
     if (objective.quadratic() && objective == Objective.INTERPOLANT && weighting != Weighting.NONE) {
       throw new IllegalArgumentException("the interpolant velocity objective takes weighting none");
@@ -62,7 +62,7 @@ public final class Targets {
         double sd = path.sigmaDot(ti);
         Parameterisation p = Parameterisation.of(objective, path, sigmaData, ti);
         double w = Parameterisation.weight(objective, weighting, path, ti) * p.cOut() * p.cOut();
-        if (objective == Objective.EDM) {
+        if (objective.edmPreconditioned()) {
           w = 1; // lambda(sigma) c_out^2 = 1 (Karras et al. 2022, Eq. 8)
         }
         weight[i] = (float) (timeWeight == null ? w : w * timeWeight[i]);
@@ -73,7 +73,7 @@ public final class Targets {
           double xt = a * x0j + s * ej;
           double k = switch (objective) {
             case EPS -> ej;
-            case X0, EDM -> x0j;
+            case X0, EDM, PFGMPP -> x0j;
             case V -> a * ej - s * x0j;
             case FLOW, INTERPOLANT -> ad * x0j + sd * ej;
             case INTERPOLANT_SCORE -> -ej / s;

@@ -9,6 +9,7 @@ import org.diffusion4j.io.JsonRecords;
 import org.diffusion4j.nn.net.MlpConfig;
 import org.diffusion4j.nn.net.NetworkConfig;
 import org.diffusion4j.nn.net.Networks;
+import org.diffusion4j.nn.objective.NoiseKernel;
 import org.diffusion4j.nn.objective.Objective;
 import org.diffusion4j.nn.objective.TimeSampling;
 import org.diffusion4j.nn.objective.Weighting;
@@ -31,6 +32,10 @@ import org.diffusion4j.path.Paths;
  * {@code fpProbes} P &gt; 0 estimates its grad(div s) term with P Rademacher probes per row
  * (Hutchinson) instead of exactly (0, the default; exact costs d(d+1)/2 second directions). Both
  * are written to JSON only when non-zero, so configs and checkpoints without them read as 0.
+ *
+ * <p>{@code augmentedDim} D is the PFGM++ objective's number of augmented dimensions (Xu et al.
+ * 2023); 0 (the default, and the value of checkpoints written before the field existed) means
+ * D = infinity, where PFGM++ is EDM. Any other objective requires 0.
  */
 public record TrainConfig(
     String data,
@@ -57,7 +62,8 @@ public record TrainConfig(
     long checkpointEvery,
     int keepCheckpoints,
     double fpWeight,
-    int fpProbes) {
+    int fpProbes,
+    double augmentedDim) {
 
   public TrainConfig {
     pathOptions = Map.copyOf(new TreeMap<>(pathOptions));
@@ -77,6 +83,10 @@ public record TrainConfig(
     require(keepCheckpoints >= 1, "keep-checkpoints must be >= 1, got " + keepCheckpoints);
     require(fpWeight >= 0 && Double.isFinite(fpWeight), "fp-weight must be >= 0, got " + fpWeight);
     require(fpProbes >= 0, "fp-probes must be >= 0, got " + fpProbes);
+    require(augmentedDim == 0 || augmentedDim >= 1 && Double.isFinite(augmentedDim),
+        "augmented-dim must be >= 1 (or 0 for infinity), got " + augmentedDim);
+    require(augmentedDim == 0 || objective == Objective.PFGMPP,
+        "augmented-dim applies to the pfgmpp objective, not " + objective.cliName());
   }
 
   private static void require(boolean ok, String message) {
@@ -105,7 +115,12 @@ public record TrainConfig(
   public TrainConfig withSteps(long newSteps) {
     return new TrainConfig(data, network, objective, path, pathOptions, weighting, timeSampling, sigmaData, newSteps,
         batch, lr, warmupSteps, minLrRatio, beta1, beta2, adamEps, weightDecay, clipNorm, emaDecay, classDropout, seed,
-        checkpointEvery, keepCheckpoints, fpWeight, fpProbes);
+        checkpointEvery, keepCheckpoints, fpWeight, fpProbes, augmentedDim);
+  }
+
+  /** The training noise and sampling prior: PFGM++ with D = augmentedDim for that objective, else N(0, I). */
+  public NoiseKernel noise() {
+    return new NoiseKernel(network.dim(), augmentedDim);
   }
 
   /** Learning rate for step k (0-based): linear warm-up, then cosine decay to lr * minLrRatio. */
@@ -156,6 +171,7 @@ public record TrainConfig(
     b.keepCheckpoints = keepCheckpoints;
     b.fpWeight = fpWeight;
     b.fpProbes = fpProbes;
+    b.augmentedDim = augmentedDim;
     return b;
   }
 
@@ -186,6 +202,7 @@ public record TrainConfig(
     private int keepCheckpoints = 2;
     private double fpWeight = 0;
     private int fpProbes = 0;
+    private double augmentedDim = 0;
 
     private Builder(int dim) {
       this.network = MlpConfig.defaults(dim);
@@ -215,13 +232,15 @@ public record TrainConfig(
     public Builder keepCheckpoints(int v) { this.keepCheckpoints = v; return this; }
     public Builder fpWeight(double v) { this.fpWeight = v; return this; }
     public Builder fpProbes(int v) { this.fpProbes = v; return this; }
+    /** PFGM++ augmented dimensions D (objective pfgmpp only); 0 = infinity (the EDM limit), the default. */
+    public Builder augmentedDim(double v) { this.augmentedDim = v; return this; }
 
     public TrainConfig build() {
       Weighting w = weighting != null ? weighting
           : objective == Objective.INTERPOLANT_SCORE ? Weighting.SIGMA2 : Weighting.NONE;
       return new TrainConfig(data, network, objective, path, pathOptions, w, timeSampling, sigmaData, steps, batch,
           lr, warmupSteps, minLrRatio, beta1, beta2, adamEps, weightDecay, clipNorm, emaDecay, classDropout, seed,
-          checkpointEvery, keepCheckpoints, fpWeight, fpProbes);
+          checkpointEvery, keepCheckpoints, fpWeight, fpProbes, augmentedDim);
     }
   }
 
@@ -242,14 +261,14 @@ public record TrainConfig(
   }
 
   /** Fields that older files may lack, with the value they then take. */
-  private static final Map<String, Object> DEFAULTS = Map.of("fpWeight", 0.0, "fpProbes", 0);
+  private static final Map<String, Object> DEFAULTS = Map.of("fpWeight", 0.0, "fpProbes", 0, "augmentedDim", 0.0);
 
   /** JSON object text (every component by name, in declaration order). */
   public String toJson() {
     return JsonRecords.toJson(this) + "\n";
   }
 
-  /** Parses {@link #toJson()} output; errors name the field. Files without fpWeight/fpProbes read them as 0. */
+  /** Parses {@link #toJson()} output; errors name the field. Files without fpWeight/fpProbes/augmentedDim read them as 0. */
   public static TrainConfig fromJson(String text) {
     return fromJson(Json.parse(text), "");
   }

@@ -13,6 +13,7 @@ import org.diffusion4j.nn.NeuralDenoiser;
 import org.diffusion4j.nn.data.Dataset;
 import org.diffusion4j.nn.net.Condition;
 import org.diffusion4j.nn.net.Network;
+import org.diffusion4j.nn.objective.NoiseKernel;
 import org.diffusion4j.nn.objective.ScoreFokkerPlanckResidual;
 import org.diffusion4j.nn.objective.Targets;
 import org.diffusion4j.nn.objective.TimeSampler;
@@ -23,7 +24,8 @@ import org.diffusion4j.random.Rng;
 /**
  * Trains a {@link TimeMlp} on a {@link Dataset} with one of the {@link org.diffusion4j.nn.objective.Objective}s.
  *
- * <p>One step: draw the batch (seeded epoch permutations of the data), times and noise (row i of
+ * <p>One step: draw the batch (seeded epoch permutations of the data), times and noise (Gaussian, or
+ * PFGM++'s for that objective: {@link TrainConfig#noise()}; row i of
  * step k from {@code Rng.of(seed).stream(k, i)}) and build inputs/targets in plain Java
  * ({@link Targets}); then one DJL forward, loss, backward; a loss guard; global-norm gradient
  * clipping; AdamW; EMA. All per-step arrays live in a sub-manager closed at the end of the step,
@@ -49,6 +51,7 @@ public final class Trainer implements AutoCloseable {
   private final GaussianPath path;
   private final Targets targets;
   private final TimeSampler sampler;
+  private final NoiseKernel noise;
   private final NDManager manager;
   private final TrainableNet net;
   private final ScoreFokkerPlanckResidual fp;
@@ -70,6 +73,7 @@ public final class Trainer implements AutoCloseable {
     this.path = config.gaussianPath();
     this.targets = new Targets(config.objective(), path, config.weighting(), config.sigmaData());
     this.sampler = new TimeSampler(config.timeSampling(), path);
+    this.noise = config.noise();
     this.manager = DjlRuntime.newManager();
     this.net = new TrainableNet(manager, config, from);
     this.fp = config.fpWeight() > 0 ? ScoreFokkerPlanckResidual.of(config) : null;
@@ -218,7 +222,7 @@ public final class Trainer implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       int idx = dataIndex(k * n + i);
       System.arraycopy(src, idx * d, xs, i * d, d);
-      rows[i].fillGaussian(eps.data(), i * d, d);
+      noise.fill(rows[i], eps.data(), i * d);
       if (labels != null) {
         labels[i] = rows[i].nextDouble() < config.classDropout() ? config.network().classes() : data.labels()[idx];
       }
