@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.diffusion4j.array.Batch;
@@ -16,6 +17,7 @@ import org.diffusion4j.path.GaussianPath;
 import org.diffusion4j.random.Rng;
 import org.diffusion4j.sampler.ProbabilityFlowReference;
 import org.diffusion4j.sampler.plan.ScheduleSampler;
+import org.diffusion4j.sampler.plan.ScheduleSearch;
 import org.diffusion4j.sampler.plan.SolverSchedule;
 import org.diffusion4j.spark.stats.ExactSum;
 
@@ -76,6 +78,11 @@ public final class PilotEvaluation {
               + "], candidate 0 spans [" + ts[0] + ", " + ts[ts.length - 1] + "]; all must span the same times");
         }
       }
+    }
+
+    /** This job with other candidates. */
+    public Spec withSchedules(List<String> json) {
+      return new Spec(model, path, pathOptions, prediction, pilots, pilotSeed, blockPilots, referenceTol, json);
     }
 
     /** The number of pilot blocks, ceil(pilots / blockPilots). */
@@ -154,6 +161,12 @@ public final class PilotEvaluation {
   /** The result: each candidate's pilot objective, in the order given. */
   public record Result(double[] rmse, int pilots, int dim) {}
 
+  /**
+   * Pilot noises and references of a block, per executor JVM (read-only once made): a search
+   * evaluates hundreds of candidates on the same pilots, and the reference is the costly solve.
+   */
+  private static final Map<String, Batch[]> REFERENCES = new ConcurrentHashMap<>();
+
   /** Squared errors of every candidate on pilot block {@code b}. */
   static Errors evaluateBlock(Spec spec, ModelShipment shipment, long b) throws IOException {
     ModelSpecs.ResolvedModel m = ShardedSampling.model(shipment, spec.path(), spec.pathOptions(), spec.prediction());
@@ -164,14 +177,22 @@ public final class PilotEvaluation {
     double tEnd = ts[ts.length - 1];
     long first = b * spec.blockPilots();
     int rows = (int) Math.min(spec.blockPilots(), spec.pilots() - first);
-    int d = m.denoiser().dim();
-    Batch xT = new Batch(rows, d);
-    Rng root = Rng.of(spec.pilotSeed());
-    for (int r = 0; r < rows; r++) {
-      root.stream(first + r).fillGaussian(xT.data(), r * d, d); // as Noise.standardNormal for pilot first + r
-    }
-    xT.scale(path.priorStd(tStart)); // in place, as ScheduleSearch
-    Batch ref = ProbabilityFlowReference.solve(m.denoiser(), path, xT, tStart, tEnd, spec.referenceTol()).x();
+    Batch[] pilot = REFERENCES.computeIfAbsent(shipment.hash() + "|" + spec.path() + spec.pathOptions() + "|"
+        + spec.prediction() + "|" + spec.pilotSeed() + "|" + first + "+" + rows + "|" + spec.referenceTol() + "|"
+        + tStart + "|" + tEnd, key -> {
+          int d = m.denoiser().dim();
+          Batch xT = new Batch(rows, d);
+          Rng root = Rng.of(spec.pilotSeed());
+          for (int r = 0; r < rows; r++) {
+            root.stream(first + r).fillGaussian(xT.data(), r * d, d); // as Noise.standardNormal for pilot first + r
+          }
+          xT.scale(path.priorStd(tStart)); // in place, as ScheduleSearch
+          return new Batch[] {xT,
+              ProbabilityFlowReference.solve(m.denoiser(), path, xT, tStart, tEnd, spec.referenceTol()).x()};
+        });
+    Batch xT = pilot[0];
+    Batch ref = pilot[1];
+    int d = xT.d();
     Errors errors = Errors.empty(cands.size());
     long half = spec.pilots() / 2;
     for (int k = 0; k < cands.size(); k++) {
@@ -239,5 +260,34 @@ public final class PilotEvaluation {
     } finally {
       shared.destroy();
     }
+  }
+
+  /**
+   * {@code spec}'s pilots as the objective of a {@link ScheduleSearch}, evaluated on this JVM
+   * (the candidates of {@code spec} are ignored; the search's candidates must span their times).
+   */
+  public static ScheduleSearch.Objective localObjective(Spec spec) {
+    return candidate -> {
+      try {
+        return runLocal(spec.withSchedules(List.of(candidate.toJson()))).rmse()[0];
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+  }
+
+  /**
+   * The same objective evaluated on Spark, one job per candidate (references are kept on the
+   * executors between jobs): for any partitioning its values, and so the whole search, are those
+   * of {@link #localObjective}.
+   */
+  public static ScheduleSearch.Objective sparkObjective(JavaSparkContext sc, Spec spec, SparkRun run) {
+    return candidate -> {
+      try {
+        return runSpark(sc, spec.withSchedules(List.of(candidate.toJson())), run).rmse()[0];
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
   }
 }

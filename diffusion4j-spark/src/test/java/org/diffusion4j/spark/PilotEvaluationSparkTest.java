@@ -73,10 +73,25 @@ class PilotEvaluationSparkTest {
       }
       assertArrayEquals(whole.rmse(), PilotEvaluation.runSpark(sc, spec(PILOTS), SparkRun.of(2)).rmse());
     }
+    // The core search's starts (rounds 0: the best classic schedule of each grid family) with the
+    // objective on this JVM and on Spark: the same choice and the same bits.
+    GaussianPath path = m.path();
+    double t0 = Sampling.defaultStart(path);
+    double t1 = Sampling.defaultEnd(path);
+    ScheduleSearch search = new ScheduleSearch(PILOTS, 1001, 0, TOL);
+    ScheduleSearch.Result onJvm = search.search(path, 4, t0, t1, null, null, PilotEvaluation.localObjective(blocked));
     try (JavaSparkContext sc = SparkContexts.create("local[2,3]", "pilots-test-2")) {
       for (int parts : new int[] {2, 4, 5, 9}) {
         assertArrayEquals(local.rmse(), PilotEvaluation.runSpark(sc, blocked, SparkRun.of(parts)).rmse(), "" + parts);
       }
+      long begin = System.nanoTime();
+      ScheduleSearch.Result onSpark = search.search(path, 4, t0, t1, null, null,
+          PilotEvaluation.sparkObjective(sc, blocked, SparkRun.of(3)));
+      System.out.printf("search starts on Spark: %d candidates, %.1f ms each%n", onSpark.runs(),
+          (System.nanoTime() - begin) / 1e6 / onSpark.runs());
+      assertEquals(onJvm.schedule().toJson(), onSpark.schedule().toJson());
+      assertEquals(onJvm.pilotRmse(), onSpark.pilotRmse());
+      assertEquals(onJvm.runs(), onSpark.runs());
       // A lost first attempt of partition 1 is retried; its sums are counted once.
       assertArrayEquals(local.rmse(), PilotEvaluation.runSpark(sc, blocked, new SparkRun(3, 1)).rmse());
     }
