@@ -177,19 +177,20 @@ public final class PilotEvaluation {
     double tEnd = ts[ts.length - 1];
     long first = b * spec.blockPilots();
     int rows = (int) Math.min(spec.blockPilots(), spec.pilots() - first);
-    Batch[] pilot = REFERENCES.computeIfAbsent(shipment.hash() + "|" + spec.path() + spec.pathOptions() + "|"
-        + spec.prediction() + "|" + spec.pilotSeed() + "|" + first + "+" + rows + "|" + spec.referenceTol() + "|"
-        + tStart + "|" + tEnd, key -> {
-          int d = m.denoiser().dim();
-          Batch xT = new Batch(rows, d);
-          Rng root = Rng.of(spec.pilotSeed());
-          for (int r = 0; r < rows; r++) {
-            root.stream(first + r).fillGaussian(xT.data(), r * d, d); // as Noise.standardNormal for pilot first + r
-          }
-          xT.scale(path.priorStd(tStart)); // in place, as ScheduleSearch
-          return new Batch[] {xT,
-              ProbabilityFlowReference.solve(m.denoiser(), path, xT, tStart, tEnd, spec.referenceTol()).x()};
-        });
+    String key = shipment.hash() + "|" + spec.path() + spec.pathOptions() + "|" + spec.prediction() + "|"
+        + spec.pilotSeed() + "|" + first + "+" + rows + "|" + spec.referenceTol() + "|" + tStart + "|" + tEnd;
+    Batch[] pilot = REFERENCES.get(key);
+    if (pilot == null) { // not computeIfAbsent: it would lock other keys of the bin during the long solve
+      Batch xT = new Batch(rows, m.denoiser().dim());
+      Rng root = Rng.of(spec.pilotSeed());
+      for (int r = 0; r < rows; r++) {
+        root.stream(first + r).fillGaussian(xT.data(), r * xT.d(), xT.d()); // as Noise.standardNormal, pilot first + r
+      }
+      xT.scale(path.priorStd(tStart)); // in place, as ScheduleSearch
+      Batch ref = ProbabilityFlowReference.solve(m.denoiser(), path, xT, tStart, tEnd, spec.referenceTol()).x();
+      REFERENCES.putIfAbsent(key, new Batch[] {xT, ref}); // equal bytes whichever thread made it
+      pilot = REFERENCES.get(key);
+    }
     Batch xT = pilot[0];
     Batch ref = pilot[1];
     int d = xT.d();
