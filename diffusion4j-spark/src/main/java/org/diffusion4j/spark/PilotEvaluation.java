@@ -109,8 +109,13 @@ public final class PilotEvaluation {
     for (Path f : files) {
       try {
         out.add(SolverSchedule.read(f).toJson());
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw new IllegalArgumentException("bad plan file " + f + ": no such file");
       } catch (IOException | JsonException e) {
-        throw new IllegalArgumentException("bad plan file " + f + ": " + e.getMessage());
+        String why = e.getMessage() == null ? e.toString() : e.getMessage();
+        String named = f + ": "; // SolverSchedule.read names the file itself
+        throw new IllegalArgumentException("bad plan file " + f + ": "
+            + (why.startsWith(named) ? why.substring(named.length()) : why));
       }
     }
     return out;

@@ -20,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code d4j spark sde|sample|likelihood}: the Spark jobs from the command line, and the main class
+ * {@code d4j spark sde|sample|likelihood|pilots}: the Spark jobs from the command line, and the main class
  * of the application jar for {@code spark-submit}. Like {@code d4j}: exit 0 on success, 1 on a
  * runtime failure, 2 on bad usage, every error one line on stderr (stack traces with --debug).
  * The {@code d4j} launcher runs this class for {@code d4j spark ...}, so the CLI module itself

@@ -108,13 +108,15 @@ class PilotEvaluationSparkTest {
     Files.writeString(bad, Files.readString(good).replaceFirst("\"order\": 2", "\"order\": 7"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> PilotEvaluation.readPlans(List.of(good, bad)));
-    assertTrue(e.getMessage().contains("bad.json") && e.getMessage().contains("order"), e.getMessage());
+    assertEquals("bad plan file " + bad + ": schedule field 'steps[0].order' must be 1, 2 or 3, got 7.0",
+        e.getMessage());
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = SparkMain.execute(new String[] {"pilots", "--single-machine", "--model", "gmm:ring8-2d", "--plan",
         good + "," + dir.resolve("missing.json")}, new PrintWriter(out), new PrintWriter(err));
     assertEquals(2, code);
-    assertTrue(err.toString().contains("bad plan file") && err.toString().contains("missing.json"), err.toString());
+    assertTrue(err.toString().contains("bad plan file " + dir.resolve("missing.json") + ": no such file"),
+        err.toString());
     assertEquals(1, err.toString().lines().count(), err.toString());
     // The command runs and prints one objective per plan.
     out = new StringWriter();
