@@ -108,7 +108,7 @@ class PilotEvaluationSparkTest {
     Files.writeString(bad, Files.readString(good).replaceFirst("\"order\": 2", "\"order\": 7"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> PilotEvaluation.readPlans(List.of(good, bad)));
-    assertEquals("bad plan file " + bad + ": schedule field 'steps[0].order' must be 1, 2 or 3, got 7.0",
+    assertEquals("bad plan file " + bad + ": schedule field 'steps[1].order' must be 1, 2 or 3, got 7.0",
         e.getMessage());
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
