@@ -77,12 +77,18 @@ public final class ShardedSampling {
   private static final Map<String, ModelSpecs.ResolvedModel> MODELS = new ConcurrentHashMap<>();
 
   private static ModelSpecs.ResolvedModel model(Spec spec, ModelShipment shipment) throws IOException {
-    String key = shipment.hash() + "|" + spec.path() + spec.pathOptions() + "|" + spec.prediction() + "|"
+    return model(shipment, spec.path(), spec.pathOptions(), spec.prediction());
+  }
+
+  /** The shipped model on a path (cached per executor JVM and task thread). */
+  static ModelSpecs.ResolvedModel model(ModelShipment shipment, String pathName, Map<String, String> pathOptions,
+      String prediction) throws IOException {
+    String key = shipment.hash() + "|" + pathName + pathOptions + "|" + prediction + "|"
         + Thread.currentThread().getId();
     ModelSpecs.ResolvedModel m = MODELS.get(key);
     if (m == null) {
-      GaussianPath path = Paths.create(spec.path(), spec.pathOptions());
-      Prediction kind = spec.prediction() == null ? null : Prediction.parse(spec.prediction());
+      GaussianPath path = Paths.create(pathName, pathOptions);
+      Prediction kind = prediction == null ? null : Prediction.parse(prediction);
       m = ModelSpecs.resolve(new ModelSpecs.Request(shipment.localSpec(), path, kind));
       MODELS.put(key, m);
     }

@@ -20,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code d4j spark sde|sample|likelihood}: the Spark jobs from the command line, and the main class
+ * {@code d4j spark sde|sample|likelihood|pilots}: the Spark jobs from the command line, and the main class
  * of the application jar for {@code spark-submit}. Like {@code d4j}: exit 0 on success, 1 on a
  * runtime failure, 2 on bad usage, every error one line on stderr (stack traces with --debug).
  * The {@code d4j} launcher runs this class for {@code d4j spark ...}, so the CLI module itself
@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "d4j spark", mixinStandardHelpOptions = true,
     description = "Scale out on Apache Spark with the same bytes as one machine.",
-    subcommands = {SparkMain.Sde.class, SparkMain.Sample.class, SparkMain.LikelihoodJob.class})
+    subcommands = {SparkMain.Sde.class, SparkMain.Sample.class, SparkMain.LikelihoodJob.class,
+        SparkMain.Pilots.class})
 public final class SparkMain implements Runnable {
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces for errors.")
   boolean debug;
@@ -250,6 +251,42 @@ public final class SparkMain implements Runnable {
       command.commandLine().getOut().printf(Locale.ROOT, "%d rows, d=%d: log p %.6f +- %.6f nats, bits/dim %.6f; %s, "
           + "%.2f s; wrote %s%n", s.rows(), s.dim(), s.meanLogp(), s.standardError(), s.bitsPerDim(), done.where(),
           done.seconds(), out);
+      return 0;
+    }
+  }
+
+  @Command(name = "pilots", mixinStandardHelpOptions = true, sortOptions = false,
+      description = "Pilot objective of candidate solver schedules (d4j search-schedule's: the larger RMSE of the two "
+          + "pilot halves against the probability-flow reference), partitioned by pilot block, reduced exactly.")
+  static final class Pilots implements Callable<Integer> {
+    @Spec CommandSpec command;
+    @Mixin Cluster cluster;
+    @Mixin ModelChoice m;
+    @Option(names = "--plan", required = true, split = ",", paramLabel = "PLAN.json",
+        description = "Candidate schedules (d4j search-schedule --out files); all must span the same times.")
+    List<Path> plans = new ArrayList<>();
+    @Option(names = "--pilots", defaultValue = "256", description = "Pilot noises (default: ${DEFAULT-VALUE}).")
+    int pilots;
+    @Option(names = "--pilot-seed", defaultValue = "1001", description = "Seed of the pilot noise (default: ${DEFAULT-VALUE}).")
+    long pilotSeed;
+    @Option(names = "--block-pilots", defaultValue = "256",
+        description = "Pilots per work unit (reference batch; default ${DEFAULT-VALUE}); changes the reference, never "
+            + "with the partitioning.")
+    int blockPilots;
+    @Option(names = "--reference-tol", defaultValue = "1e-9", description = "Reference tolerance (default ${DEFAULT-VALUE}).")
+    double referenceTol;
+
+    @Override
+    public Integer call() throws Exception {
+      var spec = new PilotEvaluation.Spec(m.model, m.path, m.pathOptions, m.prediction, pilots, pilotSeed,
+          blockPilots, referenceTol, PilotEvaluation.readPlans(plans));
+      var done = cluster.execute("d4j spark pilots", () -> PilotEvaluation.runLocal(spec),
+          (sc, run) -> PilotEvaluation.runSpark(sc, spec, run));
+      PrintWriter o = command.commandLine().getOut();
+      o.printf(Locale.ROOT, "%d pilots, d=%d, %s, %.2f s%n", pilots, done.value().dim(), done.where(), done.seconds());
+      for (int k = 0; k < plans.size(); k++) {
+        o.printf(Locale.ROOT, "%-40s rmse %s%n", plans.get(k), Double.toString(done.value().rmse()[k]));
+      }
       return 0;
     }
   }

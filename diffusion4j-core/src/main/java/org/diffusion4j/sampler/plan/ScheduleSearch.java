@@ -59,30 +59,45 @@ public record ScheduleSearch(int pilots, long pilotSeed, int rounds, double refe
   public record Result(SolverSchedule schedule, double pilotRmse, SolverSchedule start, double startRmse,
       int runs) {}
 
-  /** The pilot problem: noises and their reference solutions. */
-  private final class Pilot {
-    final Denoiser model;
+  /**
+   * The objective a search minimises: a candidate's pilot error ({@link #pilotObjective} on one
+   * machine; a distributed evaluator, e.g. {@code diffusion4j-spark}'s {@code PilotEvaluation}, may
+   * plug in). It must be deterministic, and +infinity for a candidate that diverges.
+   */
+  @FunctionalInterface
+  public interface Objective {
+    double rmse(SolverSchedule candidate);
+  }
+
+  /** The pilot problem: the objective and a count of its runs. */
+  private static final class Pilot {
     final GaussianPath path;
-    final Ems ems;
-    final Batch xT;
-    final Batch ref;
+    final Objective objective;
     int runs;
 
-    Pilot(Denoiser model, GaussianPath path, Ems ems, double tStart, double tEnd) {
-      this.model = model;
+    Pilot(GaussianPath path, Objective objective) {
       this.path = path;
-      this.ems = ems;
-      xT = Noise.standardNormal(pilotSeed, pilots, model.dim());
-      xT.scale(path.priorStd(tStart));
-      ref = ProbabilityFlowReference.solve(model, path, xT, tStart, tEnd, referenceTol).x();
+      this.objective = objective;
     }
 
-    /**
-     * The larger of the RMSEs on the two halves of the pilots: a move must help both halves to
-     * count, which guards against fitting the schedule to a few pilot paths.
-     */
     double rmse(SolverSchedule s) {
       runs++;
+      return objective.rmse(s);
+    }
+  }
+
+  /**
+   * The single-machine objective: {@link #pilots} noises from {@link #pilotSeed} (scaled by the
+   * prior's standard deviation at tStart) and their reference solutions to tEnd; a candidate
+   * scores the larger of the RMSEs on the two halves of the pilots (a move must help both halves
+   * to count, which guards against fitting the schedule to a few pilot paths), the RMSE over all
+   * when there is one pilot, +infinity when it diverges.
+   */
+  public Objective pilotObjective(Denoiser model, GaussianPath path, Ems ems, double tStart, double tEnd) {
+    Batch xT = Noise.standardNormal(pilotSeed, pilots, model.dim());
+    xT.scale(path.priorStd(tStart));
+    Batch ref = ProbabilityFlowReference.solve(model, path, xT, tStart, tEnd, referenceTol).x();
+    return s -> {
       try {
         Batch out = new ScheduleSampler(s, ems).sample(model, path, xT);
         int half = out.n() / 2;
@@ -107,7 +122,7 @@ public record ScheduleSearch(int pilots, long pilotSeed, int rounds, double refe
         // A candidate that blows up (non-finite state) is simply not better.
         return Double.POSITIVE_INFINITY;
       }
-    }
+    };
   }
 
   /** Full search: options and times, for {@code nfe} steps from tStart to tEnd. */
@@ -116,7 +131,20 @@ public record ScheduleSearch(int pilots, long pilotSeed, int rounds, double refe
     if (nfe < 1) {
       throw new IllegalArgumentException("NFE must be >= 1, got " + nfe);
     }
-    Pilot pilot = new Pilot(model, path, ems, tStart, tEnd);
+    return search(path, nfe, tStart, tEnd, ems, progress, pilotObjective(model, path, ems, tStart, tEnd));
+  }
+
+  /**
+   * Full search against a given objective (e.g. one evaluated on a cluster): the same moves as
+   * {@link #search(Denoiser, GaussianPath, int, double, double, Ems, ProgressListener)}, whose
+   * objective is {@link #pilotObjective}.
+   */
+  public Result search(GaussianPath path, int nfe, double tStart, double tEnd, Ems ems, ProgressListener progress,
+      Objective objective) {
+    if (nfe < 1) {
+      throw new IllegalArgumentException("NFE must be >= 1, got " + nfe);
+    }
+    Pilot pilot = new Pilot(path, objective);
     // The best classic start of every grid family; the descent runs from each (a family that
     // starts worse can end better: the searched times leave the family's spacing).
     List<SolverSchedule> starts = classicStarts(path, nfe, tStart, tEnd, ems);
@@ -349,7 +377,7 @@ public record ScheduleSearch(int pilots, long pilotSeed, int rounds, double refe
   public Result optimizeTimes(SolverSchedule start, Denoiser model, GaussianPath path, Ems ems,
       ProgressListener progress) {
     double[] ts = start.times();
-    Pilot pilot = new Pilot(model, path, ems, ts[0], ts[ts.length - 1]);
+    Pilot pilot = new Pilot(path, pilotObjective(model, path, ems, ts[0], ts[ts.length - 1]));
     SolverSchedule best = start;
     double bestErr = pilot.rmse(start);
     double startErr = bestErr;
