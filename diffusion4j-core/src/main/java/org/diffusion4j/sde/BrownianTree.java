@@ -303,23 +303,23 @@ public final class BrownianTree implements BrownianSource {
       double al = a[lev];
       double h1 = mid - al;
       long k = key[lev];
-      for (int j = 0; j < m; j++) {
-        double w1 = splitW[o + j];
-        double a1 = splitH[o + j];
-        if (left) {
+      if (left) {
+        for (int j = 0; j < m; j++) {
           wa[c + j] = wa[o + j];
           qa[c + j] = qa[o + j];
-          w[c + j] = w1;
-          hh[c + j] = a1;
-        } else {
-          double wp = w[o + j];
-          double hp = hh[o + j];
-          double w2 = wp - w1;
+          w[c + j] = splitW[o + j];
+          hh[c + j] = splitH[o + j];
+        }
+      } else {
+        for (int j = 0; j < m; j++) {
+          double w1 = splitW[o + j];
+          double a1 = splitH[o + j];
+          double w2 = w[o + j] - w1;
           double w0 = wa[o + j];
           wa[c + j] = w0 + w1;
           qa[c + j] = qa[o + j] + h1 * (w0 + 0.5 * w1 + a1);
           w[c + j] = w2;
-          hh[c + j] = 2.0 * hp - 0.5 * w1 - a1 + 0.5 * w2;
+          hh[c + j] = 2.0 * hh[o + j] - 0.5 * w1 - a1 + 0.5 * w2;
         }
       }
       splitKnown[lev + 1] = false;
