@@ -134,11 +134,6 @@ public final class BrownianTree implements BrownianSource {
     private final double[] qa;
     private final double[] w;
     private final double[] hh;
-    // Per level: the left child's (w, H) from the node's split, valid while splitKnown[level]; the right
-    // child follows from the same two normals, so walking left to right splits each node only once.
-    private final double[] splitW;
-    private final double[] splitH;
-    private final boolean[] splitKnown = new boolean[MAX_DEPTH + 1];
     private int depth;
     private final double[] ws;
     private final double[] qs;
@@ -157,8 +152,6 @@ public final class BrownianTree implements BrownianSource {
       qa = new double[size];
       w = new double[size];
       hh = new double[size];
-      splitW = new double[size];
-      splitH = new double[size];
       ws = new double[m];
       qs = new double[m];
       wt = new double[m];
@@ -285,44 +278,34 @@ public final class BrownianTree implements BrownianSource {
     private void makeChild(int lev, double mid, boolean left) {
       int o = lev * m;
       int c = o + m;
-      if (!splitKnown[lev]) {
-        double sq = sqrtLen[lev];
-        double sdW = 0.25 * sq;
-        double covH = -0.125 * sq;
-        double sdH = sq * INV_SQRT48;
-        long k = key[lev];
-        for (int j = 0; j < m; j++) {
-          double hp = hh[o + j];
-          double z1 = CounterNormal.normal(k, 2 * j);
-          double z2 = CounterNormal.normal(k, 2 * j + 1);
-          splitW[o + j] = 0.5 * w[o + j] + 1.5 * hp + sdW * z1;
-          splitH[o + j] = 0.25 * hp + covH * z1 + sdH * z2;
-        }
-        splitKnown[lev] = true;
-      }
       double al = a[lev];
       double h1 = mid - al;
+      double sq = sqrtLen[lev];
+      double sdW = 0.25 * sq;
+      double covH = -0.125 * sq;
+      double sdH = sq * INV_SQRT48;
       long k = key[lev];
-      if (left) {
-        for (int j = 0; j < m; j++) {
+      for (int j = 0; j < m; j++) {
+        double wp = w[o + j];
+        double hp = hh[o + j];
+        double z1 = CounterNormal.normal(k, 2 * j);
+        double z2 = CounterNormal.normal(k, 2 * j + 1);
+        double w1 = 0.5 * wp + 1.5 * hp + sdW * z1;
+        double a1 = 0.25 * hp + covH * z1 + sdH * z2;
+        if (left) {
           wa[c + j] = wa[o + j];
           qa[c + j] = qa[o + j];
-          w[c + j] = splitW[o + j];
-          hh[c + j] = splitH[o + j];
-        }
-      } else {
-        for (int j = 0; j < m; j++) {
-          double w1 = splitW[o + j];
-          double a1 = splitH[o + j];
-          double w2 = w[o + j] - w1;
+          w[c + j] = w1;
+          hh[c + j] = a1;
+        } else {
+          double w2 = wp - w1;
           double w0 = wa[o + j];
           wa[c + j] = w0 + w1;
           qa[c + j] = qa[o + j] + h1 * (w0 + 0.5 * w1 + a1);
           w[c + j] = w2;
-          hh[c + j] = 2.0 * hh[o + j] - 0.5 * w1 - a1 + 0.5 * w2;
+          hh[c + j] = 2.0 * hp - 0.5 * w1 - a1 + 0.5 * w2;
         }
       }
-      splitKnown[lev + 1] = false;
       if (left) {
         a[lev + 1] = al;
         b[lev + 1] = mid;
