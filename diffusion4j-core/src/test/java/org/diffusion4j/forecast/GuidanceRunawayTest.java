@@ -91,11 +91,12 @@ class GuidanceRunawayTest {
     String all = String.format("unguided %.3f, official %.3f, official grid %.3f, logSNR 50 %.3f", unguided, official,
         ours, logSnr50);
     // The rough model alone is harmless (unit-variance AR(1): rms ~1); guided through its Jacobian,
-    // the official sampler itself runs away (measured rms 3.9): the method's property, not a bug here.
+    // the official sampler itself runs away (measured rms 3.17; official grid 3.83, logSNR 50 steps
+    // 9.53): the method's property, not a bug here.
     assertTrue(unguided < 1.2 && official > 2.5, all);
     // On the official grid this library's guided DDPM does what the official sampler does, ...
-    assertTrue(ours > 0.75 * official && ours < 1.25 * official, all);
-    // ... while the former default (logSNR grid, 50 steps) runs away about three times as far.
+    assertTrue(ours > 0.67 * official && ours < 1.5 * official, all);
+    // ... while the former default (logSNR grid, 50 steps) runs away two and a half times as far.
     assertTrue(logSnr50 > 2 * ours, all);
   }
 
