@@ -77,27 +77,33 @@ class GuidanceRunawayTest {
   void officialGridRunsAwayNoMoreThanTheOfficialSampler() {
     GaussianWindowDenoiser exact = new GaussianWindowDenoiser(SelfGuidanceTest.PATH,
         GaussianWindowDenoiser.ar1Covariance(SelfGuidanceTest.D, SelfGuidanceTest.PHI));
-    RoughDenoiser rough = new RoughDenoiser(SelfGuidanceTest.PATH, exact, 0.3, 10, 7);
     Batch[] om = SelfGuidanceTest.observation(N);
-    SelfGuidance guided = SelfGuidance.of(rough, SelfGuidanceTest.PATH, om[0], om[1], SelfGuidance.Loss.QUANTILE,
-        SCALE, N);
-
-    double unguided = horizonRms(officialDdpmGuidance(rough, guided, 0, 1));
-    double official = horizonRms(officialDdpmGuidance(rough, guided, SCALE, 1));
-    double ours = horizonRms(SelfGuidance.officialGrid(Samplers.create("ddpm"), guided, SelfGuidanceTest.PATH, 100)
-        .seed(1).run(Noise.standardNormal(1, N, SelfGuidanceTest.D)).x());
-    double logSnr50 = horizonRms(Sampling.with(Samplers.create("ddpm"), guided, SelfGuidanceTest.PATH).steps(50)
-        .seed(1).run(Noise.standardNormal(1, N, SelfGuidanceTest.D)).x());
+    // Mean horizon RMS over three rough models (random R), to keep the comparison off one draw.
+    double unguided = 0;
+    double official = 0;
+    double ours = 0;
+    double logSnr50 = 0;
+    for (long seed = 7; seed <= 9; seed++) {
+      RoughDenoiser rough = new RoughDenoiser(SelfGuidanceTest.PATH, exact, 0.3, 10, seed);
+      SelfGuidance guided = SelfGuidance.of(rough, SelfGuidanceTest.PATH, om[0], om[1], SelfGuidance.Loss.QUANTILE,
+          SCALE, N);
+      unguided += horizonRms(officialDdpmGuidance(rough, guided, 0, 1)) / 3;
+      official += horizonRms(officialDdpmGuidance(rough, guided, SCALE, 1)) / 3;
+      ours += horizonRms(SelfGuidance.officialGrid(Samplers.create("ddpm"), guided, SelfGuidanceTest.PATH, 100)
+          .seed(1).run(Noise.standardNormal(1, N, SelfGuidanceTest.D)).x()) / 3;
+      logSnr50 += horizonRms(Sampling.with(Samplers.create("ddpm"), guided, SelfGuidanceTest.PATH).steps(50)
+          .seed(1).run(Noise.standardNormal(1, N, SelfGuidanceTest.D)).x()) / 3;
+    }
     String all = String.format("unguided %.3f, official %.3f, official grid %.3f, logSNR 50 %.3f", unguided, official,
         ours, logSnr50);
     // The rough model alone is harmless (unit-variance AR(1): rms ~1); guided through its Jacobian,
-    // the official sampler itself runs away (measured rms 3.17; official grid 3.83, logSNR 50 steps
-    // 9.53): the method's property, not a bug here.
+    // the official sampler itself runs away (measured mean rms 4.23; official grid 4.54, logSNR 50
+    // steps 9.85): the method's property, not a bug here.
     assertTrue(unguided < 1.2 && official > 2.5, all);
     // On the official grid this library's guided DDPM does what the official sampler does, ...
     assertTrue(ours > 0.67 * official && ours < 1.5 * official, all);
-    // ... while the former default (logSNR grid, 50 steps) runs away two and a half times as far.
-    assertTrue(logSnr50 > 2 * ours, all);
+    // ... while the former default (logSNR grid, 50 steps) runs away about twice as far.
+    assertTrue(logSnr50 > 1.75 * ours, all);
   }
 
   @Test

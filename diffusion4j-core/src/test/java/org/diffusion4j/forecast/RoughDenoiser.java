@@ -1,10 +1,10 @@
 package org.diffusion4j.forecast;
 
-import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.model.Prediction;
 import org.diffusion4j.path.GaussianPath;
+import org.diffusion4j.random.Noise;
 
 /**
  * A deliberately rough denoiser, standing in for an undertrained network: the exact Gaussian
@@ -27,18 +27,13 @@ final class RoughDenoiser implements DifferentiableDenoiser {
     this.path = path;
     this.exact = exact;
     this.d = exact.dim();
-    SplittableRandom rng = new SplittableRandom(seed);
+    Batch g = Noise.standardNormal(seed, d, d);
     r = new double[d][d];
     for (int i = 0; i < d; i++) {
       for (int j = 0; j < d; j++) {
-        r[i][j] = gaussian(rng) / Math.sqrt(d);
+        r[i][j] = g.get(i, j) / Math.sqrt(d);
       }
     }
-  }
-
-  private static double gaussian(SplittableRandom rng) {
-    double u = 1 - rng.nextDouble();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.nextDouble());
   }
 
   @Override
