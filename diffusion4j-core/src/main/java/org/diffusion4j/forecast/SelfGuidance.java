@@ -113,7 +113,7 @@ public final class SelfGuidance implements Denoiser {
    * whose last step ({@code p_sample} at i = 0) returns the model mean, i.e. x0hat at the first
    * training step. The library's default logSNR grid makes the steps at large t long instead,
    * where the guidance kick passes through a Jacobian of order 1/alpha_t; with an imperfect model
-   * those long steps let sample paths run away ({@code SelfGuidanceTest}).
+   * those long steps let sample paths run away about twice as far ({@code GuidanceRunawayTest}).
    *
    * @throws IllegalArgumentException if evaluations < 2
    */

@@ -168,6 +168,7 @@ public record TsdiffForecaster(NetworkDenoiser model, TsdiffSpec spec, String sa
 
   /** Samples {@code rows} windows on the official grid (see the class comment). */
   private Batch sample(Denoiser denoiser, int rows, long seed) {
-    return SelfGuidance.officialGrid(Samplers.create(sampler), denoiser, model.path(), steps).seed(seed).run(Noise.standardNormal(seed, rows, spec.dim())).x();
+    return SelfGuidance.officialGrid(Samplers.create(sampler), denoiser, model.path(), steps).seed(seed)
+        .run(Noise.standardNormal(seed, rows, spec.dim())).x();
   }
 }
