@@ -9,7 +9,8 @@ shift
 DATA="$ROOT/diffusion4j-bench/data/timeseries"
 MINUTES="${MINUTES:-3}"
 SAMPLES="${SAMPLES:-100}"
-STEPS="${STEPS:-50}"
+STEPS="${STEPS:-100}"
+SCALE="${SCALE:-8}"
 mkdir -p "$OUT"
 
 # Build once, then run from a snapshot of the classes so that edits during the run change nothing.
@@ -53,6 +54,6 @@ for t in "${TASKS[@]}"; do
     --train-steps 5000 --minutes "$MINUTES" --out "$run" 2>/dev/null | tee -a "$OUT/$name.txt"
   echo "train wall s: $(( $(date +%s) - start ))" | tee -a "$OUT/$name.txt"
   nice -n 10 "$SNAP/d4j" forecast eval --model "$run" --data "$DATA/$file" --column "$column" "${filt[@]}" \
-    --origins "$origins" --samples "$SAMPLES" --steps "$STEPS" --refine both --png "$OUT/$name-fan.png" \
+    --origins "$origins" --samples "$SAMPLES" --steps "$STEPS" --scale "$SCALE" --refine both --png "$OUT/$name-fan.png" \
     2>&1 | tee -a "$OUT/$name.txt"
 done

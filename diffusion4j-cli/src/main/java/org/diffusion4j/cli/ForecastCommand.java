@@ -88,7 +88,7 @@ final class ForecastCommand implements Runnable {
         description = "Any sampler of 'd4j solvers' (default ${DEFAULT-VALUE}, as TSDiff).")
     String solver;
 
-    @Option(names = "--steps", defaultValue = "100", paramLabel = "N", description = "Sampler steps (default ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "100", paramLabel = "N", description = "Model evaluations on TSDiff's uniform grid, ending with the final denoising (default ${DEFAULT-VALUE}: every training step).")
     int steps;
 
     @Option(names = "--guidance", defaultValue = "quantile", paramLabel = "LOSS",
@@ -439,7 +439,7 @@ final class ForecastCommand implements Runnable {
     @Option(names = "--solver", defaultValue = "ddpm", paramLabel = "NAME", description = "Sampler (default ${DEFAULT-VALUE}).")
     String solver;
 
-    @Option(names = "--steps", defaultValue = "100", paramLabel = "N", description = "Sampler steps (default ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "100", paramLabel = "N", description = "Model evaluations on TSDiff's uniform grid, ending with the final denoising (default ${DEFAULT-VALUE}: every training step).")
     int steps;
 
     @Option(names = "--ridge", defaultValue = "0.1", paramLabel = "R", description = "Ridge penalty (default ${DEFAULT-VALUE}).")

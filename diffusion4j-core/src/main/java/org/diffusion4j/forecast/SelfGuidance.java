@@ -5,6 +5,8 @@ import org.diffusion4j.model.Denoiser;
 import org.diffusion4j.model.Prediction;
 import org.diffusion4j.model.Predictions;
 import org.diffusion4j.path.GaussianPath;
+import org.diffusion4j.sampler.Sampler;
+import org.diffusion4j.sampler.Sampling;
 
 /**
  * TSDiff's self-guidance (Kollovieh et al. 2023, section 3.1; official code
@@ -101,6 +103,31 @@ public final class SelfGuidance implements Denoiser {
   @Override
   public Prediction prediction() {
     return model.prediction();
+  }
+
+  /**
+   * A sampling run on the official TSDiff time grid: {@code evaluations - 1} steps uniform in t
+   * from the path's tMax to its tMin, then the final denoising x0hat(x, tMin). On TSDiff's discrete
+   * path (N training steps, tMin = 1/N) with evaluations = N this is exactly the official
+   * {@code DDPMGuidance._reverse_diffusion}, which visits every training step i = N-1..0 and
+   * whose last step ({@code p_sample} at i = 0) returns the model mean, i.e. x0hat at the first
+   * training step. The library's default logSNR grid makes the steps at large t long instead,
+   * where the guidance kick passes through a Jacobian of order 1/alpha_t; with an imperfect model
+   * those long steps let sample paths run away about twice as far ({@code GuidanceRunawayTest}).
+   *
+   * @throws IllegalArgumentException if evaluations < 2
+   */
+  public static Sampling.Builder officialGrid(Sampler sampler, Denoiser model, GaussianPath path, int evaluations) {
+    if (evaluations < 2) {
+      throw new IllegalArgumentException("the TSDiff grid needs at least 2 model evaluations, got " + evaluations);
+    }
+    double start = Sampling.defaultStart(path);
+    double end = Sampling.defaultEnd(path);
+    double[] times = new double[evaluations];
+    for (int i = 0; i < evaluations; i++) {
+      times[i] = i == evaluations - 1 ? end : start + (end - start) * i / (evaluations - 1.0);
+    }
+    return Sampling.with(sampler, model, path).userTimes(times).denoiseFinal(true);
   }
 
   /** The quantile level of row r: (r mod group + 1)/(group + 1). */

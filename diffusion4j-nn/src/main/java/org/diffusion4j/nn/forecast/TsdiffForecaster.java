@@ -4,9 +4,9 @@ import org.diffusion4j.array.Batch;
 import org.diffusion4j.forecast.Forecaster;
 import org.diffusion4j.forecast.Refinement;
 import org.diffusion4j.forecast.SelfGuidance;
+import org.diffusion4j.model.Denoiser;
 import org.diffusion4j.random.Noise;
 import org.diffusion4j.sampler.Samplers;
-import org.diffusion4j.sampler.Sampling;
 
 /**
  * Forecasting with an unconditional TSDiff model by self-guidance (TSDiff section 3.1): the
@@ -16,10 +16,18 @@ import org.diffusion4j.sampler.Sampling;
  * DDPM sampler over the 100 training steps and quantile guidance at scale 8
  * (configs/guidance/*.yaml).
  *
+ * <p>Time grid: the official one ({@link SelfGuidance#officialGrid}), uniform in t over the
+ * training steps and ending with the final denoising, so {@code steps} counts the model
+ * evaluations of a one-evaluation sampler and steps = N lands on the N training steps exactly.
+ * The library's default logSNR grid, used here before, made the steps at large t long (about
+ * three training steps per step at 50 steps); there the guidance passes through a denoised
+ * estimate whose Jacobian is of order 1/alpha_t, and with an undertrained model a few sample paths
+ * ran away (docs/forecasting.md).
+ *
  * @param model the trained network
  * @param spec the window layout
  * @param sampler a sampler name of {@link Samplers}
- * @param steps sampler steps
+ * @param steps model evaluations (>= 2), TSDiff: the 100 training steps
  * @param loss the guidance energy
  * @param scale the guidance scale s
  */
@@ -28,8 +36,8 @@ public record TsdiffForecaster(NetworkDenoiser model, TsdiffSpec spec, String sa
 
   public TsdiffForecaster {
     Samplers.create(sampler); // validates the name
-    if (steps < 1) {
-      throw new IllegalArgumentException("sampler steps must be >= 1, got " + steps);
+    if (steps < 2) {
+      throw new IllegalArgumentException("sampler steps must be >= 2, got " + steps);
     }
     if (model.dim() != spec.dim()) {
       throw new IllegalArgumentException("model dimension " + model.dim() + " does not match the window "
@@ -61,8 +69,7 @@ public record TsdiffForecaster(NetworkDenoiser model, TsdiffSpec spec, String sa
     Batch mask = new Batch(k * samples, d);
     double[] scales = tile(histories, samples, obs, mask);
     SelfGuidance guided = SelfGuidance.of(model, model.path(), obs, mask, loss, scale, samples);
-    Batch x = Sampling.with(Samplers.create(sampler), guided, model.path()).steps(steps).seed(seed)
-        .run(Noise.standardNormal(seed, k * samples, d)).x();
+    Batch x = sample(guided, k * samples, seed);
     return horizons(x, scales, samples);
   }
 
@@ -148,8 +155,7 @@ public record TsdiffForecaster(NetworkDenoiser model, TsdiffSpec spec, String sa
     if (n < 1) {
       throw new IllegalArgumentException("number of synthetic windows must be >= 1, got " + n);
     }
-    Batch x = Sampling.with(Samplers.create(sampler), model, model.path()).steps(steps).seed(seed)
-        .run(Noise.standardNormal(seed, n, spec.dim())).x();
+    Batch x = sample(model, n, seed);
     double[][] out = new double[n][spec.length()];
     int c = spec.channels();
     for (int r = 0; r < n; r++) {
@@ -158,5 +164,11 @@ public record TsdiffForecaster(NetworkDenoiser model, TsdiffSpec spec, String sa
       }
     }
     return out;
+  }
+
+  /** Samples {@code rows} windows on the official grid (see the class comment). */
+  private Batch sample(Denoiser denoiser, int rows, long seed) {
+    return SelfGuidance.officialGrid(Samplers.create(sampler), denoiser, model.path(), steps).seed(seed)
+        .run(Noise.standardNormal(seed, rows, spec.dim())).x();
   }
 }
