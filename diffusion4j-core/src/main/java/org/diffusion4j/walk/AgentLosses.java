@@ -1,5 +1,7 @@
 package org.diffusion4j.walk;
 
+import org.diffusion4j.array.SmallMatrices;
+
 /**
  * The local losses F_i(theta) of the agents (graph nodes) of a distributed problem whose objective
  * is their average f(theta) = (1/N) sum_i F_i(theta).
@@ -51,7 +53,7 @@ public interface AgentLosses {
           }
         }
       }
-      double[][] inv = SrrwTheory.invert(h);
+      double[][] inv = SmallMatrices.invert(h);
       double[] step = new double[d];
       double decrement = 0;
       for (int a = 0; a < d; a++) {

@@ -1,5 +1,6 @@
 package org.diffusion4j.walk;
 
+import org.diffusion4j.array.SmallMatrices;
 import org.diffusion4j.metrics.SymmetricEigen;
 
 /**
@@ -181,7 +182,7 @@ public final class SrrwTheory {
         a[i][j] = (i == j ? 1 : 0) - p[i][j] + mu[j];
       }
     }
-    double[][] z = invert(a);
+    double[][] z = SmallMatrices.invert(a);
     double[][] out = new double[n][n];
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < n; j++) {
@@ -261,46 +262,5 @@ public final class SrrwTheory {
       }
     }
     return t;
-  }
-
-  /** Gauss-Jordan inverse with partial pivoting (small dense matrices). */
-  static double[][] invert(double[][] a) {
-    int n = a.length;
-    double[][] m = new double[n][2 * n];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(a[i], 0, m[i], 0, n);
-      m[i][n + i] = 1;
-    }
-    for (int col = 0; col < n; col++) {
-      int pivot = col;
-      for (int r = col + 1; r < n; r++) {
-        if (Math.abs(m[r][col]) > Math.abs(m[pivot][col])) {
-          pivot = r;
-        }
-      }
-      if (m[pivot][col] == 0) {
-        throw new IllegalArgumentException("matrix is singular");
-      }
-      double[] tmp = m[col];
-      m[col] = m[pivot];
-      m[pivot] = tmp;
-      double inv = 1 / m[col][col];
-      for (int j = 0; j < 2 * n; j++) {
-        m[col][j] *= inv;
-      }
-      for (int r = 0; r < n; r++) {
-        if (r != col && m[r][col] != 0) {
-          double f = m[r][col];
-          for (int j = 0; j < 2 * n; j++) {
-            m[r][j] -= f * m[col][j];
-          }
-        }
-      }
-    }
-    double[][] out = new double[n][n];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(m[i], n, out[i], 0, n);
-    }
-    return out;
   }
 }

@@ -1,5 +1,7 @@
 package org.diffusion4j.forecast;
 
+import org.diffusion4j.array.SmallMatrices;
+
 /** Closed-form Gaussian conditioning for the AR(1) test: x ~ N(0, S), y = x[0..c) + N(0, v I). */
 final class GaussianConditioning {
   private GaussianConditioning() {}
@@ -15,7 +17,7 @@ final class GaussianConditioning {
         a[i][j] = s[i][j] + (i == j ? noiseVar : 0);
       }
     }
-    double[][] inv = invert(a);
+    double[][] inv = SmallMatrices.invert(a);
     double[] mean = new double[d];
     double[] var = new double[d];
     for (int i = 0; i < d; i++) {
@@ -35,43 +37,5 @@ final class GaussianConditioning {
       var[i] = s[i][i] - reduce;
     }
     return new double[][] {mean, var};
-  }
-
-  /** Gauss-Jordan inverse with partial pivoting (small well-conditioned matrices). */
-  static double[][] invert(double[][] a) {
-    int n = a.length;
-    double[][] m = new double[n][2 * n];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(a[i], 0, m[i], 0, n);
-      m[i][n + i] = 1;
-    }
-    for (int col = 0; col < n; col++) {
-      int p = col;
-      for (int r = col + 1; r < n; r++) {
-        if (Math.abs(m[r][col]) > Math.abs(m[p][col])) {
-          p = r;
-        }
-      }
-      double[] tmp = m[col];
-      m[col] = m[p];
-      m[p] = tmp;
-      double piv = m[col][col];
-      for (int j = 0; j < 2 * n; j++) {
-        m[col][j] /= piv;
-      }
-      for (int r = 0; r < n; r++) {
-        if (r != col) {
-          double f = m[r][col];
-          for (int j = 0; j < 2 * n; j++) {
-            m[r][j] -= f * m[col][j];
-          }
-        }
-      }
-    }
-    double[][] inv = new double[n][n];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(m[i], n, inv[i], 0, n);
-    }
-    return inv;
   }
 }

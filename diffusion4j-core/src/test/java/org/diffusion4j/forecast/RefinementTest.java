@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.diffusion4j.array.Batch;
+import org.diffusion4j.array.SmallMatrices;
 import org.diffusion4j.random.Noise;
 import org.junit.jupiter.api.Test;
 
@@ -69,7 +70,7 @@ class RefinementTest {
         m[i][j] = a * a * cov[i][j] + (i == j ? s * s : 0);
       }
     }
-    double[][] p = GaussianConditioning.invert(m);
+    double[][] p = SmallMatrices.invert(m);
     double[][] h = new double[D][D];
     double[] rhs = new double[D];
     for (int i = 0; i < D; i++) {

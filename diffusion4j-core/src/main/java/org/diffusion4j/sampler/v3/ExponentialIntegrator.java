@@ -2,6 +2,7 @@ package org.diffusion4j.sampler.v3;
 
 import java.util.List;
 import org.diffusion4j.array.Batch;
+import org.diffusion4j.array.SmallMatrices;
 import org.diffusion4j.path.GaussianPath;
 
 /**
@@ -203,7 +204,7 @@ public final class ExponentialIntegrator {
         a[j - 1][k - 1] = pow;
       }
     }
-    double[][] inv = invert(a);
+    double[][] inv = SmallMatrices.invert(a);
     for (int k = 1; k <= n; k++) {
       out[k] = new double[size];
     }
@@ -217,42 +218,5 @@ public final class ExponentialIntegrator {
       }
     }
     return out;
-  }
-
-  private static double[][] invert(double[][] a) {
-    int n = a.length;
-    double[][] m = new double[n][2 * n];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(a[i], 0, m[i], 0, n);
-      m[i][n + i] = 1;
-    }
-    for (int c = 0; c < n; c++) {
-      int piv = c;
-      for (int r = c + 1; r < n; r++) {
-        if (Math.abs(m[r][c]) > Math.abs(m[piv][c])) {
-          piv = r;
-        }
-      }
-      double[] tmp = m[c];
-      m[c] = m[piv];
-      m[piv] = tmp;
-      double p = m[c][c];
-      for (int k = 0; k < 2 * n; k++) {
-        m[c][k] /= p;
-      }
-      for (int r = 0; r < n; r++) {
-        if (r != c) {
-          double f = m[r][c];
-          for (int k = 0; k < 2 * n; k++) {
-            m[r][k] -= f * m[c][k];
-          }
-        }
-      }
-    }
-    double[][] inv = new double[n][n];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(m[i], n, inv[i], 0, n);
-    }
-    return inv;
   }
 }
