@@ -6,12 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongFunction;
+import org.diffusion4j.graph.EdgeLists;
 import org.diffusion4j.io.Idx;
 import org.diffusion4j.io.NdArray;
 import org.diffusion4j.metrics.SymmetricEigen;
 import org.diffusion4j.walk.Adjacency;
 import org.diffusion4j.walk.ChainWalk;
-import org.diffusion4j.walk.EdgeListSets;
 import org.diffusion4j.walk.LogisticShards;
 import org.diffusion4j.walk.MarkovChain;
 import org.diffusion4j.walk.NonBacktrackingWalk;
@@ -50,10 +50,10 @@ public final class SrrwBench {
     graphs.add(SocialGraphs.barabasiAlbert(50, 2, 1));
     names.add("Watts-Strogatz n=50 k=4 p=0.1");
     graphs.add(SocialGraphs.wattsStrogatz(50, 4, 0.1, 1).largestComponent());
-    Adjacency community = EdgeListSets.read(data.resolve("graphs/community_small/test.txt")).get(0).largestComponent();
+    Adjacency community = Adjacency.of(EdgeLists.read(data.resolve("graphs/community_small/test.txt")).get(0)).largestComponent();
     names.add("community_small test #0 (" + community.nodes() + " nodes)");
     graphs.add(community);
-    Adjacency ego = EdgeListSets.read(data.resolve("graphs/ego_small/test.txt")).get(0).largestComponent();
+    Adjacency ego = Adjacency.of(EdgeLists.read(data.resolve("graphs/ego_small/test.txt")).get(0)).largestComponent();
     names.add("ego_small test #0 (" + ego.nodes() + " nodes)");
     graphs.add(ego);
     System.out.printf(Locale.ROOT, "MNIST %d vs %d: %d rows, %d features; runs %d, steps %d%n", digits[0], digits[1],

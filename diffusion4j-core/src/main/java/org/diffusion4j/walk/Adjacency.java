@@ -3,6 +3,7 @@ package org.diffusion4j.walk;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.diffusion4j.graph.Graph;
 
 /**
  * An undirected simple graph on nodes {@code 0..n-1} in compressed-row form: the neighbours of
@@ -16,6 +17,11 @@ public final class Adjacency {
   private Adjacency(int[] offsets, int[] targets) {
     this.offsets = offsets;
     this.targets = targets;
+  }
+
+  /** The same undirected graph as a {@link Graph} (for example one read by {@link org.diffusion4j.graph.EdgeLists}). */
+  public static Adjacency of(Graph graph) {
+    return of(graph.nodeCount(), graph.edges());
   }
 
   /**
