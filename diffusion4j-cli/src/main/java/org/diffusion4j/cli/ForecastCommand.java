@@ -286,7 +286,7 @@ final class ForecastCommand implements Runnable {
       }
       Npy.write(out, new long[] {r.origins(), sampling.samples, s.horizon()}, flat);
       PrintWriter w = spec.commandLine().getOut();
-      w.printf("forecast %d origins x %d samples x %d steps in %.1f s%n", r.origins(), sampling.samples, s.horizon(),
+      w.printf("forecast %d origins x %d samples, horizon %d, in %.1f s%n", r.origins(), sampling.samples, s.horizon(),
           seconds);
       w.println("wrote " + out);
       if (png != null) {

@@ -8,6 +8,7 @@ import org.diffusion4j.array.Batch;
 import org.diffusion4j.io.Npy;
 import org.diffusion4j.model.Prediction;
 import org.diffusion4j.path.GaussianPath;
+import org.diffusion4j.sampler.Plan;
 import org.diffusion4j.sampler.Sampler;
 import org.diffusion4j.sampler.Samplers;
 import org.diffusion4j.sampler.Sampling;
@@ -170,6 +171,17 @@ final class SampleCommand implements Callable<Integer> {
     }
     double tStart = solverOptions.tStart != null ? solverOptions.tStart : Sampling.defaultStart(path);
     double tEnd = solverOptions.tEnd != null ? solverOptions.tEnd : Sampling.defaultEnd(path);
+    Sampling.Builder run = Sampling.with(sampler, m.denoiser(), path).grid(solverOptions.spacing())
+        .rho(solverOptions.rho).times(tStart, tEnd).denoiseFinal(denoiseFinal)
+        .seed(Seeds.samplerNoise(seed)).thresholding(solverOptions.thresholding());
+    if (times != null) {
+      run.userTimes(times);
+    }
+    if (nfe != null) {
+      run.nfe(nfe);
+    } else if (steps != null) {
+      run.steps(steps);
+    }
     Batch x;
     if (noise != null) {
       x = Npy.readBatch(noise);
@@ -182,18 +194,8 @@ final class SampleCommand implements Callable<Integer> {
       if (n < 1) {
         throw new UsageException("--n must be at least 1, got " + n);
       }
-      x = m.prior().draw(seed, n, path.priorStd(tStart));
-    }
-    Sampling.Builder run = Sampling.with(sampler, m.denoiser(), path).grid(solverOptions.spacing())
-        .rho(solverOptions.rho).times(tStart, tEnd).denoiseFinal(denoiseFinal)
-        .seed(Seeds.samplerNoise(seed)).thresholding(solverOptions.thresholding());
-    if (times != null) {
-      run.userTimes(times);
-    }
-    if (nfe != null) {
-      run.nfe(nfe);
-    } else if (steps != null) {
-      run.steps(steps);
+      // The prior's scale at the grid's first time: with --times or --plan that is the user grid's start, not t-start.
+      x = m.prior().draw(seed, n, path.priorStd(run.grid(new Plan[1]).start()));
     }
     Sampling.Result r;
     try (ProgressBar bar = ProgressBar.create(spec, "sampling")) {

@@ -96,6 +96,32 @@ class SampleCommandTest {
   }
 
   @Test
+  void userTimesDrawThePriorAtTheGridsFirstTime() throws Exception {
+    // A VE grid that starts at t = 0.6 (sigma 1.66), far below the default start (sigma_max 50): the initial noise must
+    // have the scale of the grid's first time, or the ODE carries 30x too much noise to the data end.
+    Path spec = mixtureSpec();
+    Path out = dir.resolve("x.npy");
+    StringBuilder times = new StringBuilder();
+    for (int i = 0; i <= 40; i++) {
+      times.append(i == 0 ? "" : ",").append(0.6 * (1 - i / 40.0) + 1e-3 * i / 40.0);
+    }
+    Run r = d4j("sample", "--model", "gmm:" + spec, "--path", "ve", "--solver", "ddim", "--times", times.toString(),
+        "--n", "400", "--seed", "1", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    Batch x = Npy.readBatch(out);
+    double sum = 0;
+    double sq = 0;
+    for (int i = 0; i < x.n(); i++) {
+      sum += x.get(i, 0);
+      sq += x.get(i, 0) * x.get(i, 0);
+    }
+    double mean = sum / x.n();
+    double std = Math.sqrt(sq / x.n() - mean * mean);
+    // The mixture's first coordinate has std sqrt(0.2 + 1) = 1.10; 400 samples estimate it to about 4%.
+    assertEquals(1.095, std, 0.2, "std of the first coordinate");
+  }
+
+  @Test
   void badUsageExitsTwoWithOneLine() throws Exception {
     Path spec = mixtureSpec();
     Path xt = dir.resolve("xt3.npy");
