@@ -1,6 +1,7 @@
 package org.diffusion4j.forecast;
 
 import java.util.Arrays;
+import org.diffusion4j.array.SmallMatrices;
 
 /**
  * A ridge-regression point forecaster on mean-scaled windows: the next H values from the last C,
@@ -82,47 +83,13 @@ public final class LinearForecaster implements Forecaster {
     return Math.max(s / len, 1e-10);
   }
 
-  /** Gaussian elimination with partial pivoting, A X = B. */
+  /** A X = B for the normal equations, naming the remedy when they are singular. */
   private static double[][] solve(double[][] a, double[][] b) {
-    int n = a.length;
-    int m = b[0].length;
-    for (int col = 0; col < n; col++) {
-      int piv = col;
-      for (int r = col + 1; r < n; r++) {
-        if (Math.abs(a[r][col]) > Math.abs(a[piv][col])) {
-          piv = r;
-        }
-      }
-      double[] t = a[col];
-      a[col] = a[piv];
-      a[piv] = t;
-      t = b[col];
-      b[col] = b[piv];
-      b[piv] = t;
-      if (Math.abs(a[col][col]) < 1e-300) {
-        throw new IllegalArgumentException("singular normal equations; use a positive ridge");
-      }
-      for (int r = col + 1; r < n; r++) {
-        double f = a[r][col] / a[col][col];
-        for (int j = col; j < n; j++) {
-          a[r][j] -= f * a[col][j];
-        }
-        for (int j = 0; j < m; j++) {
-          b[r][j] -= f * b[col][j];
-        }
-      }
+    try {
+      return SmallMatrices.solve(a, b);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("singular normal equations; use a positive ridge");
     }
-    double[][] x = new double[n][m];
-    for (int r = n - 1; r >= 0; r--) {
-      for (int j = 0; j < m; j++) {
-        double s = b[r][j];
-        for (int k = r + 1; k < n; k++) {
-          s -= a[r][k] * x[k][j];
-        }
-        x[r][j] = s / a[r][r];
-      }
-    }
-    return x;
   }
 
   @Override

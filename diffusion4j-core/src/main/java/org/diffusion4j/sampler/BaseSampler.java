@@ -137,43 +137,4 @@ abstract class BaseSampler implements Sampler {
     }
     return l;
   }
-
-  /** Solves the small dense system A y = b by Gaussian elimination with partial pivoting. */
-  static double[] solve(double[][] a, double[] b) {
-    int n = b.length;
-    double[][] m = new double[n][];
-    double[] y = b.clone();
-    for (int i = 0; i < n; i++) {
-      m[i] = a[i].clone();
-    }
-    for (int c = 0; c < n; c++) {
-      int p = c;
-      for (int r = c + 1; r < n; r++) {
-        if (Math.abs(m[r][c]) > Math.abs(m[p][c])) {
-          p = r;
-        }
-      }
-      double[] tmp = m[c];
-      m[c] = m[p];
-      m[p] = tmp;
-      double tb = y[c];
-      y[c] = y[p];
-      y[p] = tb;
-      for (int r = c + 1; r < n; r++) {
-        double f = m[r][c] / m[c][c];
-        for (int k = c; k < n; k++) {
-          m[r][k] -= f * m[c][k];
-        }
-        y[r] -= f * y[c];
-      }
-    }
-    for (int r = n - 1; r >= 0; r--) {
-      double s = y[r];
-      for (int k = r + 1; k < n; k++) {
-        s -= m[r][k] * y[k];
-      }
-      y[r] = s / m[r][r];
-    }
-    return y;
-  }
 }

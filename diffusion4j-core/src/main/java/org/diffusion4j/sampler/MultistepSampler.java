@@ -1,6 +1,7 @@
 package org.diffusion4j.sampler;
 
 import org.diffusion4j.array.Batch;
+import org.diffusion4j.array.SmallMatrices;
 import org.diffusion4j.model.Prediction;
 import org.diffusion4j.path.GaussianPath;
 
@@ -209,7 +210,7 @@ public abstract class MultistepSampler extends BaseSampler {
       rhos = new double[] {0.5};
     } else {
       double[][] rb = uniCoefficients(rks, hh, bh, k);
-      rhos = solve(java.util.Arrays.copyOf(rb, k), rb[k]);
+      rhos = SmallMatrices.solve(java.util.Arrays.copyOf(rb, k), rb[k]);
     }
     // x_t = base - K B(h) (sum_j rho_j (m_j - m_0)/r_j + rho_k (m_t - m_0)), K = alpha_t (data) or sigma_t (noise)
     double s0 = h.t(0);
@@ -272,7 +273,7 @@ public abstract class MultistepSampler extends BaseSampler {
       rhos = new double[] {0.5};
     } else {
       double[][] rb = uniCoefficients(rks, hh, bh, n);
-      rhos = solve(java.util.Arrays.copyOf(rb, n), rb[n]);
+      rhos = SmallMatrices.solve(java.util.Arrays.copyOf(rb, n), rb[n]);
     }
     double kt = data ? p.alpha(t) : p.sigma(t);
     double a = data ? p.sigma(t) / p.sigma(s) : p.alpha(t) / p.alpha(s);

@@ -1,6 +1,7 @@
 package org.diffusion4j.sampler;
 
 import org.diffusion4j.array.Batch;
+import org.diffusion4j.array.SmallMatrices;
 import org.diffusion4j.path.GaussianPath;
 
 /**
@@ -46,7 +47,7 @@ public final class UniPc extends MultistepSampler {
       for (int i = 0; i < k - 1; i++) {
         System.arraycopy(rb[i], 0, r[i], 0, k - 1);
       }
-      rhos = solve(r, java.util.Arrays.copyOf(rb[k], k - 1));
+      rhos = SmallMatrices.solve(r, java.util.Arrays.copyOf(rb[k], k - 1));
     }
     double kt = dataPrediction() ? p.alpha(t) : p.sigma(t);
     double scale = -kt * bh;
