@@ -201,8 +201,8 @@ public final class SdeSolve {
     return new SdeSolution(saves, paths, d, values, steps.get(), rejected.get());
   }
 
-  /** The fixed-step grid: t0 + k dt, with the save times inserted and t1 last. */
-  static double[] grid(double t0, double t1, double dt, double[] saves) {
+  /** The fixed-step grid: t0 + k dt, with the save times inserted and t1 last (also used by {@code sde.grad}). */
+  public static double[] grid(double t0, double t1, double dt, double[] saves) {
     long k = (long) Math.ceil((t1 - t0) / dt * (1 - 1e-12));
     if (k > 500_000_000L) {
       throw new IllegalArgumentException("dt=" + dt + " gives " + k + " steps over [" + t0 + ", " + t1 + "]: too many");
