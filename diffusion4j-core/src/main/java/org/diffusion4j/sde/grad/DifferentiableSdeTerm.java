@@ -32,4 +32,14 @@ public interface DifferentiableSdeTerm extends SdeTerm {
    * pass, so an autograd implementation runs one forward and one backward per call.
    */
   void vjp(double t, double[] y, double[] driftCot, double[] diffusionCot, double[] yBar, double[] paramBar, int n);
+
+  /** Called before the first {@link #vjp} of a backward pass (an autograd term may reset its gradient buffers here). */
+  default void beginBackward() {}
+
+  /**
+   * Called after the last {@link #vjp} of a backward pass: a term that accumulates its parameter
+   * gradients elsewhere (e.g. in autograd buffers, read once per pass instead of once per step)
+   * adds them to {@code paramBar} here.
+   */
+  default void endBackward(double[] paramBar) {}
 }

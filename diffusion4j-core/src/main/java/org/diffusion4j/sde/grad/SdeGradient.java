@@ -347,6 +347,7 @@ public final class SdeGradient {
       double[] gc = g;
       double[] yBar = new double[nd];
       inject(a, steps);
+      term.beginBackward();
       for (int k = steps - 1; k >= 0; k--) {
         double t = grid[k];
         double h = grid[k + 1] - t;
@@ -362,6 +363,7 @@ public final class SdeGradient {
         }
         inject(a, k);
       }
+      term.endBackward(pBar);
       return result(value, pBar, a, saves, tape.length);
     }
 
@@ -408,6 +410,7 @@ public final class SdeGradient {
       double[] dy1 = new double[nd];
       double[] da1 = new double[nd];
       inject(a, steps);
+      term.beginBackward();
       for (int k = steps - 1; k >= 0; k--) {
         double t = grid[k + 1];
         double h = t - grid[k];
@@ -429,6 +432,7 @@ public final class SdeGradient {
         }
         inject(a, k);
       }
+      term.endBackward(pBar);
       return result(value, pBar, a, saves, 0);
     }
 
@@ -494,6 +498,7 @@ public final class SdeGradient {
       double[] zx = new double[nd];
       double[] pBar = new double[p];
       inject(yb, steps);
+      term.beginBackward();
       for (int k = steps - 1; k >= 0; k--) {
         double t1k = grid[k + 1];
         double h = t1k - grid[k];
@@ -532,6 +537,7 @@ public final class SdeGradient {
       }
       // (mu0, sigma0) = (f, g)(t0, z0) with z0 = y0.
       term.vjp(grid[0], z, mub, sgb, zx, pBar, n);
+      term.endBackward(pBar);
       for (int q = 0; q < nd; q++) {
         yb[q] += zb[q] + zx[q];
       }

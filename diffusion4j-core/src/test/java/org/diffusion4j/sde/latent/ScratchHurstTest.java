@@ -1,0 +1,47 @@
+package org.diffusion4j.sde.latent;
+
+import org.diffusion4j.sde.SdeSolution;
+import org.diffusion4j.sde.SdeSolve;
+import org.diffusion4j.sde.Solver;
+import org.diffusion4j.sde.grad.GradientRoute;
+import org.junit.jupiter.api.Test;
+
+class ScratchHurstTest {
+  static ObservedSeries fouData(double hurst, int series, int obs, double obsStd, long seed) {
+    FractionalOuPrior truth = new FractionalOuPrior(0.5, 0.0, 1.0, hurst, 6, 1.0, 4.0);
+    double[] times = new double[obs + 1];
+    for (int k = 0; k <= obs; k++) {
+      times[k] = (double) k / obs;
+    }
+    java.util.Random rnd = new java.util.Random(seed);
+    double[] y0 = new double[series * 7];
+    for (int i = 0; i < series; i++) {
+      y0[i * 7] = 0.3 * rnd.nextGaussian();
+    }
+    SdeSolution sol = SdeSolve.of(truth).solver(Solver.EULER).t1(1.0).dt(1e-3).y0(y0).paths(series).seed(seed).saveAt(times).run();
+    double[][] v = new double[series][obs + 1];
+    for (int i = 0; i < series; i++) {
+      for (int k = 0; k <= obs; k++) {
+        v[i][k] = sol.get(i, k, 0) + (k == 0 ? 0 : obsStd * rnd.nextGaussian());
+      }
+    }
+    return new ObservedSeries(times, v);
+  }
+
+  @Test
+  void trace() {
+    for (double h : new double[] {0.3, 0.7}) {
+      ObservedSeries data = fouData(h, 64, 40, 0.02, 5);
+      FractionalOuPrior prior = new FractionalOuPrior(1.0, 0.0, 0.5, 0.5, 6, 1.0, 4.0);
+      LatentSde latent = new LatentSde(prior, new BridgeControl(data, 1, 7, 1.0, 0.01), data, 0.05);
+      long t = System.nanoTime();
+      latent.fit(new LatentSde.FitOptions(300, 0.05, 2, 1.0 / 320, GradientRoute.BACKPROP, 1), (it, o) -> {
+        if (it % 50 == 0) {
+          System.out.printf("H %.1f: %d H %.3f theta %.3f mu %.3f sigma %.3f s %.4f -elbo %.4f kl %.4f%n", h, it, prior.hurst(), prior.theta(), prior.mu(),
+              prior.sigma(), latent.observationStd(), o.negElbo(), o.kl());
+        }
+      });
+      System.out.printf("%.1f s%n", (System.nanoTime() - t) / 1e9);
+    }
+  }
+}
