@@ -120,7 +120,8 @@ public final class MlpSdeTerm implements DifferentiableSdeTerm, AutoCloseable {
   }
 
   private NDArray drift(NDArray y, double t) {
-    NDArray x = y.concat(y.getManager().full(new Shape(y.getShape().get(0), 1), t).toType(type, false), 1);
+    NDArray time = y.getManager().create(new double[] {t}).toType(type, false).broadcast(new Shape(y.getShape().get(0), 1));
+    NDArray x = y.concat(time, 1);
     NDArray h = Layers.linear(x, p[0], p[1]);
     h = softplus(h);
     h = softplus(Layers.linear(h, p[2], p[3]));
