@@ -8,7 +8,7 @@ The network matches org.diffusion4j.nn.sde.MlpSdeTerm: drift Linear(d+1, w) Soft
 Softplus Linear(w, d) on (y, t), diffusion sigmoid(a*y + c) per component.
 
   /usr/bin/python3 neural_sde_step.py [warmup] [timed] [batch] [dim] [width] [steps]
-Prints: torch neural SDE step: median X ms (min Y) over N steps, batch B, dim D, width W, steps S
+Prints: torch neural SDE step: median X ms (min Y, process CPU median Z) over N steps, batch B, dim D, width W, steps S
 """
 import statistics
 import sys
@@ -42,8 +42,10 @@ def main():
     y0 = torch.randn(batch, dim) * 0.5
     dw = torch.randn(steps, batch, dim) * dt ** 0.5
     times = []
+    cpus = []
     for i in range(warmup + timed):
         start = time.perf_counter()
+        cpu = time.process_time()
         term.zero_grad()
         y = y0
         for k in range(steps):
@@ -53,8 +55,9 @@ def main():
         loss.backward()
         if i >= warmup:
             times.append((time.perf_counter() - start) * 1e3)
-    print("torch neural SDE step: median %.2f ms (min %.2f) over %d steps, batch %d, dim %d, width %d, steps %d"
-          % (statistics.median(times), min(times), timed, batch, dim, width, steps))
+            cpus.append((time.process_time() - cpu) * 1e3)
+    print("torch neural SDE step: median %.2f ms (min %.2f, process CPU median %.2f) over %d steps, batch %d, dim %d, width %d, steps %d"
+          % (statistics.median(times), min(times), statistics.median(cpus), timed, batch, dim, width, steps))
 
 
 if __name__ == "__main__":

@@ -33,7 +33,10 @@ class ScratchHurstTest {
     for (double h : new double[] {0.3, 0.7}) {
       ObservedSeries data = fouData(h, 64, 40, 0.02, 5);
       FractionalOuPrior prior = new FractionalOuPrior(1.0, 0.0, 0.5, 0.5, 6, 1.0, 4.0);
-      LatentSde latent = new LatentSde(prior, new BridgeControl(data, 1, 7, 1.0, 0.01), data, 0.05);
+      double[] g = new double[7];
+      prior.diffusion(0, new double[7], g, 1);
+      System.out.printf("noise of X at H=0.5 init: %.3f%n", g[0]);
+      LatentSde latent = new LatentSde(prior, new BridgeControl(data, 1, 7, 1.0 / g[0], 0.01), data, 0.05);
       long t = System.nanoTime();
       latent.fit(new LatentSde.FitOptions(300, 0.05, 2, 1.0 / 320, GradientRoute.BACKPROP, 1), (it, o) -> {
         if (it % 50 == 0) {

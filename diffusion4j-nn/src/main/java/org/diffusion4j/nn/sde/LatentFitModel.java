@@ -89,7 +89,10 @@ public final class LatentFitModel implements SdeFitModel {
     double sigma0 = Math.sqrt(quad / (n * (len - 1.0)));
     double horizon = data.time(len - 1) - data.time(0);
     DifferentiableSdeTerm prior = prior(1.0, mean, sigma0, hurst, k, horizon, ratio);
-    LatentSde latent = new LatentSde(prior, new BridgeControl(data, prior.noiseDim(), prior.dim(), 1.0 / sigma0, 0.01), data, obsStd);
+    // The bridge's pull starts at one unit of the observed component's noise (alpha g_0 = 1).
+    double[] g = new double[prior.dim()];
+    prior.diffusion(data.time(0), new double[prior.dim()], g, 1);
+    LatentSde latent = new LatentSde(prior, new BridgeControl(data, prior.noiseDim(), prior.dim(), 1.0 / g[0], 0.01), data, obsStd);
     LatentSde.Objective last = latent.fit(new LatentSde.FitOptions(s.iterations(), s.learningRate(), s.samples(), s.dt(),
         GradientRoute.byName(s.route()), s.seed()), null);
     Map<String, Double> fitted = new LinkedHashMap<>();

@@ -119,7 +119,8 @@ public final class MlpSdeTerm implements DifferentiableSdeTerm, AutoCloseable {
     return sm.create(java.util.Arrays.copyOf(y, n * dim), new Shape(n, dim)).toType(type, false);
   }
 
-  private NDArray drift(NDArray y, double t) {
+  /** The drift on an (n, d) array, recorded by autograd when a gradient collector is open (for native backprop through a solver loop). */
+  public NDArray drift(NDArray y, double t) {
     NDArray time = y.getManager().create(new double[] {t}).toType(type, false).broadcast(new Shape(y.getShape().get(0), 1));
     NDArray x = y.concat(time, 1);
     NDArray h = Layers.linear(x, p[0], p[1]);
@@ -128,7 +129,8 @@ public final class MlpSdeTerm implements DifferentiableSdeTerm, AutoCloseable {
     return Layers.linear(h, p[4], p[5]);
   }
 
-  private NDArray diffusion(NDArray y) {
+  /** The diagonal diffusion on an (n, d) array (see {@link #drift(NDArray, double)}). */
+  public NDArray diffusion(NDArray y) {
     return Activation.sigmoid(y.mul(p[6]).add(p[7]));
   }
 
@@ -201,6 +203,11 @@ public final class MlpSdeTerm implements DifferentiableSdeTerm, AutoCloseable {
       }
       o += sizes[i];
     }
+  }
+
+  /** The live parameter arrays (W1, b1, W2, b2, W3, b3, a, c), gradients attached. */
+  public java.util.List<NDArray> parameters() {
+    return java.util.List.of(p);
   }
 
   @Override
