@@ -5,13 +5,15 @@ import org.diffusion4j.sde.grad.DifferentiableField;
 /**
  * A posterior control conditioned on the data (the "context" of a latent SDE, here the next
  * observation instead of an encoder's summary), with tau = t_next - t:
- * <pre>  u_0(t, z) = [alpha (y_next - z_0) + (a + b z_0) tau] / (tau + beta),</pre>
+ * <pre>  u_0(t, z) = [alpha (y_next - z_0) + (a + sum_i b_i z_i) tau] / (tau + beta),</pre>
  * other components 0, with y_next the next observation of the row's series after t, and u = 0
  * after the last one. It is the small-tau form of the Doob h-transform of an OU prior
  * h = theta (mu - z), g = sigma towards a noisy next observation,
  * sigma u = [y - z - h tau] / (tau + s^2/sigma^2) + O(tau), i.e. alpha ~ 1/sigma, beta ~ s^2/sigma^2,
  * a + b z ~ -h(z)/sigma (near the observation the prior drift is cancelled and the path is a
- * bridge). Parameters (log alpha, log beta, a, b). Row r uses series r mod N.
+ * bridge). The linear part reads the whole state, so it can also cancel drift terms of auxiliary
+ * components (the memory term of a fractional prior). Parameters (log alpha, log beta, a, b_1..b_d).
+ * Row r uses series r mod N.
  */
 public final class BridgeControl implements DifferentiableField {
   private final ObservedSeries data;
@@ -20,7 +22,7 @@ public final class BridgeControl implements DifferentiableField {
   private double logAlpha;
   private double logBeta;
   private double a;
-  private double b;
+  private final double[] b;
 
   /** {@code width}: the prior's noise dimension m; {@code stateDim}: its state dimension d (component 0 is observed). */
   public BridgeControl(ObservedSeries data, int width, int stateDim, double alpha, double beta) {
@@ -35,6 +37,7 @@ public final class BridgeControl implements DifferentiableField {
     this.stateDim = stateDim;
     this.logAlpha = Math.log(alpha);
     this.logBeta = Math.log(beta);
+    this.b = new double[stateDim];
   }
 
   @Override
@@ -44,23 +47,29 @@ public final class BridgeControl implements DifferentiableField {
 
   @Override
   public int paramCount() {
-    return 4;
+    return 3 + stateDim;
   }
 
   @Override
   public double[] params() {
-    return new double[] {logAlpha, logBeta, a, b};
+    double[] p = new double[3 + stateDim];
+    p[0] = logAlpha;
+    p[1] = logBeta;
+    p[2] = a;
+    System.arraycopy(b, 0, p, 3, stateDim);
+    return p;
   }
 
   @Override
   public void setParams(double[] p) {
-    if (p == null || p.length != 4) {
-      throw new IllegalArgumentException("bridge control takes 4 parameters (log alpha, log beta, a, b), got " + (p == null ? "none" : p.length));
+    if (p == null || p.length != 3 + stateDim) {
+      throw new IllegalArgumentException("bridge control takes " + (3 + stateDim) + " parameters (log alpha, log beta, a, b_1..b_d), got "
+          + (p == null ? "none" : p.length));
     }
     logAlpha = p[0];
     logBeta = p[1];
     a = p[2];
-    b = p[3];
+    System.arraycopy(p, 3, b, 0, stateDim);
   }
 
   @Override
@@ -75,9 +84,17 @@ public final class BridgeControl implements DifferentiableField {
     double inv = 1.0 / (tau + Math.exp(logBeta));
     int series = data.count();
     for (int r = 0; r < n; r++) {
-      double z = y[r * stateDim];
-      out[r * width] = inv * (alpha * (data.value(r % series, next) - z) + (a + b * z) * tau);
+      int o = r * stateDim;
+      out[r * width] = inv * (alpha * (data.value(r % series, next) - y[o]) + linear(y, o) * tau);
     }
+  }
+
+  private double linear(double[] y, int o) {
+    double s = a;
+    for (int i = 0; i < stateDim; i++) {
+      s += b[i] * y[o + i];
+    }
+    return s;
   }
 
   @Override
@@ -95,23 +112,28 @@ public final class BridgeControl implements DifferentiableField {
     double gAlpha = 0;
     double gBeta = 0;
     double gA = 0;
-    double gB = 0;
     for (int r = 0; r < n; r++) {
       double c = cot[r * width];
-      double z = y[r * stateDim];
-      double pull = alpha * (data.value(r % series, next) - z);
-      double u = inv * (pull + (a + b * z) * tau);
-      yBar[r * stateDim] = c * inv * (b * tau - alpha);
+      int o = r * stateDim;
+      double pull = alpha * (data.value(r % series, next) - y[o]);
+      double u = inv * (pull + linear(y, o) * tau);
+      for (int i = 0; i < stateDim; i++) {
+        yBar[o + i] = c * inv * tau * b[i];
+      }
+      yBar[o] -= c * inv * alpha;
       gAlpha += c * inv * pull;
       gBeta -= c * u * beta * inv;
       gA += c * inv * tau;
-      gB += c * inv * tau * z;
+      if (paramBar != null) {
+        for (int i = 0; i < stateDim; i++) {
+          paramBar[3 + i] += c * inv * tau * y[o + i];
+        }
+      }
     }
     if (paramBar != null) {
       paramBar[0] += gAlpha;
       paramBar[1] += gBeta;
       paramBar[2] += gA;
-      paramBar[3] += gB;
     }
   }
 }
