@@ -87,28 +87,43 @@ public final class LatentSp500Bench {
         gbm[h - 1][p] = m * h + s * w;
       }
     }
+    // The observed change x_{o+h} - x_o = z_{o+h} - z_o + eps_{o+h} - eps_o: the latent paths plus
+    // two independent observation noises.
+    double[][] withNoise = new double[horizon][];
+    double obs = latent.observationStd() * Math.sqrt(2);
+    for (int h = 0; h < horizon; h++) {
+      withNoise[h] = sol.column(h, 0);
+      for (int p = 0; p < paths; p++) {
+        withNoise[h][p] += obs * gaussian(rnd);
+      }
+    }
     double[] crpsLatent = new double[horizon];
+    double[] crpsNoisy = new double[horizon];
     double[] crpsGbm = new double[horizon];
     for (int j = 0; j < origins; j++) {
       int o = firstOrigin + j * horizon;
       for (int h = 1; h <= horizon; h++) {
         double truth = x[o + h] - x[o];
         crpsLatent[h - 1] += ForecastMetrics.crps(sol.column(h - 1, 0), truth) / origins;
+        crpsNoisy[h - 1] += ForecastMetrics.crps(withNoise[h - 1], truth) / origins;
         crpsGbm[h - 1] += ForecastMetrics.crps(gbm[h - 1], truth) / origins;
       }
     }
     double meanL = 0;
+    double meanN = 0;
     double meanG = 0;
     for (int h = 0; h < horizon; h++) {
       meanL += crpsLatent[h] / horizon;
+      meanN += crpsNoisy[h] / horizon;
       meanG += crpsGbm[h] / horizon;
     }
     System.out.printf("origins %d (days %d..%d of %d), horizon %d days, %d paths%n", origins, firstOrigin, n - 1 - horizon, n, horizon, paths);
-    System.out.println("h   CRPS latent   CRPS GBM    ratio");
+    System.out.println("h    CRPS latent  +obs noise  CRPS GBM   ratios to GBM");
     for (int h : new int[] {1, 5, 10, 20}) {
-      System.out.printf("%-3d %.5f      %.5f     %.3f%n", h, crpsLatent[h - 1], crpsGbm[h - 1], crpsLatent[h - 1] / crpsGbm[h - 1]);
+      System.out.printf("%-4d %.5f      %.5f     %.5f    %.3f  %.3f%n", h, crpsLatent[h - 1], crpsNoisy[h - 1], crpsGbm[h - 1],
+          crpsLatent[h - 1] / crpsGbm[h - 1], crpsNoisy[h - 1] / crpsGbm[h - 1]);
     }
-    System.out.printf("mean %.5f      %.5f     %.3f%n", meanL, meanG, meanL / meanG);
+    System.out.printf("mean %.5f      %.5f     %.5f    %.3f  %.3f%n", meanL, meanN, meanG, meanL / meanG, meanN / meanG);
   }
 
   static double gaussian(SplittableRandom r) {
