@@ -175,20 +175,10 @@ public final class SdeGradient {
     if (paths < 1) {
       throw new IllegalArgumentException("paths must be >= 1, got " + paths);
     }
-    if (y0 == null || (y0.length != d && y0.length != (long) paths * d)) {
-      throw new IllegalArgumentException("y0 must have " + d + " values (or paths*d = " + ((long) paths * d)
-          + "), got " + (y0 == null ? "none" : y0.length));
-    }
+    SdeSolve.checkInitialState(y0, d, paths);
     checkCalculus();
     double[] saves = saveAt == null ? new double[] {t1} : saveAt.clone();
-    for (int i = 0; i < saves.length; i++) {
-      if (!(saves[i] >= t0 && saves[i] <= t1)) {
-        throw new IllegalArgumentException("save time " + saves[i] + " is outside [t0, t1] = [" + t0 + ", " + t1 + "]");
-      }
-      if (i > 0 && !(saves[i] > saves[i - 1])) {
-        throw new IllegalArgumentException("save times must be strictly increasing, got " + saves[i - 1] + " then " + saves[i]);
-      }
-    }
+    SdeSolve.checkSaveTimes(saves, t0, t1);
     int m = term.noiseDim();
     BrownianTree tree = brownian != null ? brownian : BrownianTree.forSpacing(seed, m, t0, t1, dt);
     if (tree.dim() != m) {

@@ -2,9 +2,6 @@ package org.diffusion4j.sde.latent;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.diffusion4j.sde.SdeSolution;
-import org.diffusion4j.sde.SdeSolve;
-import org.diffusion4j.sde.Solver;
 import org.diffusion4j.sde.grad.GradientRoute;
 import org.junit.jupiter.api.Test;
 
@@ -28,14 +25,7 @@ class FractionalViTest {
     for (int i = 0; i < series; i++) {
       y0[i * 7] = 0.3 * rnd.nextGaussian();
     }
-    SdeSolution sol = SdeSolve.of(truth).solver(Solver.EULER).t1(1.0).dt(1e-3).y0(y0).paths(series).seed(seed).saveAt(times).run();
-    double[][] v = new double[series][obs + 1];
-    for (int i = 0; i < series; i++) {
-      for (int k = 0; k <= obs; k++) {
-        v[i][k] = sol.get(i, k, 0) + (k == 0 ? 0 : obsStd * rnd.nextGaussian());
-      }
-    }
-    return new ObservedSeries(times, v);
+    return LatentSdeTest.observe(truth, y0, times, obsStd, rnd, seed);
   }
 
   @Test

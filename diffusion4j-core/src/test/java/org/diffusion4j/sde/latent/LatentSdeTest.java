@@ -79,11 +79,20 @@ class LatentSdeTest {
     for (int i = 0; i < series; i++) {
       y0[i] = mu + statStd * rnd.nextGaussian();
     }
-    SdeSolution sol = SdeSolve.of(new OrnsteinUhlenbeck(theta, mu, sigma, 1)).solver(Solver.EULER).t1(times[obs]).dt(1e-3)
+    return observe(new OrnsteinUhlenbeck(theta, mu, sigma, 1), y0, times, obsStd, rnd, seed);
+  }
+
+  /**
+   * Component 0 of an Euler solve (dt 1e-3) of {@code term} from each row of {@code y0}, at
+   * {@code times}, with N(0, obsStd^2) noise added after the first time.
+   */
+  static ObservedSeries observe(org.diffusion4j.sde.SdeTerm term, double[] y0, double[] times, double obsStd, java.util.Random rnd, long seed) {
+    int series = y0.length / term.dim();
+    SdeSolution sol = SdeSolve.of(term).solver(Solver.EULER).t1(times[times.length - 1]).dt(1e-3)
         .y0(y0).paths(series).seed(seed).saveAt(times).run();
-    double[][] v = new double[series][obs + 1];
+    double[][] v = new double[series][times.length];
     for (int i = 0; i < series; i++) {
-      for (int k = 0; k <= obs; k++) {
+      for (int k = 0; k < times.length; k++) {
         v[i][k] = sol.get(i, k, 0) + (k == 0 ? 0 : obsStd * rnd.nextGaussian());
       }
     }
