@@ -64,7 +64,12 @@ public final class LatentSde {
     return Math.exp(logObsStd);
   }
 
-  /** The posterior SDE augmented with the KL accumulator L as its last component (dim d + 1). */
+  /**
+   * The posterior SDE augmented with the KL accumulator L as its last component (dim d + 1). A
+   * data-conditioned control reads row r as series r mod N, so solve it with all rows in one block
+   * ({@code SdeSolve.blockRows(paths)}), as {@link #sample} does; a control that ignores the row
+   * (e.g. {@link AffineControl}) may be solved in any blocks, on any threads.
+   */
   public DifferentiableSdeTerm posteriorWithKl() {
     return augmented;
   }
@@ -224,27 +229,32 @@ public final class LatentSde {
     private final int d = prior.dim();
     private final int m = prior.noiseDim();
     private final boolean scalar = prior.noiseType() == NoiseType.SCALAR;
-    private double[] z = new double[0];
-    private double[] u = new double[0];
-    private double[] g = new double[0];
-    private double[] cz = new double[0];
-    private double[] cg = new double[0];
-    private double[] cu = new double[0];
-    private double[] zBar = new double[0];
-    private double[] zBar2 = new double[0];
-    private final double[] priorBar = new double[prior.paramCount()];
-    private final double[] controlBar = new double[control.paramCount()];
+    /** Per-thread scratch: SdeSolve runs blocks of rows on several threads at once. */
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
-    private void ensure(int n) {
-      if (z.length < n * d) {
-        z = new double[n * d];
-        g = new double[n * d];
-        cz = new double[n * d];
-        cg = new double[n * d];
-        zBar = new double[n * d];
-        zBar2 = new double[n * d];
-        u = new double[n * m];
-        cu = new double[n * m];
+    private final class Scratch {
+      double[] z = new double[0];
+      double[] u = new double[0];
+      double[] g = new double[0];
+      double[] cz = new double[0];
+      double[] cg = new double[0];
+      double[] cu = new double[0];
+      double[] zBar = new double[0];
+      double[] zBar2 = new double[0];
+      final double[] priorBar = new double[prior.paramCount()];
+      final double[] controlBar = new double[control.paramCount()];
+
+      void ensure(int n) {
+        if (z.length < n * d) {
+          z = new double[n * d];
+          g = new double[n * d];
+          cz = new double[n * d];
+          cg = new double[n * d];
+          zBar = new double[n * d];
+          zBar2 = new double[n * d];
+          u = new double[n * m];
+          cu = new double[n * m];
+        }
       }
     }
 
@@ -287,16 +297,23 @@ public final class LatentSde {
       control.setParams(java.util.Arrays.copyOfRange(p, prior.paramCount(), p.length));
     }
 
-    private void split(double[] y, int n) {
-      ensure(n);
+    /** The scratch of this thread with z = the first d components of each row of y. */
+    private Scratch split(double[] y, int n) {
+      Scratch s = scratch.get();
+      s.ensure(n);
       for (int r = 0; r < n; r++) {
-        System.arraycopy(y, r * (d + 1), z, r * d, d);
+        System.arraycopy(y, r * (d + 1), s.z, r * d, d);
       }
+      return s;
     }
 
     @Override
     public void drift(double t, double[] y, double[] out, int n) {
-      split(y, n);
+      Scratch s = split(y, n);
+      double[] z = s.z;
+      double[] u = s.u;
+      double[] g = s.g;
+      double[] cz = s.cz;
       prior.drift(t, z, cz, n);
       prior.diffusion(t, z, g, n);
       control.value(t, z, u, n);
@@ -315,7 +332,9 @@ public final class LatentSde {
 
     @Override
     public void diffusion(double t, double[] y, double[] out, int n) {
-      split(y, n);
+      Scratch s = split(y, n);
+      double[] z = s.z;
+      double[] g = s.g;
       prior.diffusion(t, z, g, n);
       for (int r = 0; r < n; r++) {
         System.arraycopy(g, r * d, out, r * (d + 1), d);
@@ -330,6 +349,7 @@ public final class LatentSde {
 
     @Override
     public void endBackward(double[] paramBar) {
+      double[] priorBar = scratch.get().priorBar;
       java.util.Arrays.fill(priorBar, 0.0);
       prior.endBackward(priorBar);
       for (int j = 0; j < priorBar.length; j++) {
@@ -339,7 +359,17 @@ public final class LatentSde {
 
     @Override
     public void vjp(double t, double[] y, double[] driftCot, double[] diffusionCot, double[] yBar, double[] paramBar, int n) {
-      split(y, n);
+      Scratch s = split(y, n);
+      double[] z = s.z;
+      double[] u = s.u;
+      double[] g = s.g;
+      double[] cz = s.cz;
+      double[] cg = s.cg;
+      double[] cu = s.cu;
+      double[] zBar = s.zBar;
+      double[] zBar2 = s.zBar2;
+      double[] priorBar = s.priorBar;
+      double[] controlBar = s.controlBar;
       prior.diffusion(t, z, g, n);
       control.value(t, z, u, n);
       java.util.Arrays.fill(cu, 0, n * m, 0.0);

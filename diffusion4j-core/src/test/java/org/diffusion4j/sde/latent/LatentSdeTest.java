@@ -46,6 +46,10 @@ class LatentSdeTest {
     SdeSolution sol = SdeSolve.of(latent.posteriorWithKl()).solver(Solver.EULER).t1(tEnd).dt(1.0 / 1024).y0(z0, 0.0)
         .paths(paths).seed(3).run();
     double[] kl = sol.column(0, 1);
+    // Blocks run on several threads: the augmented term keeps per-thread scratch, so a rerun is bitwise identical.
+    SdeSolution again = SdeSolve.of(latent.posteriorWithKl()).solver(Solver.EULER).t1(tEnd).dt(1.0 / 1024).y0(z0, 0.0)
+        .paths(paths).seed(3).run();
+    org.junit.jupiter.api.Assertions.assertArrayEquals(sol.values(), again.values());
     double[] z = sol.column(0, 0);
     double mean = 0;
     double zMean = 0;
