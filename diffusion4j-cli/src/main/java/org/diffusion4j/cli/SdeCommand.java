@@ -25,12 +25,12 @@ import picocli.CommandLine.Spec;
  * save s occupies columns s*dim .. s*dim+dim-1), and prints per-save statistics of component 0
  * next to the exact values where known.
  */
-@Command(name = "sde", mixinStandardHelpOptions = true,
+@Command(name = "sde", mixinStandardHelpOptions = true, subcommands = {SdeFitCommand.class, SdeSampleCommand.class},
     description = "Simulate a built-in SDE (gbm, ou, cir, double-well, lorenz, heston, fou) over many paths.")
 final class SdeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", required = true, description = "Model: ${COMPLETION-CANDIDATES}", completionCandidates = ModelNames.class)
+  @Option(names = "--model", description = "Model: ${COMPLETION-CANDIDATES}", completionCandidates = ModelNames.class)
   String model;
 
   @Option(names = "--mu", description = "Model parameter mu (gbm, ou, heston).")
@@ -107,6 +107,9 @@ final class SdeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (model == null) {
+      throw new UsageException("missing --model (or a subcommand: fit, sample)");
+    }
     Map<String, String> options = new LinkedHashMap<>(params);
     put(options, "mu", mu);
     put(options, "sigma", sigma);

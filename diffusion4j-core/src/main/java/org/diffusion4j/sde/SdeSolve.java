@@ -136,29 +136,11 @@ public final class SdeSolve {
     if (paths < 1) {
       throw new IllegalArgumentException("paths must be >= 1, got " + paths);
     }
-    if (y0 == null || (y0.length != d && y0.length != (long) paths * d)) {
-      throw new IllegalArgumentException("y0 must have " + d + " values (or paths*d = " + ((long) paths * d)
-          + "), got " + (y0 == null ? "none" : y0.length));
-    }
-    for (int i = 0; i < y0.length; i++) {
-      if (!Double.isFinite(y0[i])) {
-        throw new IllegalArgumentException("y0[" + i + "] is not finite: " + y0[i]);
-      }
-    }
+    checkInitialState(y0, d, paths);
     final Solver s = solver != null ? solver : Solver.defaultFor(term, controller != null);
     s.check(term);
     final double[] saves = saveAt == null ? new double[] {t1} : saveAt.clone();
-    if (saves.length == 0) {
-      throw new IllegalArgumentException("save-at needs at least one time");
-    }
-    for (int i = 0; i < saves.length; i++) {
-      if (!(saves[i] >= t0 && saves[i] <= t1)) {
-        throw new IllegalArgumentException("save time " + saves[i] + " is outside [t0, t1] = [" + t0 + ", " + t1 + "]");
-      }
-      if (i > 0 && !(saves[i] > saves[i - 1])) {
-        throw new IllegalArgumentException("save times must be strictly increasing, got " + saves[i - 1] + " then " + saves[i]);
-      }
-    }
+    checkSaveTimes(saves, t0, t1);
     BrownianSource src = brownian;
     if (src == null) {
       src = controller != null ? BrownianTree.of(seed, m, t0, t1) : BrownianIncrements.of(seed, m);
@@ -201,8 +183,39 @@ public final class SdeSolve {
     return new SdeSolution(saves, paths, d, values, steps.get(), rejected.get());
   }
 
-  /** The fixed-step grid: t0 + k dt, with the save times inserted and t1 last. */
-  static double[] grid(double t0, double t1, double dt, double[] saves) {
+  /**
+   * Throws IllegalArgumentException unless {@code y0} has d values (shared by all paths) or
+   * paths * d values, all finite (also used by {@code sde.grad.SdeGradient}).
+   */
+  public static void checkInitialState(double[] y0, int d, int paths) {
+    if (y0 == null || (y0.length != d && y0.length != (long) paths * d)) {
+      throw new IllegalArgumentException("y0 must have " + d + " values (or paths*d = " + ((long) paths * d)
+          + "), got " + (y0 == null ? "none" : y0.length));
+    }
+    for (int i = 0; i < y0.length; i++) {
+      if (!Double.isFinite(y0[i])) {
+        throw new IllegalArgumentException("y0[" + i + "] is not finite: " + y0[i]);
+      }
+    }
+  }
+
+  /** Throws IllegalArgumentException unless the save times are non-empty, strictly increasing and within [t0, t1]. */
+  public static void checkSaveTimes(double[] saves, double t0, double t1) {
+    if (saves.length == 0) {
+      throw new IllegalArgumentException("save-at needs at least one time");
+    }
+    for (int i = 0; i < saves.length; i++) {
+      if (!(saves[i] >= t0 && saves[i] <= t1)) {
+        throw new IllegalArgumentException("save time " + saves[i] + " is outside [t0, t1] = [" + t0 + ", " + t1 + "]");
+      }
+      if (i > 0 && !(saves[i] > saves[i - 1])) {
+        throw new IllegalArgumentException("save times must be strictly increasing, got " + saves[i - 1] + " then " + saves[i]);
+      }
+    }
+  }
+
+  /** The fixed-step grid: t0 + k dt, with the save times inserted and t1 last (also used by {@code sde.grad}). */
+  public static double[] grid(double t0, double t1, double dt, double[] saves) {
     long k = (long) Math.ceil((t1 - t0) / dt * (1 - 1e-12));
     if (k > 500_000_000L) {
       throw new IllegalArgumentException("dt=" + dt + " gives " + k + " steps over [" + t0 + ", " + t1 + "]: too many");
