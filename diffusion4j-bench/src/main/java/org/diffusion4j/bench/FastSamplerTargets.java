@@ -92,14 +92,15 @@ public final class FastSamplerTargets {
   public static void main(String[] args) {
     String mode = args.length > 0 ? args[0] : "targets";
     String[] mixtures = (args.length > 1 ? args[1] : "ring9-2d,gmm2-6,gmm8-6,gmm64-12b").split(",");
+    if (mode.equals("grids")) {
+      // grids: the third argument, if given, is a comma list of paths (default: all five).
+      grids(mixtures, args.length > 2 ? args[2].split(",") : new String[] {"vp-linear", "vp-cosine", "ve", "edm", "cond-ot"});
+      return;
+    }
     int pilots = args.length > 2 ? Integer.parseInt(args[2]) : 1024;
     int[] nfes = args.length > 3 ? java.util.Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray()
         : new int[] {5, 10};
     int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 2;
-    if (mode.equals("grids")) {
-      grids(mixtures);
-      return;
-    }
     if (mode.equals("options")) {
       options(mixtures);
       return;
@@ -189,8 +190,7 @@ public final class FastSamplerTargets {
   }
 
   /** RMSE of the default solver per grid family, relative to its best family, per path and NFE. */
-  static void grids(String[] mixtures) {
-    String[] paths = {"vp-linear", "vp-cosine", "ve", "edm", "cond-ot"};
+  static void grids(String[] mixtures, String[] paths) {
     String[] solvers = {"dpm-solver++-2m", "unipc-bh2-3"};
     System.out.println("| path | NFE | solver | logsnr | uniform | time-quadratic | karras | (ratio to the best family,"
         + " worst over mixtures " + String.join(", ", mixtures) + ") |");

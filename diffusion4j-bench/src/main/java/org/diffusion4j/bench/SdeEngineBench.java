@@ -21,8 +21,9 @@ import org.diffusion4j.sde.models.Gbm;
  *       on [0, 1], printed beside the normal-draw bound: the same number of standard normals
  *       drawn from the same per-path streams with no SDE arithmetic (two cores cannot beat it);</li>
  *   <li>{@code tree}: a {@link BrownianTree} on [0, 1] with leaf tolerance {@code --tol} (default
- *       2^-24, the tree's own default) queried left to right at dt = 1/steps (non-dyadic for
- *       steps = 1000), increments only and with the time integral;</li>
+ *       2^-24, the tree's own default; {@code --tol 1e-3} is {@code forSpacing(1e-3)}) queried left
+ *       to right at dt = 1/steps (non-dyadic for steps = 1000), increments only and with the time
+ *       integral, beside the tree before the issue-24 speed work ({@code BrownianTreeBefore});</li>
  *   <li>{@code solvers}: every solver on GBM (additive OU for sra) with fixed steps;</li>
  *   <li>{@code weak}: weak errors |E[y_h^2] - E[y^2]| on GBM (mu 0.5, sigma 0.4) at h = 2^-2..2^-6,
  *       each path compared with the exact solution on the same Brownian-tree path, so that the
@@ -88,12 +89,22 @@ public final class SdeEngineBench {
               th, gbm, gbmCpu, bound, cpu(), 100 * gbm / bound);
           break;
         case "tree":
+          // The tree before the issue-24 speed work (bench.baseline.BrownianTreeBefore) and now, interleaved
+          // (before, now, before, now) so that both see the same load; best of the rounds per CPU-second.
           double leaf = tol;
-          double inc = best(reps, th, paths, steps, (p, s) -> tree(p, s, leaf, false));
-          String incCpu = cpu();
-          double integral = best(reps, th, paths, steps, (p, s) -> tree(p, s, leaf, true));
-          System.out.printf(Locale.ROOT, "tree tol %.3g threads %d: increments %.3e path-steps/s%s, with time integral %.3e%s%n",
-              tol, th, inc, incCpu, integral, cpu());
+          double[] cpuBest = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY,
+              Double.POSITIVE_INFINITY};
+          for (int round = 0; round < 2; round++) {
+            for (int k = 0; k < 4; k++) {
+              boolean before = k % 2 == 0;
+              boolean integral = k >= 2;
+              best(reps, th, paths, steps, (p, s) -> tree(p, s, leaf, integral, before));
+              cpuBest[k] = Math.min(cpuBest[k], 1 / cpuRate);
+            }
+          }
+          System.out.printf(Locale.ROOT, "tree tol %.3g threads %d, per CPU-second: increments %.3e before, %.3e now"
+              + " (x%.2f); with time integral %.3e before, %.3e now (x%.2f)%n", tol, th, 1 / cpuBest[0],
+              1 / cpuBest[1], cpuBest[0] / cpuBest[1], 1 / cpuBest[2], 1 / cpuBest[3], cpuBest[2] / cpuBest[3]);
           break;
         case "weak":
           weak(paths);
@@ -205,7 +216,7 @@ public final class SdeEngineBench {
 
   /**
    * The normals the Euler run draws (BrownianIncrements: counter-based stream per path, one
-   * normal per step), summed, with no SDE arithmetic.
+   * normal per step, two per hash: CounterNormal.normal32), summed, with no SDE arithmetic.
    */
   private static void normals(int paths, int steps) {
     double[] sums = new double[paths];
@@ -214,8 +225,12 @@ public final class SdeEngineBench {
       for (int p = from; p < to; p++) {
         long key = CounterNormal.mix(s + 0x9E3779B97F4A7C15L * (p + 1));
         double acc = 0;
-        for (int k = 0; k < steps; k++) {
-          acc += CounterNormal.normal(key, k);
+        for (int k = 0; k + 1 < steps; k += 2) {
+          long h = CounterNormal.pairHash(key, k >>> 1);
+          acc += CounterNormal.low(h) + CounterNormal.high(h);
+        }
+        if ((steps & 1) == 1) {
+          acc += CounterNormal.normal32(key, steps - 1);
         }
         sums[p] = acc;
       }
@@ -223,8 +238,9 @@ public final class SdeEngineBench {
     sink += sums[0];
   }
 
-  private static void tree(int paths, int steps, double tol, boolean integral) {
-    BrownianTree tree = BrownianTree.of(seed++, 1, 0, 1, tol);
+  private static void tree(int paths, int steps, double tol, boolean integral, boolean before) {
+    org.diffusion4j.sde.BrownianSource tree = before
+        ? org.diffusion4j.bench.baseline.BrownianTreeBefore.of(seed++, 1, 0, 1, tol) : BrownianTree.of(seed++, 1, 0, 1, tol);
     double dt = 1.0 / steps;
     double[] sums = new double[paths];
     Parallel.forRows(paths, 16, (from, to) -> {

@@ -33,7 +33,8 @@ public final class SolverOptions {
 
   @Option(names = "--lower-order-final", paramLabel = "RULE", defaultValue = "auto",
       description = "When multistep solvers lower the order of their last steps: auto (each solver's reference code:"
-          + " DPM-Solver(++) below 10 steps, UniPC always, DEIS/v3 below 15), never, always, below:N"
+          + " DPM-Solver(++) below 10 steps on diffusion paths and below 15 on flows, UniPC always, DEIS/v3 below 15),"
+          + " never, always, below:N"
           + " (default ${DEFAULT-VALUE}).")
   String lowerOrderFinal;
 

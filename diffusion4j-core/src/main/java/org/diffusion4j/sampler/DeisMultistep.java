@@ -16,9 +16,9 @@ import org.diffusion4j.path.GaussianPath;
 public final class DeisMultistep extends MultistepSampler {
   private static final GaussLegendre GAUSS = GaussLegendre.of(16);
 
-  /** @param lowerOrderFinal when to lower the final orders (diffusers: {@link LowerOrderFinal#DIFFUSERS}) */
+  /** @param lowerOrderFinal when to lower the final orders ({@link LowerOrderFinal#AUTO}: below 15, as diffusers) */
   public DeisMultistep(String name, int order, LowerOrderFinal lowerOrderFinal, Bh uniC) {
-    super(name, order, lowerOrderFinal, false, uniC);
+    super(name, order, lowerOrderFinal, LowerOrderFinal.Reference.DIFFUSERS, false, uniC);
   }
 
   @Override

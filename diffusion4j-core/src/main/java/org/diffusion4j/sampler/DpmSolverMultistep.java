@@ -36,12 +36,14 @@ public final class DpmSolverMultistep extends MultistepSampler {
   }
 
   /**
+   * @param lowerOrderFinal {@link LowerOrderFinal#AUTO}: dpm_solver_pytorch.py's rule (below 10) on
+   *     diffusion paths, diffusers' (below 15) on flow paths ({@link LowerOrderFinal.Reference#DPM_SOLVER})
    * @param referenceThirdOrder use the reference code's unweighted D2 (second order, reproduces
    *     dpm_solver_pytorch.py / diffusers samples) instead of the third-order weighting
    */
   public DpmSolverMultistep(String name, int order, boolean dataPrediction, LowerOrderFinal lowerOrderFinal, Bh uniC,
       boolean referenceThirdOrder) {
-    super(name, order, lowerOrderFinal, dataPrediction, uniC);
+    super(name, order, lowerOrderFinal, LowerOrderFinal.Reference.DPM_SOLVER, dataPrediction, uniC);
     this.d2Weight = referenceThirdOrder ? 1 : 2;
   }
 

@@ -30,7 +30,11 @@ public final class DpmSolverSde extends BaseSampler {
     this(name, order, eta, lowerOrderFinal ? LowerOrderFinal.DIFFUSERS : LowerOrderFinal.NEVER, false);
   }
 
-  /** @param referenceThirdOrder the reference code's unweighted D2 (see {@link DpmSolverMultistep}) */
+  /**
+   * @param lowerOrderFinal {@link LowerOrderFinal#AUTO}: below 10 on diffusion paths, below 15 on
+   *     flow paths, as {@link DpmSolverMultistep} (so that eta = 0 stays the ODE solver)
+   * @param referenceThirdOrder the reference code's unweighted D2 (see {@link DpmSolverMultistep})
+   */
   public DpmSolverSde(String name, int order, double eta, LowerOrderFinal lowerOrderFinal, boolean referenceThirdOrder) {
     super(name);
     this.d2Weight = referenceThirdOrder ? 1 : 2;
@@ -39,8 +43,7 @@ public final class DpmSolverSde extends BaseSampler {
     }
     this.order = order;
     this.eta = requireEta(name, eta);
-    lowerOrderFinal.lowers(1); // rejects an unresolved AUTO
-    this.lowerOrderFinal = lowerOrderFinal;
+    this.lowerOrderFinal = java.util.Objects.requireNonNull(lowerOrderFinal, "lowerOrderFinal");
   }
 
   @Override
@@ -60,14 +63,28 @@ public final class DpmSolverSde extends BaseSampler {
     return eta > 0 ? 1 : Double.NaN;
   }
 
+  /** The plan on a diffusion path ({@link #plan(int, GaussianPath)} for others). */
   @Override
   public Plan plan(int nfe) {
-    return Plan.multistep(EulerSampler.requirePositive(nfe), order, lowerOrderFinal);
+    return Plan.multistep(EulerSampler.requirePositive(nfe), order,
+        lowerOrderFinal.resolve(LowerOrderFinal.Reference.DPM_SOLVER.diffusion()));
+  }
+
+  /** The plan on a diffusion path ({@link #planForSteps(int, GaussianPath)} for others). */
+  @Override
+  public Plan planForSteps(int steps) {
+    return Plan.multistep(steps, order, lowerOrderFinal.resolve(LowerOrderFinal.Reference.DPM_SOLVER.diffusion()));
   }
 
   @Override
-  public Plan planForSteps(int steps) {
-    return Plan.multistep(steps, order, lowerOrderFinal);
+  public Plan plan(int nfe, GaussianPath path) {
+    return Plan.multistep(EulerSampler.requirePositive(nfe), order,
+        lowerOrderFinal.resolve(LowerOrderFinal.Reference.DPM_SOLVER, path));
+  }
+
+  @Override
+  public Plan planForSteps(int steps, GaussianPath path) {
+    return Plan.multistep(steps, order, lowerOrderFinal.resolve(LowerOrderFinal.Reference.DPM_SOLVER, path));
   }
 
   @Override

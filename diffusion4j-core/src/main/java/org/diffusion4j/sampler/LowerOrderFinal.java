@@ -1,6 +1,10 @@
 package org.diffusion4j.sampler;
 
 import java.util.Locale;
+import org.diffusion4j.path.GaussianPath;
+import org.diffusion4j.path.SubVpPath;
+import org.diffusion4j.path.VarianceExplodingPath;
+import org.diffusion4j.path.VariancePreservingPath;
 
 /**
  * When a multistep solver lowers the order of its last steps (step i of N then uses
@@ -12,9 +16,14 @@ import java.util.Locale;
  *   <li>diffusers' multistep schedulers (DPMSolverMultistep, DEISMultistep): steps &lt; 15 —
  *       {@link #DIFFUSERS} = {@code below:15}.</li>
  * </ul>
- * {@link #AUTO} follows the reference code of each solver ({@link Samplers}): below 10 for
+ * {@link #AUTO} follows the reference code of each solver on the path being sampled
+ * ({@link Reference}, resolved when the path is known: {@link Sampler#plan(int, GaussianPath)}).
+ * On a diffusion path ({@link #isDiffusionPath}: VP, sub-VP, VE, EDM) that is below 10 for
  * DPM-Solver multistep and DPM-Solver++ 2M/3M (and their SDE variants), always for UniPC, below 15
- * for DEIS and DPM-Solver-v3.
+ * for DEIS and DPM-Solver-v3. Flow paths (cond-OT, trig, user paths) have no official DPM-Solver
+ * code; there the DPM-Solver family follows diffusers' DPMSolverMultistepScheduler (below 15, the
+ * scheduler diffusers also runs on flow sigmas), which on the cond-OT demo flow at NFE 10 gives
+ * 1.7x the two-sample floor where below:10 gives 3.7x (docs/samplers.md).
  *
  * @param mode the kind of rule
  * @param below for {@link Mode#BELOW}: lower the final orders when the step count is below this
@@ -76,6 +85,49 @@ public record LowerOrderFinal(Mode mode, int below) {
     }
     throw new IllegalArgumentException("--lower-order-final must be auto, never, always or below:N with N >= 1, got '"
         + s + "'");
+  }
+
+  /**
+   * The rules of a solver's reference codes: {@code diffusion} on diffusion paths
+   * ({@link #isDiffusionPath}), {@code flow} on every other path. Both are resolved (not AUTO).
+   */
+  public record Reference(LowerOrderFinal diffusion, LowerOrderFinal flow) {
+    /** dpm_solver_pytorch.py (below 10) on diffusion paths, diffusers' DPMSolverMultistepScheduler (below 15) on flows. */
+    public static final Reference DPM_SOLVER = new Reference(LowerOrderFinal.DPM_SOLVER, LowerOrderFinal.DIFFUSERS);
+    /** uni_pc.py and diffusers' UniPCMultistepScheduler alike: always. */
+    public static final Reference UNIPC = new Reference(LowerOrderFinal.ALWAYS, LowerOrderFinal.ALWAYS);
+    /** diffusers' schedulers (DEIS, DPM-Solver-v3): below 15 on every path. */
+    public static final Reference DIFFUSERS = new Reference(LowerOrderFinal.DIFFUSERS, LowerOrderFinal.DIFFUSERS);
+
+    public Reference {
+      if (diffusion.mode == Mode.AUTO || flow.mode == Mode.AUTO) {
+        throw new IllegalArgumentException("a solver's reference lower-order-final rules must not be auto");
+      }
+    }
+
+    /** The same rule on every path. */
+    public static Reference everywhere(LowerOrderFinal rule) {
+      return new Reference(rule, rule);
+    }
+
+    /** The reference rule on {@code path}. */
+    public LowerOrderFinal on(GaussianPath path) {
+      return isDiffusionPath(path) ? diffusion : flow;
+    }
+  }
+
+  /**
+   * Whether {@code path} is a diffusion path for which official DPM-Solver / UniPC code exists
+   * (variance preserving, sub-VP, variance exploding, EDM); flow paths (cond-OT, trig) and
+   * user-defined {@code FunctionPath}s are not.
+   */
+  public static boolean isDiffusionPath(GaussianPath path) {
+    return path instanceof VariancePreservingPath || path instanceof VarianceExplodingPath || path instanceof SubVpPath;
+  }
+
+  /** This rule, or the solver's reference rule on {@code path} when this is {@link #AUTO}. */
+  public LowerOrderFinal resolve(Reference reference, GaussianPath path) {
+    return mode == Mode.AUTO ? reference.on(path) : this;
   }
 
   /** This rule, or {@code solverDefault} (the solver's reference rule) when this is {@link #AUTO}. */

@@ -25,26 +25,27 @@ public abstract class MultistepSampler extends BaseSampler {
 
   private final int order;
   private final LowerOrderFinal lowerOrderFinal;
+  private final LowerOrderFinal.Reference reference;
   private final boolean data;
   private final Bh corrector;
 
   /**
    * @param order the largest order (history length) used
-   * @param lowerOrderFinal when to lower the order of the last steps (resolved, not AUTO)
+   * @param lowerOrderFinal when to lower the order of the last steps; {@link LowerOrderFinal#AUTO}
+   *     takes {@code reference}'s rule for the path sampled
+   * @param reference the rules of the solver's reference codes (diffusion and flow paths)
    * @param dataPrediction keep x0 predictions (true) or eps predictions (false)
    * @param corrector the UniC variant to apply after every step but the last, or null for none
    */
-  protected MultistepSampler(String name, int order, LowerOrderFinal lowerOrderFinal, boolean dataPrediction,
-      Bh corrector) {
+  protected MultistepSampler(String name, int order, LowerOrderFinal lowerOrderFinal,
+      LowerOrderFinal.Reference reference, boolean dataPrediction, Bh corrector) {
     super(name);
     if (order < 1 || order > maxOrder()) {
       throw new IllegalArgumentException(name + ": order must be between 1 and " + maxOrder() + ", got " + order);
     }
-    if (lowerOrderFinal.mode() == LowerOrderFinal.Mode.AUTO) {
-      throw new IllegalArgumentException(name + ": resolve the lower-order-final rule 'auto' before construction");
-    }
     this.order = order;
-    this.lowerOrderFinal = lowerOrderFinal;
+    this.lowerOrderFinal = java.util.Objects.requireNonNull(lowerOrderFinal, "lowerOrderFinal");
+    this.reference = java.util.Objects.requireNonNull(reference, "reference");
     this.data = dataPrediction;
     this.corrector = corrector;
   }
@@ -65,9 +66,14 @@ public abstract class MultistepSampler extends BaseSampler {
     return order + (corrector != null ? 1 : 0);
   }
 
-  /** The rule for lowering the order of the final steps. */
+  /** The rule for lowering the order of the final steps, as given (possibly {@link LowerOrderFinal#AUTO}). */
   public LowerOrderFinal lowerOrderFinal() {
     return lowerOrderFinal;
+  }
+
+  /** The rule used on {@code path} ({@link LowerOrderFinal#AUTO} resolved to the solver's reference rule there). */
+  public LowerOrderFinal lowerOrderFinal(GaussianPath path) {
+    return lowerOrderFinal.resolve(reference, path);
   }
 
   /** Whether the history holds x0 (true) or eps (false) predictions. */
@@ -75,14 +81,26 @@ public abstract class MultistepSampler extends BaseSampler {
     return data;
   }
 
+  /** The plan on a diffusion path ({@link #plan(int, GaussianPath)} for others). */
   @Override
   public Plan plan(int nfe) {
-    return Plan.multistep(EulerSampler.requirePositive(nfe), order, lowerOrderFinal);
+    return Plan.multistep(EulerSampler.requirePositive(nfe), order, lowerOrderFinal.resolve(reference.diffusion()));
+  }
+
+  /** The plan on a diffusion path ({@link #planForSteps(int, GaussianPath)} for others). */
+  @Override
+  public Plan planForSteps(int steps) {
+    return Plan.multistep(steps, order, lowerOrderFinal.resolve(reference.diffusion()));
   }
 
   @Override
-  public Plan planForSteps(int steps) {
-    return Plan.multistep(steps, order, lowerOrderFinal);
+  public Plan plan(int nfe, GaussianPath path) {
+    return Plan.multistep(EulerSampler.requirePositive(nfe), order, lowerOrderFinal(path));
+  }
+
+  @Override
+  public Plan planForSteps(int steps, GaussianPath path) {
+    return Plan.multistep(steps, order, lowerOrderFinal(path));
   }
 
   /**

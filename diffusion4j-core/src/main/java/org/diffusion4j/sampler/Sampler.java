@@ -24,6 +24,21 @@ public interface Sampler {
   Plan planForSteps(int steps);
 
   /**
+   * {@link #plan(int)} for sampling on {@code path}: rules that depend on the path (a multistep
+   * solver's {@link LowerOrderFinal#AUTO}, whose reference code differs between diffusion and flow
+   * paths) are resolved for it. {@link #plan(int)} alone resolves them as on a diffusion path.
+   * {@link Sampling} calls this form.
+   */
+  default Plan plan(int nfe, GaussianPath path) {
+    return plan(nfe);
+  }
+
+  /** {@link #planForSteps(int)} for sampling on {@code path} (see {@link #plan(int, GaussianPath)}). */
+  default Plan planForSteps(int steps, GaussianPath path) {
+    return planForSteps(steps);
+  }
+
+  /**
    * The declared global order of accuracy p: error O(h^p) in the step size h on the
    * probability-flow ODE (e.g. euler 1, heun 2, dpm-solver++-3m 3, unipc-bh2-2 3). A stochastic
    * sampler declares the order of its noise-free limit (eta = 0, S_churn = 0, which is where

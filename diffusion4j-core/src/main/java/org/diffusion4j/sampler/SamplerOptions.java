@@ -14,8 +14,8 @@ import org.diffusion4j.sampler.v3.Ems;
  * @param sTmax EDM S_tmax
  * @param sNoise EDM S_noise
  * @param lowerOrderFinal when multistep solvers lower the order of their last steps; {@link LowerOrderFinal#AUTO}
- *     (default) follows each solver's reference code (DPM-Solver(++) below 10 steps, UniPC always, DEIS and v3
- *     below 15)
+ *     (default) follows each solver's reference code on the path sampled (DPM-Solver(++) below 10 steps on
+ *     diffusion paths and below 15 on flow paths, UniPC always, DEIS and v3 below 15; {@link LowerOrderFinal})
  * @param uniC apply the UniC corrector after DPM-Solver / DEIS multistep steps (null = none)
  * @param rtol relative tolerance of the adaptive solver
  * @param atol absolute tolerance of the adaptive solver

@@ -35,7 +35,7 @@ public final class Samplers {
     for (int k = 1; k <= 3; k++) {
       int order = k;
       register("dpm-solver-multistep-" + k, "multistep DPM-Solver order " + k + " (noise prediction)",
-          (n, o) -> new DpmSolverMultistep(n, ord(o, order), false, lof(o, LowerOrderFinal.DPM_SOLVER), o.uniC(),
+          (n, o) -> new DpmSolverMultistep(n, ord(o, order), false, o.lowerOrderFinal(), o.uniC(),
               o.referenceThirdOrder()));
     }
     register("dpm-solver++-1", "DPM-Solver++ first order (data prediction)",
@@ -45,29 +45,29 @@ public final class Samplers {
     register("dpm-solver++-3s", "DPM-Solver++ singlestep order 3",
         (n, o) -> new DpmSolverSinglestep(n, ord(o, 3), true, o.singlestepPoints()));
     register("dpm-solver++-2m", "DPM-Solver++(2M), multistep",
-        (n, o) -> new DpmSolverMultistep(n, ord(o, 2), true, lof(o, LowerOrderFinal.DPM_SOLVER), o.uniC(),
+        (n, o) -> new DpmSolverMultistep(n, ord(o, 2), true, o.lowerOrderFinal(), o.uniC(),
             o.referenceThirdOrder()));
     register("dpm-solver++-3m", "DPM-Solver++ multistep order 3",
-        (n, o) -> new DpmSolverMultistep(n, ord(o, 3), true, lof(o, LowerOrderFinal.DPM_SOLVER), o.uniC(),
+        (n, o) -> new DpmSolverMultistep(n, ord(o, 3), true, o.lowerOrderFinal(), o.uniC(),
             o.referenceThirdOrder()));
     register("dpm-solver++-2m-sde", "DPM-Solver++(2M) SDE (eta, default 1)",
-        (n, o) -> new DpmSolverSde(n, ord(o, 2), eta(o, 1), lof(o, LowerOrderFinal.DPM_SOLVER),
+        (n, o) -> new DpmSolverSde(n, ord(o, 2), eta(o, 1), o.lowerOrderFinal(),
             o.referenceThirdOrder()));
     register("dpm-solver++-3m-sde", "DPM-Solver++(3M) SDE (eta, default 1)",
-        (n, o) -> new DpmSolverSde(n, ord(o, 3), eta(o, 1), lof(o, LowerOrderFinal.DPM_SOLVER),
+        (n, o) -> new DpmSolverSde(n, ord(o, 3), eta(o, 1), o.lowerOrderFinal(),
             o.referenceThirdOrder()));
     for (MultistepSampler.Bh bh : MultistepSampler.Bh.values()) {
       for (int k = 1; k <= 3; k++) {
         int order = k;
         String v = bh.name().toLowerCase(java.util.Locale.ROOT);
         register("unipc-" + v + "-" + k, "UniPC " + v + ", UniP-" + k + " + UniC (data prediction)",
-            (n, o) -> new UniPc(n, ord(o, order), bh, true, lof(o, LowerOrderFinal.ALWAYS)));
+            (n, o) -> new UniPc(n, ord(o, order), bh, true, o.lowerOrderFinal()));
       }
     }
     for (int k = 1; k <= 3; k++) {
       int order = k;
       register("deis-" + k, "DEIS tAB order " + k + " (polynomial extrapolation in t)",
-          (n, o) -> new DeisMultistep(n, ord(o, order), lof(o, LowerOrderFinal.DIFFUSERS), o.uniC()));
+          (n, o) -> new DeisMultistep(n, ord(o, order), o.lowerOrderFinal(), o.uniC()));
     }
     register("dpm-solver-v3", "DPM-Solver-v3 (Zheng et al. 2023), multistep order 2 + corrector; needs --ems FILE",
         (n, o) -> {
@@ -76,7 +76,7 @@ public final class Samplers {
                 + "SamplerOptions.builder().ems(Ems.read(file)) (CLI: --ems FILE, from 'd4j ems')");
           }
           return new DpmSolverV3(o.ems(), ord(o, 2), o.pseudoOrder(), o.v3Corrector(),
-              lof(o, LowerOrderFinal.DIFFUSERS));
+              o.lowerOrderFinal().resolve(LowerOrderFinal.DIFFUSERS));
         });
     register("dpm-solver-adaptive", "adaptive DPM-Solver-23 (order 2 gives -12), rtol/atol",
         (n, o) -> new DpmSolverAdaptive(n, ord(o, 3), o.rtol(), o.atol()));
@@ -99,16 +99,6 @@ public final class Samplers {
 
   private static int ord(SamplerOptions o, int fromName) {
     return o.order() > 0 ? o.order() : fromName;
-  }
-
-  /**
-   * The options' lower-order-final rule, with AUTO resolved to the solver's reference code:
-   * dpm_solver_pytorch.py below 10 steps (DPM-Solver multistep and ++2M/3M, and the 2M/3M SDE
-   * variants, so that eta = 0 stays the ODE solver), uni_pc.py always (UniPC), diffusers below 15
-   * (DEIS, DPM-Solver-v3).
-   */
-  private static LowerOrderFinal lof(SamplerOptions o, LowerOrderFinal reference) {
-    return o.lowerOrderFinal().resolve(reference);
   }
 
   private static double eta(SamplerOptions o, double def) {

@@ -128,26 +128,26 @@ public final class Sampling {
       int extra = denoiseFinal ? 1 : 0;
       if (userTimes != null) {
         grid = TimeGrid.of(path, userTimes);
-        plan = sampler.planForSteps(grid.steps());
+        plan = sampler.planForSteps(grid.steps(), path);
         if (nfe >= 0 && plan.nfe() + extra != nfe) {
           throw new IllegalArgumentException(sampler.name() + " uses " + (plan.nfe() + extra) + " evaluations on the "
               + grid.steps() + "-step user grid, not --nfe " + nfe);
         }
       } else if (sampler.adaptive()) {
         if (nfe >= 0) {
-          sampler.plan(nfe); // throws with the reason
+          sampler.plan(nfe, path); // throws with the reason
         }
         grid = TimeGrid.of(path, start, end);
-        plan = sampler.planForSteps(1);
+        plan = sampler.planForSteps(1, path);
       } else if (nfe >= 0) {
         if (nfe - extra < 1) {
           throw new IllegalArgumentException("--nfe " + nfe + " is too small: " + sampler.name() + " needs at least "
               + (1 + extra) + " model evaluation(s)" + (denoiseFinal ? " (one is used by the final denoising)" : ""));
         }
-        plan = sampler.plan(nfe - extra);
+        plan = sampler.plan(nfe - extra, path);
         grid = sampler.grid(spacing(plan), rho, path, start, end, plan);
       } else if (steps >= 1) {
-        plan = sampler.planForSteps(steps);
+        plan = sampler.planForSteps(steps, path);
         grid = sampler.grid(spacing(plan), rho, path, start, end, plan);
       } else {
         throw new IllegalArgumentException("give an NFE budget, a step count or a list of times");

@@ -15,9 +15,9 @@ import org.diffusion4j.path.GaussianPath;
 public final class UniPc extends MultistepSampler {
   private final Bh variant;
 
-  /** @param lowerOrderFinal when to lower the final orders (uni_pc.py: {@link LowerOrderFinal#ALWAYS}) */
+  /** @param lowerOrderFinal when to lower the final orders ({@link LowerOrderFinal#AUTO}: always, as uni_pc.py and diffusers) */
   public UniPc(String name, int order, Bh variant, boolean dataPrediction, LowerOrderFinal lowerOrderFinal) {
-    super(name, order, lowerOrderFinal, dataPrediction, variant);
+    super(name, order, lowerOrderFinal, LowerOrderFinal.Reference.UNIPC, dataPrediction, variant);
     this.variant = variant;
   }
 

@@ -4,9 +4,10 @@ package org.diffusion4j.sde;
  * Plain independent Gaussian increments: the fastest source for fixed steps. Each query draws
  * new values (dW = sqrt(h) Z, and for the time integral I = h (dW/2 + sqrt(h/12) Z')), so
  * queries must tile the time axis left to right without repeats. Path i draws the normals
- * {@code CounterNormal.normal(key(i), c)} for c = 0, 1, 2, ... in order (component by
+ * {@code CounterNormal.normal32(key(i), c)} for c = 0, 1, 2, ... in order (component by
  * component, and W before the area when the time integral is asked for): a counter-based stream
- * with no generator object, which a solver can fill for a block of paths in one loop.
+ * with no generator object, two normals per hash, which a solver can fill for a block of paths in
+ * one loop (SdeSolve keeps each path's pair hash from an even counter for the odd one).
  */
 public final class BrownianIncrements implements BrownianSource {
   private final long seed;
@@ -65,7 +66,7 @@ public final class BrownianIncrements implements BrownianSource {
     public void increment(double s, double t, double[] dw, int off) {
       double sq = Math.sqrt(t - s);
       for (int j = 0; j < m; j++) {
-        dw[off + j] = sq * CounterNormal.normal(key, counter++);
+        dw[off + j] = sq * CounterNormal.normal32(key, counter++);
       }
     }
 
@@ -74,8 +75,8 @@ public final class BrownianIncrements implements BrownianSource {
       double h = t - s;
       double sq = Math.sqrt(h);
       for (int j = 0; j < m; j++) {
-        double w = sq * CounterNormal.normal(key, counter++);
-        double area = sq * INV_SQRT12 * CounterNormal.normal(key, counter++);
+        double w = sq * CounterNormal.normal32(key, counter++);
+        double area = sq * INV_SQRT12 * CounterNormal.normal32(key, counter++);
         dw[off + j] = w;
         iw[off + j] = h * (0.5 * w + area);
       }

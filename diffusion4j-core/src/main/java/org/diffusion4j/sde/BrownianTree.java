@@ -17,9 +17,10 @@ package org.diffusion4j.sde;
  * </pre>
  * and (W2, H2) on [r, b] follow from w = W1 + W2 and
  * H = h2/(2h) W1 + h1/h H1 - h1/(2h) W2 + h2/h H2 (at the midpoint this is Foster's split,
- * W1 = w/2 + 3H/2 + sqrt(h)/4 Z). The random numbers of a node come from a counter-based
- * generator keyed by the node's seed, which is derived from its parent's, so a node has the same
- * value whichever query reached it first. Points are resolved by bisection until they hit a
+ * W1 = w/2 + 3H/2 + sqrt(h)/4 Z). The two normals of a split are the two 32-bit halves of one
+ * hash of the node's heap number (root 1, children 2k and 2k + 1) and the path's seed
+ * ({@link CounterNormal#fromBits32}), so a node has the same value whichever query reached it
+ * first, and the hashes of the levels of one descent do not wait for each other. Points are resolved by bisection until they hit a
  * node endpoint exactly (dyadic grids never need more) or the node is shorter than the
  * tolerance; then the point is drawn once from the bridge of that leaf (keyed by the point), so
  * two distinct non-dyadic points inside one leaf are only approximately jointly distributed,
@@ -31,12 +32,16 @@ package org.diffusion4j.sde;
  * as torchsde's BrownianInterval and diffrax cache recent intervals: an increment [s, t] after
  * one ending at s re-reads s, and resolving t only bisects below the common ancestor of s and t.
  * The cost per query is the depth below that ancestor, set by the leaf tolerance: see
- * {@link #forSpacing}. Normals come from {@link CounterNormal} (ziggurat, no generator state).
+ * {@link #forSpacing}. A split computes both children; a one-component path keeps the one not taken, so a
+ * left-to-right walk splits each node once; the side taken is a bit mask, not a branch.
  */
 public final class BrownianTree implements BrownianSource {
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
   private static final int MAX_DEPTH = 62;
   private static final double INV_SQRT48 = 1.0 / Math.sqrt(48.0);
+  private static final long ONE_BITS = Double.doubleToRawLongBits(1.0);
+  private static final long SIGN_BIT = Long.MIN_VALUE;
+  private static final long LEAF_MULTIPLIER = 0xD1B54A32D192ED03L;
 
   private final long seed;
   private final int dim;
@@ -45,6 +50,8 @@ public final class BrownianTree implements BrownianSource {
   private final double tol;
   /** sqrt of the nominal node length (t1 - t0) 2^-level, per level, for the midpoint split. */
   private final double[] sqrtLen = new double[MAX_DEPTH + 1];
+  /** The leaf level: the first whose nominal node length is at most the tolerance (at most MAX_DEPTH). */
+  private final int leafLevel;
 
   private BrownianTree(long seed, int dim, double t0, double t1, double tol) {
     if (dim < 1) {
@@ -61,6 +68,11 @@ public final class BrownianTree implements BrownianSource {
     this.t0 = t0;
     this.t1 = t1;
     this.tol = tol;
+    int leaf = 0;
+    while (leaf < MAX_DEPTH && Math.scalb(t1 - t0, -leaf) > tol) {
+      leaf++;
+    }
+    this.leafLevel = leaf;
     for (int lev = 0; lev <= MAX_DEPTH; lev++) {
       sqrtLen[lev] = Math.sqrt(Math.scalb(t1 - t0, -lev));
     }
@@ -122,19 +134,35 @@ public final class BrownianTree implements BrownianSource {
     return CounterNormal.mix(z);
   }
 
+  /** {@code ifZero} when {@code mask} is 0, {@code ifOnes} when it is -1: a branch-free select, bit-exact. */
+  private static double select(double ifZero, double ifOnes, long mask) {
+    long x = Double.doubleToRawLongBits(ifZero);
+    return Double.longBitsToDouble(x ^ ((x ^ Double.doubleToRawLongBits(ifOnes)) & mask));
+  }
+
   /** One sample path; holds the cached branch of the tree. Not thread-safe. */
   public final class Path implements BrownianPath {
-    private final long rootSeed;
     private final int m = dim;
-    private final double[] a = new double[MAX_DEPTH + 1];
-    private final double[] b = new double[MAX_DEPTH + 1];
-    private final long[] key = new long[MAX_DEPTH + 1];
+    /** Base of the node hashes: node {@code id} (heap numbering, root 1) draws from mix(nodeBase + GOLDEN id). */
+    private final long nodeBase;
+    /** Base of the leaf-draw keys, disjoint from the node hashes. */
+    private final long leafBase;
+    private final double[] a = new double[leafLevel + 1];
+    private final double[] b = new double[leafLevel + 1];
+    private final long[] id = new long[leafLevel + 1];
     // Per level and component: W(a), Q(a), increment w over [a, b], Levy area H over [a, b].
     private final double[] wa;
     private final double[] qa;
     private final double[] w;
     private final double[] hh;
     private int depth;
+    // Scalar paths (m = 1): the other child of each split on the branch (its id and state), so that
+    // a left-to-right walk turning right at a node it split before reuses the split (one split per node).
+    private final long[] otherId = new long[leafLevel + 1];
+    private final double[] otherW = new double[leafLevel + 1];
+    private final double[] otherQ = new double[leafLevel + 1];
+    private final double[] otherDw = new double[leafLevel + 1];
+    private final double[] otherH = new double[leafLevel + 1];
     private final double[] ws;
     private final double[] qs;
     private final double[] wt;
@@ -146,8 +174,7 @@ public final class BrownianTree implements BrownianSource {
     private final double[] lastQ;
 
     Path(long rootSeed) {
-      this.rootSeed = rootSeed;
-      int size = (MAX_DEPTH + 1) * m;
+      int size = (leafLevel + 1) * m; // only the levels down to the leaves are ever used
       wa = new double[size];
       qa = new double[size];
       w = new double[size];
@@ -160,8 +187,10 @@ public final class BrownianTree implements BrownianSource {
       lastQ = new double[m];
       a[0] = t0;
       b[0] = t1;
-      // The root's own values use rootSeed; its split uses a derived key (no shared counters).
-      key[0] = mix(rootSeed + 0x3C6EF372FE94F82BL);
+      id[0] = 1;
+      // The root's own values use rootSeed; splits and leaves use derived bases (no shared counters).
+      nodeBase = mix(rootSeed + 0x3C6EF372FE94F82BL);
+      leafBase = mix(rootSeed + 0xA54FF53A5F1D36F1L);
       double len = t1 - t0;
       double sw = Math.sqrt(len);
       double sh = Math.sqrt(len / 12.0);
@@ -205,15 +234,19 @@ public final class BrownianTree implements BrownianSource {
 
     /** Walks up the cached branch to the node holding r, then bisects down to r. */
     private void resolve(double r, double[] wOut, double[] qOut, int off, boolean withQ) {
+      if (m == 1) {
+        resolveScalar(r, wOut, qOut, off, withQ);
+        return;
+      }
       int lev = depth;
       while (lev > 0 && !(a[lev] <= r && r <= b[lev])) {
         lev--;
       }
       while (true) {
-        int o = lev * m;
         double al = a[lev];
         double bl = b[lev];
         if (r == al) {
+          int o = lev * m;
           for (int j = 0; j < m; j++) {
             wOut[off + j] = wa[o + j];
             qOut[off + j] = qa[o + j];
@@ -222,6 +255,7 @@ public final class BrownianTree implements BrownianSource {
         }
         double len = bl - al;
         if (r == bl) {
+          int o = lev * m;
           for (int j = 0; j < m; j++) {
             double w0 = wa[o + j];
             wOut[off + j] = w0 + w[o + j];
@@ -230,91 +264,186 @@ public final class BrownianTree implements BrownianSource {
           break;
         }
         double mid = al + 0.5 * len;
-        if (len <= tol || lev == MAX_DEPTH || !(mid > al && mid < bl)) {
-          long leafKey = mix(key[lev] ^ Double.doubleToLongBits(r) * GOLDEN);
-          double h1 = r - al;
-          // The bridge of the class comment with x = h1/h, y = h2/h: coefficients shared by all components.
-          double inv = 1.0 / len;
-          double x = h1 * inv;
-          double y = (bl - r) * inv;
-          double meanWH = 6.0 * x * y;
-          double meanHH = x * x;
-          double l11 = Math.sqrt(Math.max(len * x * y * (1.0 - 3.0 * x * y), 0.0));
-          if (!withQ) {
-            for (int j = 0; j < m; j++) {
-              double w1 = x * w[o + j] + meanWH * hh[o + j] + l11 * CounterNormal.normal(leafKey, 2 * j);
-              wOut[off + j] = wa[o + j] + w1;
-              qOut[off + j] = Double.NaN;
-            }
-            break;
-          }
-          double cov = -0.5 * len * x * x * x * y;
-          double l21 = l11 > 0 ? cov / l11 : 0.0;
-          double l22 = Math.sqrt(Math.max(len * x * (1.0 - x * x * x) / 12.0 - l21 * l21, 0.0));
-          for (int j = 0; j < m; j++) {
-            double wp = w[o + j];
-            double hp = hh[o + j];
-            double z1 = CounterNormal.normal(leafKey, 2 * j);
-            double z2 = CounterNormal.normal(leafKey, 2 * j + 1);
-            double w1 = x * wp + meanWH * hp + l11 * z1;
-            double a1 = meanHH * hp + l21 * z1 + l22 * z2;
-            double w0 = wa[o + j];
-            wOut[off + j] = w0 + w1;
-            qOut[off + j] = qa[o + j] + h1 * (w0 + 0.5 * w1 + a1);
-          }
+        if (len <= tol || lev == leafLevel || !(mid > al && mid < bl)) {
+          leaf(lev, r, wOut, qOut, off, withQ);
           break;
         }
-        makeChild(lev, mid, r <= mid);
+        makeChild(lev, mid, r > mid);
         lev++;
       }
       depth = lev;
     }
 
     /**
+     * {@link #resolve} for one component, with the node's state in registers: the same values as
+     * {@link #makeChild} (same formulas), without the per-component loop. A non-dyadic point's
+     * side is a coin flip per level, so the side is a bit mask, not a branch.
+     */
+    private void resolveScalar(double r, double[] wOut, double[] qOut, int off, boolean withQ) {
+      int lev = depth;
+      while (lev > 0 && !(a[lev] <= r && r <= b[lev])) {
+        lev--;
+      }
+      double al = a[lev];
+      double bl = b[lev];
+      double wA = wa[lev];
+      double qA = qa[lev];
+      double dw = w[lev];
+      double hA = hh[lev];
+      long node = id[lev];
+      while (true) {
+        if (r == al) {
+          wOut[off] = wA;
+          qOut[off] = qA;
+          break;
+        }
+        double len = bl - al;
+        if (r == bl) {
+          wOut[off] = wA + dw;
+          qOut[off] = qA + len * (wA + 0.5 * dw + hA);
+          break;
+        }
+        double mid = al + 0.5 * len;
+        if (len <= tol || lev == leafLevel || !(mid > al && mid < bl)) {
+          // The leaf draw of leaf(), in registers.
+          long h = mix((leafBase + GOLDEN * node) ^ Double.doubleToLongBits(r) * LEAF_MULTIPLIER);
+          double h1 = r - al;
+          double inv = 1.0 / len;
+          double x = h1 * inv;
+          double y = (bl - r) * inv;
+          double l11 = Math.sqrt(Math.max(len * x * y * (1.0 - 3.0 * x * y), 0.0));
+          double z1 = CounterNormal.fromBits32((int) h, h);
+          double w1 = x * dw + 6.0 * x * y * hA + l11 * z1;
+          wOut[off] = wA + w1;
+          if (withQ) {
+            double l21 = l11 > 0 ? -0.5 * len * x * x * x * y / l11 : 0.0;
+            double l22 = Math.sqrt(Math.max(len * x * (1.0 - x * x * x) / 12.0 - l21 * l21, 0.0));
+            double z2 = CounterNormal.fromBits32((int) (h >>> 32), ~h);
+            qOut[off] = qA + h1 * (wA + 0.5 * w1 + x * x * hA + l21 * z1 + l22 * z2);
+          } else {
+            qOut[off] = Double.NaN;
+          }
+          break;
+        }
+        long sel = r > mid ? -1L : 0L;
+        long child = 2 * node - sel; // heap numbering: left 2 id, right 2 id + 1
+        if (otherId[lev + 1] == child) {
+          wA = otherW[lev + 1];
+          qA = otherQ[lev + 1];
+          dw = otherDw[lev + 1];
+          hA = otherH[lev + 1];
+        } else {
+          long h = mix(nodeBase + GOLDEN * node);
+          double z1 = CounterNormal.fromBits32((int) h, h);
+          double z2 = CounterNormal.fromBits32((int) (h >>> 32), ~h);
+          double sq = sqrtLen[lev];
+          double shared = 1.5 * hA + 0.25 * sq * z1;
+          double hCommon = 0.25 * hA - 0.125 * sq * z1;
+          double hOdd = sq * INV_SQRT48 * z2;
+          // Left child [al, mid]: (wA, qA, wLeft, hLeft); right child [mid, bl]: (wA + wLeft, qMid, wRight, hRight).
+          double wLeft = 0.5 * dw + shared;
+          double hLeft = hCommon + hOdd;
+          double wRight = 0.5 * dw - shared;
+          double hRight = hCommon - hOdd;
+          double wMid = wA + wLeft;
+          double qMid = qA + (mid - al) * (wA + 0.5 * wLeft + hLeft);
+          otherId[lev + 1] = child ^ 1;
+          otherW[lev + 1] = select(wMid, wA, sel);
+          otherQ[lev + 1] = select(qMid, qA, sel);
+          otherDw[lev + 1] = select(wRight, wLeft, sel);
+          otherH[lev + 1] = select(hRight, hLeft, sel);
+          wA = select(wA, wMid, sel);
+          qA = select(qA, qMid, sel);
+          dw = select(wLeft, wRight, sel);
+          hA = select(hLeft, hRight, sel);
+        }
+        al = select(al, mid, sel);
+        bl = select(mid, bl, sel);
+        node = child;
+        lev++;
+        a[lev] = al;
+        b[lev] = bl;
+        wa[lev] = wA;
+        qa[lev] = qA;
+        w[lev] = dw;
+        hh[lev] = hA;
+        id[lev] = node;
+      }
+      depth = lev;
+    }
+
+    /**
+     * Draws the point r inside node {@code lev} from the node's bridge (class comment, x = h1/h,
+     * y = h2/h; coefficients shared by all components), keyed by the node and r.
+     */
+    private void leaf(int lev, double r, double[] wOut, double[] qOut, int off, boolean withQ) {
+      int o = lev * m;
+      double al = a[lev];
+      double bl = b[lev];
+      double len = bl - al;
+      long h = mix((leafBase + GOLDEN * id[lev]) ^ Double.doubleToLongBits(r) * LEAF_MULTIPLIER);
+      double h1 = r - al;
+      double inv = 1.0 / len;
+      double x = h1 * inv;
+      double y = (bl - r) * inv;
+      double l11 = Math.sqrt(Math.max(len * x * y * (1.0 - 3.0 * x * y), 0.0));
+      double l21 = l11 > 0 ? -0.5 * len * x * x * x * y / l11 : 0.0;
+      double l22 = withQ ? Math.sqrt(Math.max(len * x * (1.0 - x * x * x) / 12.0 - l21 * l21, 0.0)) : 0.0;
+      for (int j = 0; j < m; j++) {
+        long hj = j == 0 ? h : mix(h + GOLDEN * j);
+        double z1 = CounterNormal.fromBits32((int) hj, hj);
+        double hA = hh[o + j];
+        double w1 = x * w[o + j] + 6.0 * x * y * hA + l11 * z1;
+        double wA = wa[o + j];
+        wOut[off + j] = wA + w1;
+        if (withQ) {
+          double z2 = CounterNormal.fromBits32((int) (hj >>> 32), ~hj);
+          qOut[off + j] = qa[o + j] + h1 * (wA + 0.5 * w1 + x * x * hA + l21 * z1 + l22 * z2);
+        } else {
+          qOut[off + j] = Double.NaN;
+        }
+      }
+    }
+
+    /**
      * The child of node {@code lev} on its left or right half: the bridge formulas of the class
      * comment at h1 = h2 = h/2, W1 = w/2 + 3H/2 + sqrt(h)/4 Z1, H1 = H/4 - sqrt(h)/8 Z1
-     * + sqrt(h/48) Z2, and W2 = w - W1, H2 = 2H - W1/2 - H1 + W2/2 (Foster's split).
+     * + sqrt(h/48) Z2, and W2 = w - W1, H2 = 2H - W1/2 - H1 + W2/2 (Foster's split). Both
+     * children are computed and one is selected by bit masks, with no branch on the side: a
+     * non-dyadic point's side is a coin flip per level, which a branch mispredicts half the time.
+     * Z1 and Z2 of component j come from the two halves of one hash of (node id, j).
      */
-    private void makeChild(int lev, double mid, boolean left) {
+    private void makeChild(int lev, double mid, boolean right) {
       int o = lev * m;
       int c = o + m;
       double al = a[lev];
-      double h1 = mid - al;
+      double half = mid - al;
       double sq = sqrtLen[lev];
-      double sdW = 0.25 * sq;
-      double covH = -0.125 * sq;
-      double sdH = sq * INV_SQRT48;
-      long k = key[lev];
+      long sel = right ? -1L : 0L;
+      double sign = Double.longBitsToDouble(ONE_BITS | (sel & SIGN_BIT));
+      long node = id[lev];
+      long h = mix(nodeBase + GOLDEN * node);
       for (int j = 0; j < m; j++) {
-        double wp = w[o + j];
-        double hp = hh[o + j];
-        double z1 = CounterNormal.normal(k, 2 * j);
-        double z2 = CounterNormal.normal(k, 2 * j + 1);
-        double w1 = 0.5 * wp + 1.5 * hp + sdW * z1;
-        double a1 = 0.25 * hp + covH * z1 + sdH * z2;
-        if (left) {
-          wa[c + j] = wa[o + j];
-          qa[c + j] = qa[o + j];
-          w[c + j] = w1;
-          hh[c + j] = a1;
-        } else {
-          double w2 = wp - w1;
-          double w0 = wa[o + j];
-          wa[c + j] = w0 + w1;
-          qa[c + j] = qa[o + j] + h1 * (w0 + 0.5 * w1 + a1);
-          w[c + j] = w2;
-          hh[c + j] = 2.0 * hp - 0.5 * w1 - a1 + 0.5 * w2;
-        }
+        long hj = j == 0 ? h : mix(h + GOLDEN * j);
+        double z1 = CounterNormal.fromBits32((int) hj, hj);
+        double z2 = CounterNormal.fromBits32((int) (hj >>> 32), ~hj);
+        double dw = w[o + j];
+        double hA = hh[o + j];
+        double wA = wa[o + j];
+        double qA = qa[o + j];
+        double shared = 1.5 * hA + 0.25 * sq * z1;
+        double hCommon = 0.25 * hA - 0.125 * sq * z1;
+        double hOdd = sq * INV_SQRT48 * z2;
+        double wLeft = 0.5 * dw + shared;
+        double hLeft = hCommon + hOdd;
+        w[c + j] = 0.5 * dw + sign * shared;
+        hh[c + j] = hCommon + sign * hOdd;
+        wa[c + j] = select(wA, wA + wLeft, sel);
+        qa[c + j] = select(qA, qA + half * (wA + 0.5 * wLeft + hLeft), sel);
       }
-      if (left) {
-        a[lev + 1] = al;
-        b[lev + 1] = mid;
-        key[lev + 1] = mix(k + 0x632BE59BD9B4E019L);
-      } else {
-        a[lev + 1] = mid;
-        b[lev + 1] = b[lev];
-        key[lev + 1] = mix(k + 0x85157AF5D2B6E3C1L);
-      }
+      a[lev + 1] = select(al, mid, sel);
+      b[lev + 1] = select(mid, b[lev], sel);
+      id[lev + 1] = 2 * node - sel; // heap numbering: left 2 id, right 2 id + 1
     }
 
     @Override

@@ -10,8 +10,9 @@ package org.diffusion4j.sde;
  * and uniform (the top 53 bits) come from disjoint bits of one hash. About 99% of draws take
  * the fast path: one hash, one table look-up, one compare, one multiply.
  *
- * <p>{@link BrownianIncrements} and {@link BrownianTree} draw from here; benchmarks use it for
- * the normal-draw bound of a solver.
+ * <p>{@link BrownianIncrements} ({@link #normal32}, two normals per hash) and {@link BrownianTree}
+ * (two normals per node hash through {@link #fromBits32}, 53-bit {@link #normal} at the root) draw
+ * from here; benchmarks use it for the normal-draw bound of a solver.
  */
 public final class CounterNormal {
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
@@ -55,6 +56,50 @@ public final class CounterNormal {
       return u * X[i];
     }
     return slow(h, i, u);
+  }
+
+  /**
+   * The {@code index}-th standard normal of the two-per-hash stream of {@code key}, which the
+   * fixed-step engine draws ({@link BrownianIncrements}): normals 2p and 2p + 1 are the low and
+   * high 32 bits of the hash {@link #pairHash pairHash(key, p)}, each through {@link #fromBits32},
+   * so a run of consecutive draws costs one hash per two normals. Resolution 2^-24 of the layer
+   * width, as Marsaglia &amp; Tsang's 32-bit ziggurat; {@link #normal} is the 53-bit stream.
+   */
+  public static double normal32(long key, long index) {
+    long h = pairHash(key, index >>> 1);
+    return (index & 1) == 0 ? low(h) : high(h);
+  }
+
+  /** The hash behind normals 2p and 2p + 1 of {@link #normal32}'s stream of {@code key}. */
+  public static long pairHash(long key, long pair) {
+    return mix(key + GOLDEN * (pair + 1));
+  }
+
+  /** The first (even-index) normal of a {@link #pairHash}. */
+  public static double low(long pairHash) {
+    return fromBits32((int) pairHash, pairHash);
+  }
+
+  /** The second (odd-index) normal of a {@link #pairHash}. */
+  public static double high(long pairHash) {
+    return fromBits32((int) (pairHash >>> 32), ~pairHash);
+  }
+
+  /**
+   * A standard normal from 32 random bits, for callers that take two normals from one hash (the
+   * Brownian tree's splits): the low 7 bits pick the layer and the other 25 give the signed
+   * uniform, as in Marsaglia &amp; Tsang's 32-bit ziggurat, so a value is a multiple of 2^-24 of its
+   * layer's width (at most 2.1e-7 in absolute terms), where {@link #normal} resolves 2^-52. The
+   * rare rejections (about 1.2%) take further bits from re-hashing {@code state}, which must
+   * differ between the two normals of one hash.
+   */
+  static double fromBits32(int bits, long state) {
+    int i = bits & (LAYERS - 1);
+    double u = (bits >> 7) * 0x1.0p-24; // signed 25 bits: uniform on [-1, 1)
+    if (Math.abs(u) < RATIO[i]) {
+      return u * X[i];
+    }
+    return slow(state, i, u);
   }
 
   /** Rejection part of the ziggurat; extra uniforms come from re-hashing h with a counter. */

@@ -287,6 +287,7 @@ public final class SdeSolve {
     double[] iw = s.needsTimeIntegral() ? new double[n * m] : null;
     BrownianPath[] bp = new BrownianPath[n];
     long[] keys = source instanceof BrownianIncrements ? new long[n] : null;
+    long[] pairHashes = keys != null && iw == null && m == 1 ? new long[n] : null;
     for (int r = 0; r < n; r++) {
       if (keys != null) {
         keys[r] = ((BrownianIncrements) source).key(first + r);
@@ -310,17 +311,26 @@ public final class SdeSolve {
         double h = tn - t;
         double sq = Math.sqrt(h);
         long c0 = (long) k * perStep;
-        if (iw == null) {
-          if (m == 1) {
+        if (iw == null && m == 1) {
+          // One normal per step: an even step hashes the pair (c0, c0 + 1) and keeps the hash, the
+          // odd step after it takes the other half (CounterNormal.normal32's stream, one hash per two steps).
+          if ((c0 & 1) == 0) {
+            long pair = c0 >>> 1;
             for (int r = 0; r < n; r++) {
-              dw[r] = sq * CounterNormal.normal(keys[r], c0);
+              long ph = CounterNormal.pairHash(keys[r], pair);
+              pairHashes[r] = ph;
+              dw[r] = sq * CounterNormal.low(ph);
             }
           } else {
             for (int r = 0; r < n; r++) {
-              long key = keys[r];
-              for (int j = 0; j < m; j++) {
-                dw[r * m + j] = sq * CounterNormal.normal(key, c0 + j);
-              }
+              dw[r] = sq * CounterNormal.high(pairHashes[r]);
+            }
+          }
+        } else if (iw == null) {
+          for (int r = 0; r < n; r++) {
+            long key = keys[r];
+            for (int j = 0; j < m; j++) {
+              dw[r * m + j] = sq * CounterNormal.normal32(key, c0 + j);
             }
           }
         } else {
@@ -328,8 +338,8 @@ public final class SdeSolve {
           for (int r = 0; r < n; r++) {
             long key = keys[r];
             for (int j = 0; j < m; j++) {
-              double w = sq * CounterNormal.normal(key, c0 + 2 * j);
-              double area = sa * CounterNormal.normal(key, c0 + 2 * j + 1);
+              double w = sq * CounterNormal.normal32(key, c0 + 2 * j);
+              double area = sa * CounterNormal.normal32(key, c0 + 2 * j + 1);
               dw[r * m + j] = w;
               iw[r * m + j] = h * (0.5 * w + area);
             }

@@ -24,9 +24,13 @@ class StrongOrderTest {
   }
 
   private static double[] exactGbm(Gbm gbm, BrownianTree tree) {
-    double[] exact = new double[PATHS];
+    return exactGbm(gbm, tree, PATHS);
+  }
+
+  private static double[] exactGbm(Gbm gbm, BrownianTree tree, int paths) {
+    double[] exact = new double[paths];
     double[] w = new double[1];
-    for (int p = 0; p < PATHS; p++) {
+    for (int p = 0; p < paths; p++) {
       tree.path(p).increment(0, 1, w, 0);
       exact[p] = gbm.exact(1.0, 1.0, w[0]);
     }
@@ -34,14 +38,15 @@ class StrongOrderTest {
   }
 
   private static double slope(SdeTerm term, Solver solver, BrownianTree tree, double[] exact, double[] h) {
+    int paths = exact.length;
     double[] err = new double[h.length];
     for (int i = 0; i < h.length; i++) {
-      SdeSolution s = SdeSolve.of(term).solver(solver).t1(1).dt(h[i]).y0(1.0).paths(PATHS).brownian(tree).run();
+      SdeSolution s = SdeSolve.of(term).solver(solver).t1(1).dt(h[i]).y0(1.0).paths(paths).brownian(tree).run();
       double sum = 0;
-      for (int p = 0; p < PATHS; p++) {
+      for (int p = 0; p < paths; p++) {
         sum += Math.abs(s.get(p, 0, 0) - exact[p]);
       }
-      err[i] = sum / PATHS;
+      err[i] = sum / paths;
     }
     double k = Fits.logLogSlope(h, err);
     System.out.printf("strong order %-16s %-12s slope %.3f errors %s%n", solver.cliName(), term.calculus(), k,
@@ -102,9 +107,12 @@ class StrongOrderTest {
 
   @Test
   void sriHasOrderThreeHalves() {
+    // 1000 paths: on GBM with sigma = 1 the slope over h = 2^-3..2^-8 is about 1.42 (pre-asymptotic)
+    // with a spread of +-0.05 between trees at 300 paths (1.33-1.52 over seeds 11-18), which the
+    // 0.15 tolerance does not absorb; at 1000 paths the spread is 1.39-1.47.
     Gbm gbm = new Gbm(0.5, 1.0, 1, Calculus.ITO);
     BrownianTree tree = BrownianTree.of(15, 1, 0, 1);
-    assertEquals(Solver.SRI.strongOrder(gbm), slope(gbm, Solver.SRI, tree, exactGbm(gbm, tree), dts(3, 8)), 0.15);
+    assertEquals(Solver.SRI.strongOrder(gbm), slope(gbm, Solver.SRI, tree, exactGbm(gbm, tree, 1000), dts(3, 8)), 0.15);
   }
 
   /**
