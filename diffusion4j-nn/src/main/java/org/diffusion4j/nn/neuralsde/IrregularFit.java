@@ -3,8 +3,6 @@ package org.diffusion4j.nn.neuralsde;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import org.diffusion4j.irregular.ControlPath;
 import org.diffusion4j.irregular.HermiteCubicPath;
@@ -123,7 +121,7 @@ public final class IrregularFit {
           double l = loss.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
           losses[k] = l;
           if (Double.isFinite(l)) {
-            adam.step(sm);
+            adam.step(sm, 1);
           } else {
             skipped++;
           }
@@ -133,6 +131,17 @@ public final class IrregularFit {
       weights = params.toFloats();
     }
     return new FittedIrregular(net, weights, options, data.task(), losses, skipped);
+  }
+
+  /**
+   * The interpolation task on one univariate series, as the CLI builds it from a data file:
+   * windows of {@code window} values every {@code stride} values, a fraction {@code dropRate} of
+   * each window's time points dropped (seeded), time prepended as a channel; the targets are the
+   * full windows.
+   */
+  public static IrregularData interpolationTask(double[] series, int window, int stride, double dropRate, long seed) {
+    IrregularBatch full = org.diffusion4j.irregular.IrregularDatasets.windows(series, window, stride);
+    return IrregularData.interpolation(full.dropTimePoints(dropRate, seed).withTimeChannel(), full.values(), 1);
   }
 
   /** Observation times with every interval cut into {@code substeps} equal steps. */
@@ -227,52 +236,6 @@ public final class IrregularFit {
         return err.square().sum().div(sm.create(new float[] {Math.max(count, 1)}, new Shape(1)));
       }
       default -> throw new IllegalStateException();
-    }
-  }
-
-  /** Adam on a parameter set, state kept as float32 tensors beside the weights. */
-  static final class Adam {
-    private final ParamSet params;
-    private final NDArray[] m;
-    private final NDArray[] v;
-    private final double lr;
-    private long t;
-
-    Adam(NDManager manager, ParamSet params, double lr) {
-      this.params = params;
-      this.lr = lr;
-      m = new NDArray[params.size()];
-      v = new NDArray[params.size()];
-      for (int i = 0; i < m.length; i++) {
-        m[i] = manager.zeros(params.get(i).getShape(), params.get(i).getDataType());
-        v[i] = manager.zeros(params.get(i).getShape(), params.get(i).getDataType());
-      }
-    }
-
-    void step(NDManager sm) {
-      t++;
-      double b1 = 0.9;
-      double b2 = 0.999;
-      double bc1 = 1 - Math.pow(b1, t);
-      double bc2 = 1 - Math.pow(b2, t);
-      for (int i = 0; i < m.length; i++) {
-        NDArray p = params.get(i);
-        NDArray g = p.getGradient();
-        g.attach(sm);
-        m[i].muli((float) b1).addi(g.mul((float) (1 - b1)));
-        v[i].muli((float) b2).addi(g.square().muli((float) (1 - b2)));
-        NDArray vHat = v[i].div((float) bc2);
-        vHat.attach(sm);
-        NDArray update = m[i].div(vHat.sqrt().addi(1e-8f));
-        update.attach(sm);
-        p.subi(update.muli((float) (lr / bc1)));
-      }
-    }
-
-    void zeroGrads() {
-      for (NDArray p : params.arrays()) {
-        JniUtils.zeroGrad((PtNDArray) p);
-      }
     }
   }
 }
