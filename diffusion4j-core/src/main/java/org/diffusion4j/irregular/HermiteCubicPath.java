@@ -13,23 +13,18 @@ package org.diffusion4j.irregular;
  * a + b s + c s^2 + d s^3 with a = x_k, b = m_{k-1}, c = 2 (m_k - m_{k-1}) / Delta,
  * d = -(m_k - m_{k-1}) / Delta^2 (torchcde's two_c / 2 and three_d / 3).
  */
-public final class HermiteCubicPath implements ControlPath {
-  private final double[] times;
+public final class HermiteCubicPath extends ObservedPath {
   private final double[] a;
   private final double[] b;
   private final double[] c;
   private final double[] d; // (series, interval, channel)
-  private final int series;
-  private final int channels;
 
   private HermiteCubicPath(double[] times, double[] a, double[] b, double[] c, double[] d, int series, int channels) {
-    this.times = times;
+    super(times, series, channels);
     this.a = a;
     this.b = b;
     this.c = c;
     this.d = d;
-    this.series = series;
-    this.channels = channels;
   }
 
   /** The spline of {@code batch}. */
@@ -65,42 +60,16 @@ public final class HermiteCubicPath implements ControlPath {
   }
 
   @Override
-  public int series() {
-    return series;
-  }
-
-  @Override
-  public int channels() {
-    return channels;
-  }
-
-  @Override
-  public double start() {
-    return times[0];
-  }
-
-  @Override
-  public double end() {
-    return times[times.length - 1];
-  }
-
-  @Override
   public double[] evaluate(double t) {
-    int k = LinearPath.interval(times, t);
-    double s = t - times[k];
-    int intervals = times.length - 1;
-    double[] out = new double[series * channels];
-    for (int i = 0; i < series; i++) {
-      for (int j = 0; j < channels; j++) {
-        int idx = (i * intervals + k) * channels + j;
-        out[i * channels + j] = a[idx] + s * (b[idx] + s * (c[idx] + s * d[idx]));
-      }
-    }
-    return out;
+    return at(t, false);
   }
 
   @Override
   public double[] derivative(double t) {
+    return at(t, true);
+  }
+
+  private double[] at(double t, boolean derivative) {
     int k = LinearPath.interval(times, t);
     double s = t - times[k];
     int intervals = times.length - 1;
@@ -108,7 +77,8 @@ public final class HermiteCubicPath implements ControlPath {
     for (int i = 0; i < series; i++) {
       for (int j = 0; j < channels; j++) {
         int idx = (i * intervals + k) * channels + j;
-        out[i * channels + j] = b[idx] + s * (2 * c[idx] + 3 * s * d[idx]);
+        out[i * channels + j] = derivative ? b[idx] + s * (2 * c[idx] + 3 * s * d[idx])
+            : a[idx] + s * (b[idx] + s * (c[idx] + s * d[idx]));
       }
     }
     return out;

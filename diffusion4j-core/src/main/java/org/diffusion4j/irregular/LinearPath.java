@@ -8,17 +8,12 @@ package org.diffusion4j.irregular;
  * observation at all is filled with 0. This is also the "linear interpolation" baseline of the
  * interpolation task.
  */
-public final class LinearPath implements ControlPath {
-  private final double[] times;
+public final class LinearPath extends ObservedPath {
   private final double[] knots; // filled values, (series, time, channel)
-  private final int series;
-  private final int channels;
 
   private LinearPath(double[] times, double[] knots, int series, int channels) {
-    this.times = times;
+    super(times, series, channels);
     this.knots = knots;
-    this.series = series;
-    this.channels = channels;
   }
 
   /** The linear interpolant of {@code batch}. */
@@ -81,50 +76,28 @@ public final class LinearPath implements ControlPath {
   }
 
   @Override
-  public int series() {
-    return series;
-  }
-
-  @Override
-  public int channels() {
-    return channels;
-  }
-
-  @Override
-  public double start() {
-    return times[0];
-  }
-
-  @Override
-  public double end() {
-    return times[times.length - 1];
-  }
-
-  @Override
   public double[] evaluate(double t) {
     int k = interval(times, t);
-    double w = (t - times[k]) / (times[k + 1] - times[k]);
-    int length = times.length;
-    double[] out = new double[series * channels];
-    for (int i = 0; i < series; i++) {
-      for (int j = 0; j < channels; j++) {
-        double a = knots[(i * length + k) * channels + j];
-        double b = knots[(i * length + k + 1) * channels + j];
-        out[i * channels + j] = a + w * (b - a);
-      }
-    }
-    return out;
+    return pieceAt(knots, times.length, channels, series, k, (t - times[k]) / (times[k + 1] - times[k]), 0);
   }
 
   @Override
   public double[] derivative(double t) {
     int k = interval(times, t);
-    double dt = times[k + 1] - times[k];
-    int length = times.length;
-    double[] out = new double[series * channels];
+    return pieceAt(knots, times.length, channels, series, k, 0, times[k + 1] - times[k]);
+  }
+
+  /**
+   * On the straight piece from knot k to k + 1 of knots (series, count, width): the point at
+   * fraction {@code w} when {@code span} is 0, else the slope (x_{k+1} - x_k) / span.
+   */
+  static double[] pieceAt(double[] knots, int count, int width, int series, int k, double w, double span) {
+    double[] out = new double[series * width];
     for (int i = 0; i < series; i++) {
-      for (int j = 0; j < channels; j++) {
-        out[i * channels + j] = (knots[(i * length + k + 1) * channels + j] - knots[(i * length + k) * channels + j]) / dt;
+      for (int j = 0; j < width; j++) {
+        double a = knots[(i * count + k) * width + j];
+        double b = knots[(i * count + k + 1) * width + j];
+        out[i * width + j] = span == 0 ? a + w * (b - a) : (b - a) / span;
       }
     }
     return out;

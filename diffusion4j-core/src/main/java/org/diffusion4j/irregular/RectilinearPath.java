@@ -107,27 +107,11 @@ public final class RectilinearPath implements ControlPath {
   @Override
   public double[] evaluate(double s) {
     int k = piece(s);
-    double w = s - k;
-    double[] out = new double[series * width];
-    for (int i = 0; i < series; i++) {
-      for (int j = 0; j < width; j++) {
-        double a = knots[(i * count + k) * width + j];
-        double b = knots[(i * count + k + 1) * width + j];
-        out[i * width + j] = a + w * (b - a);
-      }
-    }
-    return out;
+    return LinearPath.pieceAt(knots, count, width, series, k, s - k, 0);
   }
 
   @Override
   public double[] derivative(double s) {
-    int k = piece(s);
-    double[] out = new double[series * width];
-    for (int i = 0; i < series; i++) {
-      for (int j = 0; j < width; j++) {
-        out[i * width + j] = knots[(i * count + k + 1) * width + j] - knots[(i * count + k) * width + j];
-      }
-    }
-    return out;
+    return LinearPath.pieceAt(knots, count, width, series, piece(s), 0, 1);
   }
 }

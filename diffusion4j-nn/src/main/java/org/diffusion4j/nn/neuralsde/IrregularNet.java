@@ -6,9 +6,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.diffusion4j.nn.net.Layers;
 import org.diffusion4j.nn.net.ParamInit;
+import org.diffusion4j.nn.net.ParamLayout;
 import org.diffusion4j.nn.net.ParamSet;
 import org.diffusion4j.nn.net.ParamSpec;
 
@@ -36,9 +39,9 @@ public final class IrregularNet {
   private final int hidden;
   private final int layers;
   private final int outputs;
-  private final List<ParamSpec> specs = new ArrayList<>();
-  private final List<ParamInit.Kind> kinds = new ArrayList<>();
-  private final List<String> fanIn = new ArrayList<>();
+  private final ParamLayout layout = new ParamLayout();
+  private final List<ParamSpec> specs;
+  private final Map<String, Integer> indexOf = new HashMap<>();
 
   /**
    * @param channels control dimension c
@@ -84,6 +87,10 @@ public final class IrregularNet {
       default -> throw new IllegalStateException();
     }
     linear("read", outputs, hidden);
+    specs = layout.specs();
+    for (int i = 0; i < specs.size(); i++) {
+      indexOf.put(specs.get(i).name(), i);
+    }
   }
 
   private void mlpTail() {
@@ -94,19 +101,12 @@ public final class IrregularNet {
   }
 
   private void linear(String name, int out, int in) {
-    specs.add(new ParamSpec(name + ".w", new long[] {out, in}));
-    kinds.add(ParamInit.Kind.FAN_IN);
-    fanIn.add(null);
-    specs.add(new ParamSpec(name + ".b", new long[] {out}));
-    kinds.add(ParamInit.Kind.FAN_IN);
-    fanIn.add(name + ".w");
+    layout.linear(name, in, out, true);
   }
 
   private void theta() {
     // torch.nn.Parameter(torch.tensor([[theta]])) with the default theta = 1.0
-    specs.add(new ParamSpec("theta", new long[] {1, 1}));
-    kinds.add(ParamInit.Kind.ONES);
-    fanIn.add(null);
+    layout.add("theta", new long[] {1, 1}, ParamInit.Kind.ONES, null);
   }
 
   public IrregularModel kind() {
@@ -126,30 +126,29 @@ public final class IrregularNet {
   }
 
   public List<ParamSpec> specs() {
-    return List.copyOf(specs);
+    return specs;
   }
 
   /** Seeded initial values (PyTorch's nn.Linear default U(+-1/sqrt(fan_in)), theta = 1). */
   public float[][] initialValues(long seed) {
-    return ParamInit.values(seed, specs, kinds.toArray(new ParamInit.Kind[0]), fanIn.toArray(new String[0]));
+    return layout.initialValues(seed);
   }
 
   /** Index of the parameter tensor called {@code name}. */
   public int index(String name) {
-    for (int i = 0; i < specs.size(); i++) {
-      if (specs.get(i).name().equals(name)) {
-        return i;
-      }
+    Integer i = indexOf.get(name);
+    if (i == null) {
+      throw new IllegalArgumentException("no parameter " + name + " in " + kind);
     }
-    throw new IllegalArgumentException("no parameter " + name + " in " + kind);
+    return i;
   }
 
   private NDArray w(ParamSet p, String name) {
-    return p.get(index(name + ".w"));
+    return p.get(index(name + ".weight"));
   }
 
   private NDArray b(ParamSet p, String name) {
-    return p.get(index(name + ".b"));
+    return p.get(index(name + ".bias"));
   }
 
   private NDArray lin(ParamSet p, String name, NDArray x) {

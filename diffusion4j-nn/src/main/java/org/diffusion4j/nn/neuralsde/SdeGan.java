@@ -7,12 +7,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.diffusion4j.irregular.IrregularBatch;
 import org.diffusion4j.irregular.LinearPath;
 import org.diffusion4j.nn.DjlRuntime;
 import org.diffusion4j.nn.net.Layers;
-import org.diffusion4j.nn.net.ParamInit;
+import org.diffusion4j.nn.net.ParamLayout;
 import org.diffusion4j.nn.net.ParamSet;
 import org.diffusion4j.nn.net.ParamSpec;
 import org.diffusion4j.random.Rng;
@@ -66,38 +68,40 @@ public final class SdeGan {
 
   /** Parameter layout of a stack of MLPs, each Linear(in, mlp) [Linear(mlp, mlp)]* Linear(mlp, out). */
   static final class Mlps {
-    final List<ParamSpec> specs = new ArrayList<>();
-    final List<ParamInit.Kind> kinds = new ArrayList<>();
-    final List<String> fanIn = new ArrayList<>();
+    private final ParamLayout layout = new ParamLayout();
+    List<ParamSpec> specs;
+    private final Map<String, Integer> indexOf = new HashMap<>();
 
     void mlp(String name, int in, int out, int width, int layers) {
-      linear(name + ".0", width, in);
+      layout.linear(name + ".0", in, width, true);
       for (int k = 1; k < layers; k++) {
-        linear(name + "." + k, width, width);
+        layout.linear(name + "." + k, width, width, true);
       }
-      linear(name + ".out", out, width);
+      layout.linear(name + ".out", width, out, true);
     }
 
     void linear(String name, int out, int in) {
-      specs.add(new ParamSpec(name + ".w", new long[] {out, in}));
-      kinds.add(ParamInit.Kind.FAN_IN);
-      fanIn.add(null);
-      specs.add(new ParamSpec(name + ".b", new long[] {out}));
-      kinds.add(ParamInit.Kind.FAN_IN);
-      fanIn.add(name + ".w");
+      layout.linear(name, in, out, true);
+    }
+
+    /** Freezes the layout: the spec list and the name index. */
+    void done() {
+      specs = layout.specs();
+      for (int i = 0; i < specs.size(); i++) {
+        indexOf.put(specs.get(i).name(), i);
+      }
     }
 
     float[][] init(long seed) {
-      return ParamInit.values(seed, specs, kinds.toArray(new ParamInit.Kind[0]), fanIn.toArray(new String[0]));
+      return layout.initialValues(seed);
     }
 
     int index(String name) {
-      for (int i = 0; i < specs.size(); i++) {
-        if (specs.get(i).name().equals(name)) {
-          return i;
-        }
+      Integer i = indexOf.get(name);
+      if (i == null) {
+        throw new IllegalArgumentException("no parameter " + name);
       }
-      throw new IllegalArgumentException("no parameter " + name);
+      return i;
     }
   }
 
@@ -116,6 +120,8 @@ public final class SdeGan {
       disc.mlp("initial", 2, o.hidden(), o.mlp(), o.layers());
       disc.mlp("func", 1 + o.hidden(), o.hidden() * 2, o.mlp(), o.layers());
       disc.linear("readout", 1, o.hidden());
+      gen.done();
+      disc.done();
     }
 
     float[][] generatorInit(long seed) {
@@ -141,7 +147,7 @@ public final class SdeGan {
     }
 
     NDArray lin(Mlps layout, ParamSet p, String name, NDArray x) {
-      return Layers.linear(x, p.get(layout.index(name + ".w")), p.get(layout.index(name + ".b")));
+      return Layers.linear(x, p.get(layout.index(name + ".weight")), p.get(layout.index(name + ".bias")));
     }
 
     /** Generated paths y on {@code times}, (L, b, 1), from V and the Brownian increments in {@code rng}. */
@@ -221,7 +227,7 @@ public final class SdeGan {
     void clip(ParamSet d) {
       for (int i = 0; i < disc.specs.size(); i++) {
         ParamSpec s = disc.specs.get(i);
-        if (!s.name().endsWith(".w")) {
+        if (!s.name().endsWith(".weight")) {
           continue;
         }
         float lim = 1f / s.shape()[0];

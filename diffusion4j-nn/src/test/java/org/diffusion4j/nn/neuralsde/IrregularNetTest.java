@@ -129,8 +129,8 @@ class IrregularNetTest {
     double[] dw = gaussians(5, (grid.length - 1) * n * h, 0.5);
     double[] proj = gaussians(6, grid.length * n * out, 1.0);
     String[] checked = kind.stochastic()
-        ? new String[] {"init.w", "in.w", "out.b", "noise1.w", "noise2.b", "theta"}
-        : new String[] {"init.w", "in.w", "out.w", "read.b"};
+        ? new String[] {"init.weight", "in.weight", "out.bias", "noise1.weight", "noise2.bias", "theta"}
+        : new String[] {"init.weight", "in.weight", "out.weight", "read.bias"};
     try (NDManager m = DjlRuntime.newManager()) {
       ParamSet p = ParamSet.ofDouble(m, net.specs(), w, true);
       NDArray x = m.create(control, new Shape(grid.length, n, c));

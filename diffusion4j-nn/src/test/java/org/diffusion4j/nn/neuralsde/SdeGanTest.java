@@ -27,7 +27,7 @@ class SdeGanTest {
     int atBound = 0;
     for (int i = 0; i < nets.disc.specs.size(); i++) {
       ParamSpec s = nets.disc.specs.get(i);
-      if (!s.name().endsWith(".w")) {
+      if (!s.name().endsWith(".weight")) {
         continue;
       }
       float lim = 1f / s.shape()[0];
