@@ -3,7 +3,19 @@ package org.diffusion4j.nn.neuralsde;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.diffusion4j.io.AtomicFiles;
+import org.diffusion4j.io.Json;
+import org.diffusion4j.io.JsonRecords;
+import org.diffusion4j.io.NdArray;
+import org.diffusion4j.io.Npz;
 import org.diffusion4j.irregular.IrregularBatch;
+import org.diffusion4j.nn.net.ParamSpec;
 import org.diffusion4j.nn.DjlRuntime;
 import org.diffusion4j.nn.net.ParamSet;
 import org.diffusion4j.random.Rng;
@@ -25,6 +37,51 @@ public final class FittedIrregular {
     this.task = task;
     this.losses = losses;
     this.skipped = skipped;
+  }
+
+  /** What {@link #save} writes to {@code model.json} besides the weights. */
+  public record Saved(IrregularModel model, IrregularData.Task task, int channels, int outputs,
+      IrregularFit.Options options) {}
+
+  /** Writes {@code dir/model.json} and {@code dir/weights.npz} (float32, one entry per tensor), atomically. */
+  public void save(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Map<String, NdArray> arrays = new LinkedHashMap<>();
+    List<ParamSpec> specs = net.specs();
+    for (int i = 0; i < specs.size(); i++) {
+      double[] v = new double[weights[i].length];
+      for (int j = 0; j < v.length; j++) {
+        v[j] = weights[i][j];
+      }
+      arrays.put(specs.get(i).name(), new NdArray(specs.get(i).shape(), v, "<f4"));
+    }
+    Npz.write(dir.resolve("weights.npz"), arrays);
+    AtomicFiles.writeString(dir.resolve("model.json"),
+        JsonRecords.toJson(new Saved(net.kind(), task, net.channels(), net.outputs(), options)) + "\n");
+  }
+
+  /** Reads what {@link #save} wrote; a missing or mismatched tensor is an error naming it. */
+  public static FittedIrregular load(Path dir) throws IOException {
+    Path json = dir.resolve("model.json");
+    Saved s = JsonRecords.fromJson(Saved.class, (Map<?, ?>) Json.parse(Files.readString(json)), json.toString());
+    IrregularNet net = new IrregularNet(s.model(), s.channels(), s.options().hidden(), s.options().layers(),
+        s.outputs());
+    Map<String, NdArray> arrays = Npz.read(dir.resolve("weights.npz"));
+    List<ParamSpec> specs = net.specs();
+    float[][] w = new float[specs.size()][];
+    for (int i = 0; i < w.length; i++) {
+      NdArray a = arrays.get(specs.get(i).name());
+      if (a == null || a.size() != specs.get(i).size()) {
+        throw new IllegalArgumentException(dir.resolve("weights.npz") + ": tensor " + specs.get(i)
+            + (a == null ? " is missing" : " has " + a.size() + " values"));
+      }
+      double[] d = a.data();
+      w[i] = new float[d.length];
+      for (int j = 0; j < d.length; j++) {
+        w[i][j] = (float) d[j];
+      }
+    }
+    return new FittedIrregular(net, w, s.options(), s.task(), new double[0], 0);
   }
 
   public IrregularNet net() {

@@ -70,6 +70,17 @@ class IrregularFitTest {
   }
 
   @Test
+  void savedModelPredictsIdentically(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    IrregularData train = lines(16, 1);
+    IrregularFit.Options o = new IrregularFit.Options(4, 2, 3, 8, 1e-2, 1, IrregularFit.Interpolation.HERMITE, 7);
+    FittedIrregular fit = IrregularFit.fit("lnsde", train, o);
+    fit.save(dir);
+    FittedIrregular back = FittedIrregular.load(dir);
+    assertEquals(IrregularModel.LNSDE, back.net().kind());
+    assertArrayEquals(fit.predict(train.inputs(), 3), back.predict(train.inputs(), 3));
+  }
+
+  @Test
   void badInputIsRejected() {
     IrregularBatch b = IrregularBatch.of(new double[] {0, 1, 2}, new double[] {0, 1, 2});
     assertThrows(IllegalArgumentException.class, () -> IrregularData.classification(b, new int[] {0, 1}, 2));
