@@ -10,13 +10,13 @@ import java.util.List;
  * a {@link Cursor} that hands the tensors of a {@link ParamSet} back in the same order, checking
  * each name, so that a forward pass that reads them in another order fails loudly.
  */
-final class ParamLayout {
+public final class ParamLayout {
   private final List<ParamSpec> specs = new ArrayList<>();
   private final List<ParamInit.Kind> kinds = new ArrayList<>();
   private final List<String> fanInOf = new ArrayList<>();
 
   /** Adds one tensor; {@code fanInOf} names the tensor whose fan-in bounds a FAN_IN init (null: itself). */
-  void add(String name, long[] shape, ParamInit.Kind kind, String fanInOf) {
+  public void add(String name, long[] shape, ParamInit.Kind kind, String fanInOf) {
     specs.add(new ParamSpec(name, shape));
     kinds.add(kind);
     this.fanInOf.add(fanInOf);
@@ -26,7 +26,7 @@ final class ParamLayout {
    * {@code prefix.weight} (out, in) and, if {@code bias}, {@code prefix.bias} (out), both
    * U(+-1/sqrt(in)): PyTorch's nn.Linear default.
    */
-  void linear(String prefix, long in, long out, boolean bias) {
+  public void linear(String prefix, long in, long out, boolean bias) {
     add(prefix + ".weight", new long[] {out, in}, ParamInit.Kind.FAN_IN, null);
     if (bias) {
       add(prefix + ".bias", new long[] {out}, ParamInit.Kind.FAN_IN, prefix + ".weight");
@@ -43,11 +43,11 @@ final class ParamLayout {
     }
   }
 
-  List<ParamSpec> specs() {
+  public List<ParamSpec> specs() {
     return List.copyOf(specs);
   }
 
-  float[][] initialValues(long seed) {
+  public float[][] initialValues(long seed) {
     return ParamInit.values(seed, specs, kinds.toArray(new ParamInit.Kind[0]), fanInOf.toArray(new String[0]));
   }
 
