@@ -42,7 +42,7 @@ class ConsistencyDistillationTest {
   @Test
   void distilledOneStepMapMatchesTheExactOdeEndpoint() throws Exception {
     Dataset data = Dataset.of("mixture", MIX.sample(1, 4096));
-    DistillConfig dc = DistillConfig.defaults(DistillConfig.Method.CD, 1500, 128).withLr(2e-3).withEma(0.99)
+    DistillConfig dc = DistillConfig.defaults(DistillConfig.Method.CD, 800, 128).withLr(2e-3).withEma(0.99)
         .withSchedule(org.diffusion4j.consistency.ConsistencySchedule.defaults().withSigmaData(data.std()));
     ConsistencyTrainer.Result r;
     try (Teacher teacher = Teacher.of(MIX.denoiser(EDM, Prediction.X0), EDM)) {
