@@ -8,7 +8,8 @@ import org.diffusion4j.pfgm.SpecialFunctions;
  * locuslab/smoothing, {@code code/core.py}):
  * <ul>
  *   <li>the standard normal CDF Phi(x) = (1 + sign(x) P(1/2, x^2/2))/2, with P the regularised lower
- *       incomplete gamma function ({@link SpecialFunctions#regularizedGammaP});</li>
+ *       incomplete gamma function ({@link SpecialFunctions#regularizedGammaP}; the far lower tail as
+ *       Q(1/2, x^2/2)/2);</li>
  *   <li>its inverse Phi^-1(p) by Wichura's algorithm AS 241 (PPND16, Applied Statistics 37 (1988),
  *       relative error about 1e-16);</li>
  *   <li>the binomial CDF P(X &lt;= k), X ~ Bin(n, p), as I_{1-p}(n - k, k + 1);</li>
@@ -34,36 +35,10 @@ public final class Binomial {
     }
     if (x < -5) {
       // the lower tail directly as Q(1/2, x^2/2)/2, avoiding the cancellation 1 - P near 1
-      return 0.5 * upperGamma(0.5 * x * x);
+      return 0.5 * SpecialFunctions.regularizedGammaQ(0.5, 0.5 * x * x);
     }
     double p = SpecialFunctions.regularizedGammaP(0.5, 0.5 * x * x);
     return x >= 0 ? 0.5 * (1 + p) : 0.5 * (1 - p);
-  }
-
-  /** Q(1/2, y) = erfc(sqrt(y)) for large y, by the continued fraction of Numerical Recipes Sec. 6.2. */
-  private static double upperGamma(double y) {
-    // 1 - P(1/2, y) loses all digits once P rounds to 1; the Lentz continued fraction gives Q directly.
-    double a = 0.5;
-    double b = y + 1 - a;
-    double tiny = 1e-300;
-    double c = 1 / tiny;
-    double d = 1 / b;
-    double h = d;
-    for (int i = 1; i < 10_000; i++) {
-      double an = -i * (i - a);
-      b += 2;
-      d = an * d + b;
-      d = Math.abs(d) < tiny ? tiny : d;
-      c = b + an / c;
-      c = Math.abs(c) < tiny ? tiny : c;
-      d = 1 / d;
-      double del = d * c;
-      h *= del;
-      if (Math.abs(del - 1) < 1e-16) {
-        break;
-      }
-    }
-    return Math.exp(-y + a * Math.log(y) - SpecialFunctions.logGamma(a)) * h;
   }
 
   /**
