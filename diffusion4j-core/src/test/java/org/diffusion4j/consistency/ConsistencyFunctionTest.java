@@ -67,7 +67,7 @@ class ConsistencyFunctionTest {
     assertEquals(151, ConsistencySchedule.trainingLevels(1000, 1000, 2, 150));
     assertEquals((int) Math.ceil(Math.sqrt(0.5 * (151.0 * 151 - 4) + 4) - 1) + 1,
         ConsistencySchedule.trainingLevels(500, 1000, 2, 150));
-    // mu(k) = exp(s0 log(mu0) / N): mu0 at N = s0 (official c = -log(mu0) s0, exp(-c / scales))
+    // mu(k) = exp(s0 log(mu0) / (N - 1)): mu0 at N = s0 + 1 (official c = -log(mu0) s0, exp(-c / scales), N = scales + 1)
     assertEquals(0.95, ConsistencySchedule.trainingTargetEma(0.95, 2, 3), 1e-15);
     assertThrows(IllegalArgumentException.class, () -> CM.karras(18, 18));
     assertThrows(IllegalArgumentException.class, () -> new ConsistencySchedule(0, 80, 0.5, 7));
