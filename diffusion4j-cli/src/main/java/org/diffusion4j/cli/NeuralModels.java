@@ -48,12 +48,18 @@ final class NeuralModels {
     } else if (r.guidance() != 0) {
       throw new UsageException("--guidance needs --class");
     }
-    Denoiser d = r.prediction() == null ? base : Predictions.as(base, model.samplingPath(), r.prediction());
+    org.diffusion4j.path.GaussianPath samplingPath = model.samplingPath();
+    if (org.diffusion4j.nn.consistency.ConsistencyRun.isConsistencyRun(dir)) { // d4j distill: f(x, t) on [t(eps), t(sigma_max)]
+      var consistency = org.diffusion4j.nn.consistency.ConsistencyRun.open(dir);
+      base = consistency.function(base, model.path());
+      samplingPath = consistency.samplingPath(model.path());
+    }
+    Denoiser d = r.prediction() == null ? base : Predictions.as(base, samplingPath, r.prediction());
     DataTransform t = run.transform(model.dim());
     String kernel = cfg.objective() == org.diffusion4j.nn.objective.Objective.PFGMPP
         ? (cfg.augmentedDim() == 0 ? " D=inf" : cfg.augmentedDim() == Math.rint(cfg.augmentedDim())
             ? " D=" + (long) cfg.augmentedDim() : " D=" + cfg.augmentedDim()) : "";
-    return new ModelSpecs.ResolvedModel(d, model.samplingPath(), null, "trained " + cfg.objective().cliName() + kernel + " "
+    return new ModelSpecs.ResolvedModel(d, samplingPath, null, "trained " + cfg.objective().cliName() + kernel + " "
         + cfg.network().type() + " " + dir + " (" + cfg.path() + ", d=" + model.dim() + ", " + d.prediction().cliName()
         + cls + ")", t::toData, cfg.network().sampleShape(), cfg.noise()::prior);
   }

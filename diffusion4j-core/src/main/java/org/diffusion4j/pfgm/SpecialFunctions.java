@@ -92,27 +92,51 @@ public final class SpecialFunctions {
 
   /** The regularised lower incomplete gamma function P(a, x), a &gt; 0, x &gt;= 0. */
   public static double regularizedGammaP(double a, double x) {
-    if (!(a > 0) || !(x >= 0)) {
-      throw new IllegalArgumentException("incomplete gamma needs a > 0 and x >= 0, got a = " + a + ", x = " + x);
-    }
+    requireGammaArguments(a, x);
     if (x == 0) {
       return 0;
     }
-    double logFront = -x + a * Math.log(x) - logGamma(a);
-    if (x < a + 1) {
-      double ap = a;
-      double sum = 1 / a;
-      double del = sum;
-      for (int n = 0; n < MAX_ITERATIONS; n++) {
-        ap += 1;
-        del *= x / ap;
-        sum += del;
-        if (Math.abs(del) < Math.abs(sum) * EPS) {
-          return sum * Math.exp(logFront);
-        }
-      }
-      throw new ArithmeticException("incomplete gamma series did not converge for a = " + a);
+    return x < a + 1 ? gammaSeries(a, x) : 1 - gammaContinuedFraction(a, x);
+  }
+
+  /**
+   * The regularised upper incomplete gamma function Q(a, x) = 1 - P(a, x), computed directly for
+   * x &gt;= a + 1 so that small tails keep their relative precision.
+   */
+  public static double regularizedGammaQ(double a, double x) {
+    requireGammaArguments(a, x);
+    if (x == 0) {
+      return 1;
     }
+    return x < a + 1 ? 1 - gammaSeries(a, x) : gammaContinuedFraction(a, x);
+  }
+
+  private static void requireGammaArguments(double a, double x) {
+    if (!(a > 0) || !(x >= 0)) {
+      throw new IllegalArgumentException("incomplete gamma needs a > 0 and x >= 0, got a = " + a + ", x = " + x);
+    }
+  }
+
+  /** P(a, x) by its series (Numerical Recipes 6.2.5), for x &lt; a + 1. */
+  private static double gammaSeries(double a, double x) {
+    double logFront = -x + a * Math.log(x) - logGamma(a);
+    double ap = a;
+    double sum = 1 / a;
+    double del = sum;
+    for (int n = 0; n < MAX_ITERATIONS; n++) {
+      ap += 1;
+      del *= x / ap;
+      sum += del;
+      if (Math.abs(del) < Math.abs(sum) * EPS) {
+        return sum * Math.exp(logFront);
+      }
+    }
+    throw new ArithmeticException("incomplete gamma series did not converge for a = " + a);
+  }
+
+  /** Q(a, x) by its continued fraction (modified Lentz), for x &gt;= a + 1. */
+  private static double gammaContinuedFraction(double a, double x) {
+    double logFront = -x + a * Math.log(x) - logGamma(a);
     double b = x + 1 - a;
     double c = 1 / TINY;
     double d = 1 / b;
@@ -128,7 +152,7 @@ public final class SpecialFunctions {
       double del = d * c;
       h *= del;
       if (Math.abs(del - 1) < EPS) {
-        return 1 - Math.exp(logFront) * h;
+        return Math.exp(logFront) * h;
       }
     }
     throw new ArithmeticException("incomplete gamma continued fraction did not converge for a = " + a);

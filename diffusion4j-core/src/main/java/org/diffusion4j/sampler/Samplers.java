@@ -88,6 +88,8 @@ public final class Samplers {
         (n, o) -> new EulerMaruyama(n, eta(o, 1)));
     register("euler-ancestral", "ancestral sampling with eta (default 1)", (n, o) -> new EulerAncestral(n, eta(o, 1)));
     register("ddpm", "DDPM ancestral sampling (= euler-ancestral, eta 1)", (n, o) -> new EulerAncestral(n, eta(o, 1)));
+    register("consistency", "multistep consistency sampling (Song et al. 2023, Alg. 1), for d4j distill runs",
+        (n, o) -> new ConsistencySampler(n));
   }
 
   private Samplers() {}

@@ -8,7 +8,7 @@ import org.diffusion4j.path.GaussianPath;
  * model has seen data, and where lambda(t) is finite (cond-OT has sigma(0) = 0 and alpha(1) = 0).
  * Everything else is the underlying path's.
  */
-record TrainedRangePath(GaussianPath base, double tMin, double tMax) implements GaussianPath {
+public record TrainedRangePath(GaussianPath base, double tMin, double tMax) implements GaussianPath {
   @Override public String name() { return base.name(); }
   @Override public double alpha(double t) { return base.alpha(t); }
   @Override public double sigma(double t) { return base.sigma(t); }

@@ -92,20 +92,9 @@ public final class MnistImageBench {
         rows.add(new Row(e[0], "(file)", 0, ImageEvaluation.of(x, null, clf, heldOut, train, 7),
             (System.nanoTime() - t0) / 1e9));
       }
-      StringBuilder table = new StringBuilder();
-      table.append("| model / labels | sampler | NFE | n | FD | FD floor | FD / floor | IS | IS held-out | class acc."
-          + " | median NN dist (held-out) | frac. < 1% held-out NN | seconds |\n");
-      table.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-      for (Row r : rows) {
-        ImageEvaluation v = r.eval();
-        table.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.3f | %.3f | %.2f | %.3f | %.3f | %s | %.3f (%.3f)"
-            + " | %.3f | %.0f |%n", r.what(), r.sampler(), r.nfe(), v.samples(), v.fd(), v.fdFloor(), v.fd() / v.fdFloor(),
-            v.inceptionScore(), v.heldOutInceptionScore(),
-            Double.isNaN(v.classAccuracy()) ? "-" : String.format(Locale.ROOT, "%.3f", v.classAccuracy()),
-            v.medianNnSamples(), v.medianNnHeldOut(), v.fractionCloserThanThreshold(), r.seconds()));
-      }
+      String table = table(rows);
       System.out.print(table);
-      Files.writeString(out.resolve("quality.md"), table.toString());
+      Files.writeString(out.resolve("quality.md"), table);
       if (bpdDigits > 0 && (only.isEmpty() || only.contains("bpd"))) {
         String bpd = bitsPerDim(run, model, path, heldOut, bpdDigits);
         System.out.println(bpd);
@@ -114,40 +103,65 @@ public final class MnistImageBench {
     }
   }
 
+  /** The quality table (markdown) of {@code rows}. */
+  static String table(List<Row> rows) {
+    StringBuilder table = new StringBuilder();
+    table.append("| model / labels | sampler | NFE | n | FD | FD floor | FD / floor | IS | IS held-out | class acc."
+        + " | median NN dist (held-out) | frac. < 1% held-out NN | seconds |\n");
+    table.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (Row r : rows) {
+      ImageEvaluation v = r.eval();
+      table.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.3f | %.3f | %.2f | %.3f | %.3f | %s | %.3f (%.3f)"
+          + " | %.3f | %.0f |%n", r.what(), r.sampler(), r.nfe(), v.samples(), v.fd(), v.fdFloor(), v.fd() / v.fdFloor(),
+          v.inceptionScore(), v.heldOutInceptionScore(),
+          Double.isNaN(v.classAccuracy()) ? "-" : String.format(Locale.ROOT, "%.3f", v.classAccuracy()),
+          v.medianNnSamples(), v.medianNnHeldOut(), v.fractionCloserThanThreshold(), r.seconds()));
+    }
+    return table.toString();
+  }
+
   /**
    * n samples with {@code solver} at {@code nfe}; {@code classes} = -1: the model's own (null class)
    * prediction; otherwise class-balanced labels i % classes with guidance weight {@code w}.
    */
   static Row sample(NeuralDenoiser model, GaussianPath path, String solver, int nfe, int n, int classes, double w,
       DigitClassifier clf, Dataset heldOut, Dataset train, Path out, String what) throws IOException {
+    return sample(y -> y < 0 ? model : w == 0 ? model.forClass(y) : model.withGuidance(y, w), model.dim(), path, solver,
+        nfe, n, classes, clf, heldOut, train, out, what);
+  }
+
+  /** As above with the model of class y given by {@code classModel} (y = -1: the unconditional model). */
+  static Row sample(java.util.function.IntFunction<Denoiser> classModel, int dim, GaussianPath path, String solver,
+      int nfe, int n, int classes, DigitClassifier clf, Dataset heldOut, Dataset train, Path out, String what)
+      throws IOException {
     long t0 = System.nanoTime();
     double tStart = Sampling.defaultStart(path);
     double tEnd = Sampling.defaultEnd(path);
     long seed = 1;
-    Batch noise = Noise.standardNormal(seed, n, model.dim()).scale(path.priorStd(tStart));
+    Batch noise = Noise.standardNormal(seed, n, dim).scale(path.priorStd(tStart));
     Batch x;
     int[] labels = null;
     if (classes < 0) {
-      x = Sampling.with(Samplers.create(solver), model, path).times(tStart, tEnd).nfe(nfe)
+      x = Sampling.with(Samplers.create(solver), classModel.apply(-1), path).times(tStart, tEnd).nfe(nfe)
           .seed(Seeds.samplerNoise(seed)).run(noise).x();
     } else {
       labels = new int[n];
-      x = new Batch(n, model.dim());
+      x = new Batch(n, dim);
       for (int y = 0; y < classes; y++) {
         List<Integer> idx = new ArrayList<>();
         for (int i = y; i < n; i += classes) {
           idx.add(i);
           labels[i] = y;
         }
-        Batch part = new Batch(idx.size(), model.dim());
+        Batch part = new Batch(idx.size(), dim);
         for (int k = 0; k < idx.size(); k++) {
-          System.arraycopy(noise.data(), idx.get(k) * model.dim(), part.data(), k * model.dim(), model.dim());
+          System.arraycopy(noise.data(), idx.get(k) * dim, part.data(), k * dim, dim);
         }
-        Denoiser d = w == 0 ? model.forClass(y) : model.withGuidance(y, w);
+        Denoiser d = classModel.apply(y);
         Batch r = Sampling.with(Samplers.create(solver), d, path).times(tStart, tEnd).nfe(nfe)
             .seed(Seeds.samplerNoise(seed + y)).run(part).x();
         for (int k = 0; k < idx.size(); k++) {
-          System.arraycopy(r.data(), k * model.dim(), x.data(), idx.get(k) * model.dim(), model.dim());
+          System.arraycopy(r.data(), k * dim, x.data(), idx.get(k) * dim, dim);
         }
       }
     }
