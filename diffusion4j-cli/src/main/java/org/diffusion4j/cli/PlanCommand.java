@@ -137,7 +137,7 @@ final class PlanCommand implements Runnable {
     Path model;
 
     @Option(names = "--methods", defaultValue = "diffuser,trajectory-diffuser,bc", paramLabel = "LIST",
-        description = "Comma-separated: diffuser, trajectory-diffuser, bc, expert (default ${DEFAULT-VALUE}).")
+        description = "Comma-separated: diffuser, guided-diffuser, trajectory-diffuser, bc, expert (default ${DEFAULT-VALUE}).")
     String methods;
 
     @Option(names = "--episodes", defaultValue = "100", paramLabel = "N", description = "Seeded episodes (default ${DEFAULT-VALUE}).")
@@ -167,10 +167,11 @@ final class PlanCommand implements Runnable {
       for (String m : methods.split(",")) {
         list.add(switch (m.trim().toLowerCase(Locale.ROOT)) {
           case "diffuser" -> MazePlanning.Method.DIFFUSER;
+          case "guided-diffuser" -> MazePlanning.Method.GUIDED_DIFFUSER;
           case "trajectory-diffuser", "td" -> MazePlanning.Method.TRAJECTORY_DIFFUSER;
           case "bc" -> MazePlanning.Method.BC;
           case "expert" -> MazePlanning.Method.EXPERT;
-          default -> throw new UsageException("unknown method '" + m + "'; expected diffuser, trajectory-diffuser, bc or expert");
+          default -> throw new UsageException("unknown method '" + m + "'; expected diffuser, guided-diffuser, trajectory-diffuser, bc or expert");
         });
       }
       PrintWriter w = spec.commandLine().getOut();
@@ -188,6 +189,12 @@ final class PlanCommand implements Runnable {
           w.printf(Locale.ROOT, "%-20s %8.3f %9.2f %10.1f %12.2f%n", m.name().toLowerCase(Locale.ROOT), r.success(),
               r.meanReturn(), r.normalisedReturn(), r.msPerPlan());
           panels.add(mazePanel(p, r, m.name().toLowerCase(Locale.ROOT)));
+        }
+        if (timedPlans > 0 && list.contains(MazePlanning.Method.DIFFUSER)
+            && list.contains(MazePlanning.Method.TRAJECTORY_DIFFUSER)) {
+          double[] ms = MazePlanning.interleavedPlanTimes(p, timedPlans, seed);
+          w.printf(Locale.ROOT, "interleaved timing over %d plans: diffuser %.2f ms, trajectory diffuser %.2f ms,"
+              + " speed-up %.2fx%n", timedPlans, ms[0], ms[1], ms[0] / ms[1]);
         }
       }
       if (plot != null) {

@@ -54,7 +54,10 @@ public final class MazePlanning {
   static final int CHANNELS = PointMaze.STATE_DIM + PointMaze.ACTION_DIM;
 
   /** The planning methods compared by {@link #evaluate}. */
-  public enum Method { DIFFUSER, TRAJECTORY_DIFFUSER, BC, EXPERT }
+  public enum Method { DIFFUSER, GUIDED_DIFFUSER, TRAJECTORY_DIFFUSER, BC, EXPERT }
+
+  /** Guidance scale of GUIDED_DIFFUSER (a step of the goal-progress return per level). */
+  public static final double GUIDE_SCALE = 0.01;
 
   /**
    * Architecture and planning constants of a run.
@@ -329,6 +332,8 @@ public final class MazePlanning {
       TrajectoryDiffusion.Inpainting cond = conditions(starts, goals);
       double[] x = switch (method) {
         case DIFFUSER -> diffusion.sample(n, cond, rng);
+        case GUIDED_DIFFUSER -> diffusion.denoise(null, n, spec.diffusionSteps(), cond, goalProgress(cond),
+            GUIDE_SCALE, rng);
         case TRAJECTORY_DIFFUSER -> diffusion.denoise(propose(cond, n), n, spec.refineLevel(), cond, rng);
         default -> throw new IllegalArgumentException("method " + method + " does not plan trajectories");
       };
@@ -342,6 +347,27 @@ public final class MazePlanning {
         System.arraycopy(starts[r], 0, out, r * h * CHANNELS, STATE);
       }
       return out;
+    }
+
+    /**
+     * The return guide of GUIDED_DIFFUSER: J = -sum_l ||p_l - g||^2 over the planned positions
+     * (normalised units), a dense stand-in for the sparse goal reward; Diffuser learns a value
+     * function instead (ValueFunction), which is not done here.
+     */
+    TrajectoryDiffusion.Guide goalProgress(TrajectoryDiffusion.Inpainting cond) {
+      int h = spec.horizon();
+      int d = h * CHANNELS;
+      return (x, n, grad) -> {
+        for (int r = 0; r < n; r++) {
+          double gx = cond.values()[r * d + (h - 1) * CHANNELS];
+          double gy = cond.values()[r * d + (h - 1) * CHANNELS + 1];
+          for (int l = 0; l < h; l++) {
+            int k = r * d + l * CHANNELS;
+            grad[k] = -2 * (x[k] - gx);
+            grad[k + 1] = -2 * (x[k + 1] - gy);
+          }
+        }
+      };
     }
 
     /** The GRU's autoregressive proposal (normalised) from the conditions' start rows towards their goals. */
@@ -444,7 +470,9 @@ public final class MazePlanning {
       goals[e] = sg[1];
     }
     double ms = Double.NaN;
-    if ((method == Method.DIFFUSER || method == Method.TRAJECTORY_DIFFUSER) && timedPlans > 0) {
+    boolean planning = method == Method.DIFFUSER || method == Method.GUIDED_DIFFUSER
+        || method == Method.TRAJECTORY_DIFFUSER;
+    if (planning && timedPlans > 0) {
       p.plan(method, new double[][] {starts[0]}, new double[][] {goals[0]}, Rng.of(seed).stream(-2)); // warm-up
       long t0 = System.nanoTime();
       for (int i = 0; i < timedPlans; i++) {
@@ -453,8 +481,7 @@ public final class MazePlanning {
       }
       ms = (System.nanoTime() - t0) / 1e6 / timedPlans;
     }
-    double[] plans = method == Method.DIFFUSER || method == Method.TRAJECTORY_DIFFUSER
-        ? p.plan(method, starts, goals, Rng.of(seed).stream(-1)) : null;
+    double[] plans = planning ? p.plan(method, starts, goals, Rng.of(seed).stream(-1)) : null;
     double[][] paths = new double[episodes][];
     double[] returns = rollouts(p, method, starts, goals, plans, paths, null);
     double[] expert = rollouts(p, Method.EXPERT, starts, goals, null, null, null);
@@ -471,6 +498,30 @@ public final class MazePlanning {
     }
     double norm = re == rr ? Double.NaN : 100 * (r - rr) / (re - rr);
     return new Result(method, episodes, succ / episodes, r / episodes, norm, ms, plans, paths);
+  }
+
+  /**
+   * Milliseconds per plan (batch 1) of Diffuser and Trajectory Diffuser measured in alternation
+   * over {@code reps} start/goal pairs, so that a changing machine load hits both alike; returns
+   * {diffuser ms, trajectory diffuser ms}.
+   */
+  public static double[] interleavedPlanTimes(Planner p, int reps, long seed) {
+    if (reps < 1) {
+      throw new IllegalArgumentException("timing repetitions must be >= 1, got " + reps);
+    }
+    long[] total = new long[2];
+    Method[] methods = {Method.DIFFUSER, Method.TRAJECTORY_DIFFUSER};
+    for (int i = -1; i < reps; i++) { // i = -1 warms up
+      double[][] sg = PointMaze.randomStartGoal(p.env().layout(), Rng.of(seed).stream(i + 1));
+      for (int m = 0; m < 2; m++) {
+        long t0 = System.nanoTime();
+        p.plan(methods[m], new double[][] {sg[0]}, new double[][] {sg[1]}, Rng.of(seed).stream(-5, i + 1));
+        if (i >= 0) {
+          total[m] += System.nanoTime() - t0;
+        }
+      }
+    }
+    return new double[] {total[0] / 1e6 / reps, total[1] / 1e6 / reps};
   }
 
   /** Returns per episode; method null is the uniform random policy (drawing from {@code rng}). */

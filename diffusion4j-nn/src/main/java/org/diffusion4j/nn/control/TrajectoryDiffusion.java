@@ -53,6 +53,14 @@ public final class TrajectoryDiffusion implements AutoCloseable {
     }
   }
 
+  /**
+   * A differentiable objective J(x) of the (normalised) windows for guided sampling: writes
+   * dJ/dx for the batch {@code x} of {@code n} windows into {@code grad}.
+   */
+  public interface Guide {
+    void gradient(double[] x, int n, double[] grad);
+  }
+
   private final SequenceNetConfig config;
   private final Network net;
   private final DdpmSchedule schedule;
@@ -160,6 +168,16 @@ public final class TrajectoryDiffusion implements AutoCloseable {
    * is diffused to index level - 1, then {@code level} ancestral steps run; see the class comment.
    */
   public double[] denoise(double[] init, int n, int level, Inpainting cond, Rng rng) {
+    return denoise(init, n, level, cond, null, 0, rng);
+  }
+
+  /**
+   * {@link #denoise} with Diffuser's guided step ({@code n_step_guided_p_sample},
+   * diffuser/sampling/functions.py, one gradient step per level): the posterior mean moves by
+   * {@code scale} dJ/dx_i before the noise is added; no guidance at index 0, as Diffuser's
+   * {@code t_stopgrad} default stops it only at the last step.
+   */
+  public double[] denoise(double[] init, int n, int level, Inpainting cond, Guide guide, double scale, Rng rng) {
     int t = schedule.steps();
     if (level < 1 || level > t) {
       throw new IllegalArgumentException("denoising level must be in [1, " + t + "], got " + level);
@@ -184,8 +202,13 @@ public final class TrajectoryDiffusion implements AutoCloseable {
       double c1 = schedule.c1(i);
       double c2 = schedule.c2(i);
       double std = i > 0 ? schedule.posteriorStd(i) : 0;
+      double[] grad = null;
+      if (guide != null && scale != 0 && i > 0) {
+        grad = new double[x.length];
+        guide.gradient(x, n, grad);
+      }
       for (int j = 0; j < x.length; j++) {
-        double mean = c1 * x0[j] + c2 * x[j];
+        double mean = c1 * x0[j] + c2 * x[j] + (grad == null ? 0 : scale * grad[j]);
         x[j] = i > 0 ? mean + std * rng.nextGaussian() : mean;
       }
       applyIfAny(cond, x);
