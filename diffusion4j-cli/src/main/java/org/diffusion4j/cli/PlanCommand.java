@@ -88,19 +88,37 @@ final class PlanCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run directory (must not hold a planner).")
+    @Option(names = "--models", defaultValue = "diffuser,proposal,bc,bc-blind", paramLabel = "LIST",
+        description = "Models to train (default ${DEFAULT-VALUE}); without diffuser, RUN must hold a planner whose spec is kept.")
+    String models;
+
+    @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run directory (must not hold a planner unless the diffuser is left out).")
     Path out;
 
     @Override
     public Integer call() throws IOException {
-      if (Files.exists(out.resolve(MazePlanning.SPEC_FILE))) {
-        throw new UsageException(out + " already holds a planner; choose another --out");
+      java.util.Set<String> chosen = new java.util.LinkedHashSet<>();
+      for (String m : models.split(",")) {
+        if (!MazePlanning.MODELS.contains(m.trim())) {
+          throw new UsageException("unknown model '" + m.trim() + "' in --models; expected " + MazePlanning.MODELS);
+        }
+        chosen.add(m.trim());
+      }
+      boolean exists = Files.exists(out.resolve(MazePlanning.SPEC_FILE));
+      if (exists && chosen.contains("diffuser")) {
+        throw new UsageException(out + " already holds a planner; choose another --out or leave diffuser out of --models");
+      }
+      if (!exists && !chosen.contains("diffuser")) {
+        throw new UsageException(out + " holds no planner: --models must include diffuser");
       }
       if (minutes < 0 || episodes < 1 || episodeSteps < horizon) {
         throw new UsageException("need --minutes >= 0, --episodes >= 1 and --episode-steps >= --horizon");
       }
       PrintWriter w = spec.commandLine().getOut();
       OfflineDataset d;
+      if (data == null && exists) {
+        data = out.resolve("dataset");
+      }
       if (data != null) {
         if (!Files.isDirectory(data)) {
           throw new UsageException("no such dataset directory: " + data);
@@ -113,17 +131,17 @@ final class PlanCommand implements Runnable {
             out.resolve("dataset"));
       }
       MazePlanning.Spec s = MazePlanning.defaultSpec(d);
-      s = new MazePlanning.Spec(s.maze(), horizon, diffusionSteps, width, depth, refineLevel, s.gruHidden(),
-          s.bcWidth(), s.normalizer());
+      s = exists ? MazePlanning.readSpec(out) : new MazePlanning.Spec(s.maze(), horizon, diffusionSteps, width, depth,
+          refineLevel, s.gruHidden(), s.bcWidth(), s.normalizer());
       MazePlanning.TrainOptions o = new MazePlanning.TrainOptions(trainSteps, proposalSteps, proposalSteps, batch, lr,
           seed, Duration.ofMillis((long) (minutes * 60_000)));
       long t0 = System.nanoTime();
       double[] losses;
       try (ProgressBar bar = ProgressBar.create(spec, "training")) {
-        losses = MazePlanning.train(d, s, o, out, bar);
+        losses = MazePlanning.train(d, s, o, out, bar, chosen);
       }
-      w.printf(Locale.ROOT, "trained in %.1f s; final losses: diffuser %.4f, proposal %.5f, bc %.4f%n",
-          (System.nanoTime() - t0) / 1e9, losses[0], losses[1], losses[2]);
+      w.printf(Locale.ROOT, "trained in %.1f s; final losses: diffuser %.4f, proposal %.5f, bc %.4f, bc-blind %.4f%n",
+          (System.nanoTime() - t0) / 1e9, losses[0], losses[1], losses[2], losses[3]);
       w.println("wrote " + out);
       return ExitCodes.OK;
     }
@@ -137,7 +155,7 @@ final class PlanCommand implements Runnable {
     Path model;
 
     @Option(names = "--methods", defaultValue = "diffuser,trajectory-diffuser,bc", paramLabel = "LIST",
-        description = "Comma-separated: diffuser, guided-diffuser, trajectory-diffuser, bc, expert (default ${DEFAULT-VALUE}).")
+        description = "Comma-separated: diffuser, guided-diffuser, trajectory-diffuser, bc, bc-blind, expert (default ${DEFAULT-VALUE}).")
     String methods;
 
     @Option(names = "--episodes", defaultValue = "100", paramLabel = "N", description = "Seeded episodes (default ${DEFAULT-VALUE}).")
@@ -170,8 +188,9 @@ final class PlanCommand implements Runnable {
           case "guided-diffuser" -> MazePlanning.Method.GUIDED_DIFFUSER;
           case "trajectory-diffuser", "td" -> MazePlanning.Method.TRAJECTORY_DIFFUSER;
           case "bc" -> MazePlanning.Method.BC;
+          case "bc-blind" -> MazePlanning.Method.BC_BLIND;
           case "expert" -> MazePlanning.Method.EXPERT;
-          default -> throw new UsageException("unknown method '" + m + "'; expected diffuser, guided-diffuser, trajectory-diffuser, bc or expert");
+          default -> throw new UsageException("unknown method '" + m + "'; expected diffuser, guided-diffuser, trajectory-diffuser, bc, bc-blind or expert");
         });
       }
       PrintWriter w = spec.commandLine().getOut();

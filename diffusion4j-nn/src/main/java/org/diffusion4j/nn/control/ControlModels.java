@@ -32,6 +32,16 @@ final class ControlModels {
     }
   }
 
+  /** Reads the spec record {@code file} of a run, or a clear error naming what the directory is not. */
+  static <R extends Record> R readSpec(Class<R> type, Path runDir, String file, String what) throws IOException {
+    Path f = runDir.resolve(file);
+    if (!java.nio.file.Files.exists(f)) {
+      throw new IllegalArgumentException(runDir + " is not a " + what + " run: no " + file);
+    }
+    return org.diffusion4j.io.JsonRecords.fromJson(type,
+        (java.util.Map<?, ?>) org.diffusion4j.io.Json.parse(java.nio.file.Files.readString(f)), f.toString());
+  }
+
   /** The EMA weights and config of the latest checkpoint in {@code dir}. */
   static Checkpoint read(Path dir) throws IOException {
     if (!Checkpoint.exists(dir)) {

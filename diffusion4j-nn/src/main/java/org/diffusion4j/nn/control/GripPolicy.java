@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.diffusion4j.control.GripExpert;
 import org.diffusion4j.control.GripTask;
 import org.diffusion4j.control.OfflineDataset;
 import org.diffusion4j.io.AtomicFiles;
-import org.diffusion4j.io.Json;
 import org.diffusion4j.io.JsonRecords;
 import org.diffusion4j.nn.net.SequenceNetConfig;
 import org.diffusion4j.nn.train.Checkpoint;
@@ -157,11 +155,7 @@ public final class GripPolicy {
   }
 
   public static Spec readSpec(Path runDir) throws IOException {
-    Path f = runDir.resolve(SPEC_FILE);
-    if (!Files.exists(f)) {
-      throw new IllegalArgumentException(runDir + " is not a policy run: no " + SPEC_FILE);
-    }
-    return JsonRecords.fromJson(Spec.class, (Map<?, ?>) Json.parse(Files.readString(f)), f.toString());
+    return ControlModels.readSpec(Spec.class, runDir, SPEC_FILE, "policy");
   }
 
   /** A trained policy. Holds native memory: close it. */

@@ -7,13 +7,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.diffusion4j.control.MazeExpert;
 import org.diffusion4j.control.MazeLayout;
 import org.diffusion4j.control.OfflineDataset;
 import org.diffusion4j.control.PointMaze;
 import org.diffusion4j.io.AtomicFiles;
-import org.diffusion4j.io.Json;
 import org.diffusion4j.io.JsonRecords;
 import org.diffusion4j.nn.DjlRuntime;
 import org.diffusion4j.nn.net.Condition;
@@ -40,21 +38,27 @@ import org.diffusion4j.random.Rng;
  *       the same diffusion model refines it with {@code refineLevel} steps from an intermediate
  *       noise level ({@link TrajectoryDiffusion#denoise});</li>
  *   <li><b>behaviour cloning</b>: a ReLU MLP a = pi(s, goal) regressed on the expert's actions
- *       (goal-conditioned, so stronger than D4RL's goal-blind BC).</li>
+ *       (goal-conditioned, so stronger than D4RL's BC), and BC_BLIND, a = pi(s), the goal-blind
+ *       baseline of D4RL and of Diffuser's maze2d table.</li>
  * </ul>
  * Plans are made once per episode, as in Diffuser's plan_maze2d.py, and followed by a PD
  * tracker on the planned states: a = clip((KP (p_{t+1} - p) + KD (v_{t+1} - v)) / accel), the
  * goal with zero velocity after the plan's end. Windows are normalised per channel to [-1, 1]
  * (Diffuser's LimitsNormalizer). The run directory holds {@value #SPEC_FILE} and one checkpoint
- * folder per model (diffuser/, proposal/, bc/).
+ * folder per model (diffuser/, proposal/, bc/, bc-blind/).
  */
 public final class MazePlanning {
   public static final String SPEC_FILE = "plan.json";
   static final int STATE = PointMaze.STATE_DIM;
   static final int CHANNELS = PointMaze.STATE_DIM + PointMaze.ACTION_DIM;
+  /** GRU inputs per step: the row x_l, the goal (x, y) and the fraction of steps left, (H - 1 - l) / (H - 1). */
+  static final int PROPOSAL_INPUTS = CHANNELS + 3;
 
   /** The planning methods compared by {@link #evaluate}. */
-  public enum Method { DIFFUSER, GUIDED_DIFFUSER, TRAJECTORY_DIFFUSER, BC, EXPERT }
+  public enum Method { DIFFUSER, GUIDED_DIFFUSER, TRAJECTORY_DIFFUSER, BC, BC_BLIND, EXPERT }
+
+  /** The models a run trains, each in its own folder. */
+  public static final java.util.List<String> MODELS = java.util.List.of("diffuser", "proposal", "bc", "bc-blind");
 
   /** Guidance scale of GUIDED_DIFFUSER (a step of the goal-progress return per level). */
   public static final double GUIDE_SCALE = 0.01;
@@ -88,11 +92,11 @@ public final class MazePlanning {
     }
 
     GruConfig proposalNet(long seed) {
-      return new GruConfig(horizon - 1, CHANNELS, CHANNELS + 2, gruHidden, seed);
+      return new GruConfig(horizon - 1, CHANNELS, PROPOSAL_INPUTS, gruHidden, seed);
     }
 
-    ControlMlpConfig bcNet(long seed) {
-      return new ControlMlpConfig(STATE + 2, PointMaze.ACTION_DIM, bcWidth, 2, seed);
+    ControlMlpConfig bcNet(long seed, boolean goal) {
+      return new ControlMlpConfig(goal ? STATE + 2 : STATE, PointMaze.ACTION_DIM, bcWidth, 2, seed);
     }
   }
 
@@ -143,6 +147,15 @@ public final class MazePlanning {
     }
   }
 
+  /** {@code b} normalised windows from random rows of {@code starts}. */
+  static double[] windows(OfflineDataset data, LimitsNormalizer nz, int[] starts, int h, int b, Rng rng) {
+    double[] x0 = new double[b * h * CHANNELS];
+    for (int r = 0; r < b; r++) {
+      window(data, nz, starts[rng.nextInt(starts.length)], h, x0, r * h * CHANNELS);
+    }
+    return x0;
+  }
+
   /** The fixed entries of a plan: the states at row 0 and row H-1 (GoalDataset's conditions). */
   static TrajectoryDiffusion.Inpainting endpoints(double[] x, int n, int h) {
     double[] mask = new double[x.length];
@@ -156,57 +169,72 @@ public final class MazePlanning {
     return new TrajectoryDiffusion.Inpainting(x.clone(), mask);
   }
 
-  /** Trains the three models on {@code data} into {@code runDir}; returns the final losses (diffuser, proposal, bc). */
-  public static double[] train(OfflineDataset data, Spec spec, TrainOptions o, Path runDir, ProgressListener progress)
-      throws IOException {
+  /**
+   * Trains the named {@link #MODELS} on {@code data} into {@code runDir} (the spec is written
+   * when the diffuser is trained, and must already be there otherwise); returns each trained
+   * model's mean loss over its last 50 steps, in {@link #MODELS} order (NaN if not trained).
+   */
+  public static double[] train(OfflineDataset data, Spec spec, TrainOptions o, Path runDir, ProgressListener progress,
+      java.util.Set<String> models) throws IOException {
     requireMaze(data);
+    for (String m : models) {
+      if (!MODELS.contains(m)) {
+        throw new IllegalArgumentException("unknown planning model '" + m + "'; expected one of " + MODELS);
+      }
+    }
     int h = spec.horizon();
     int[] starts = data.windowStarts(h);
     LimitsNormalizer nz = spec.normalizer();
     Files.createDirectories(runDir);
-    AtomicFiles.writeString(runDir.resolve(SPEC_FILE), JsonRecords.toJson(spec) + "\n");
+    if (models.contains("diffuser") || !Files.exists(runDir.resolve(SPEC_FILE))) {
+      AtomicFiles.writeString(runDir.resolve(SPEC_FILE), JsonRecords.toJson(spec) + "\n");
+    }
     DdpmSchedule schedule = DdpmSchedule.cosine(spec.diffusionSteps());
     int d = h * CHANNELS;
     int b = o.batch();
-
-    TrainConfig dc = ControlModels.config(spec.diffuserNet(o.seed()), data.env(), o.diffuserSteps(), b, o.lr(), o.seed());
-    float[] l1 = ControlModels.train(dc, (sm, net, k) -> {
-      Rng rng = Rng.of(o.seed()).stream(1, k);
-      double[] x0 = new double[b * d];
-      for (int r = 0; r < b; r++) {
-        window(data, nz, starts[rng.nextInt(starts.length)], h, x0, r * d);
+    double[] out = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+    if (models.contains("diffuser")) {
+      TrainConfig dc = ControlModels.config(spec.diffuserNet(o.seed()), data.env(), o.diffuserSteps(), b, o.lr(),
+          o.seed());
+      out[0] = tail(ControlModels.train(dc, (sm, net, k) -> {
+        Rng rng = Rng.of(o.seed()).stream(1, k);
+        double[] x0 = windows(data, nz, starts, h, b, rng);
+        return TrajectoryDiffusion.loss(sm, net.net(), net.params(), schedule, false, x0, endpoints(x0, b, h), rng);
+      }, runDir.resolve("diffuser"), progress, o.timeLimitEach()));
+    }
+    if (models.contains("proposal")) {
+      TrainConfig pc = ControlModels.config(spec.proposalNet(o.seed()), data.env(), o.proposalSteps(), b, o.lr() * 5,
+          o.seed());
+      out[1] = tail(ControlModels.train(pc, (sm, net, k) -> {
+        Rng rng = Rng.of(o.seed()).stream(2, k);
+        double[] x0 = windows(data, nz, starts, h, b, rng);
+        return proposalLoss(sm, net.net(), net.params(), x0, b, h);
+      }, runDir.resolve("proposal"), progress, o.timeLimitEach()));
+    }
+    for (boolean goal : new boolean[] {true, false}) {
+      String name = goal ? "bc" : "bc-blind";
+      if (!models.contains(name)) {
+        continue;
       }
-      return TrajectoryDiffusion.loss(sm, net.net(), net.params(), schedule, false, x0, endpoints(x0, b, h), rng);
-    }, runDir.resolve("diffuser"), progress, o.timeLimitEach());
-
-    GruConfig gc = spec.proposalNet(o.seed());
-    TrainConfig pc = ControlModels.config(gc, data.env(), o.proposalSteps(), b, o.lr() * 5, o.seed());
-    float[] l2 = ControlModels.train(pc, (sm, net, k) -> {
-      Rng rng = Rng.of(o.seed()).stream(2, k);
-      double[] x0 = new double[b * d];
-      for (int r = 0; r < b; r++) {
-        window(data, nz, starts[rng.nextInt(starts.length)], h, x0, r * d);
-      }
-      return proposalLoss(sm, net.net(), net.params(), x0, b, h);
-    }, runDir.resolve("proposal"), progress, o.timeLimitEach());
-
-    ControlMlpConfig bc = spec.bcNet(o.seed());
-    TrainConfig bcc = ControlModels.config(bc, data.env(), o.bcSteps(), b, o.lr() * 5, o.seed());
-    float[] l3 = ControlModels.train(bcc, (sm, net, k) -> {
-      Rng rng = Rng.of(o.seed()).stream(3, k);
-      float[] in = new float[b * (STATE + 2)];
-      float[] target = new float[b * 2];
-      for (int r = 0; r < b; r++) {
-        int row = rng.nextInt(data.size());
-        bcInput(nz, data.observations(), row * STATE, data.goals()[row * 2], data.goals()[row * 2 + 1], in, r);
-        target[r * 2] = (float) nz.normalize(data.actions()[row * 2], STATE);
-        target[r * 2 + 1] = (float) nz.normalize(data.actions()[row * 2 + 1], STATE + 1);
-      }
-      NDArray out = net.net().forward(net.params(), sm.zeros(new Shape(b, 2)), sm.zeros(new Shape(b, 1)),
-          Condition.NONE.withContext(sm.create(in, new Shape(b, STATE + 2))));
-      return out.sub(sm.create(target, new Shape(b, 2))).square().mean();
-    }, runDir.resolve("bc"), progress, o.timeLimitEach());
-    return new double[] {tail(l1), tail(l2), tail(l3)};
+      int in = goal ? STATE + 2 : STATE;
+      TrainConfig bcc = ControlModels.config(spec.bcNet(o.seed(), goal), data.env(), o.bcSteps(), b, o.lr() * 5,
+          o.seed());
+      out[goal ? 2 : 3] = tail(ControlModels.train(bcc, (sm, net, k) -> {
+        Rng rng = Rng.of(o.seed()).stream(3, k);
+        float[] x = new float[b * in];
+        float[] target = new float[b * 2];
+        for (int r = 0; r < b; r++) {
+          int row = rng.nextInt(data.size());
+          bcInput(nz, data.observations(), row * STATE, goal ? data.goals() : null, row * 2, x, r);
+          target[r * 2] = (float) nz.normalize(data.actions()[row * 2], STATE);
+          target[r * 2 + 1] = (float) nz.normalize(data.actions()[row * 2 + 1], STATE + 1);
+        }
+        NDArray y = net.net().forward(net.params(), sm.zeros(new Shape(b, 2)), sm.zeros(new Shape(b, 1)),
+            Condition.NONE.withContext(sm.create(x, new Shape(b, in))));
+        return y.sub(sm.create(target, new Shape(b, 2))).square().mean();
+      }, runDir.resolve(name), progress, o.timeLimitEach()));
+    }
+    return out;
   }
 
   private static double tail(float[] l) {
@@ -218,18 +246,25 @@ public final class MazePlanning {
     return s / k;
   }
 
-  static void bcInput(LimitsNormalizer nz, double[] states, int off, double gx, double gy, float[] in, int r) {
+  /** Row r of the BC input: the normalised state at {@code states[off..]}, then the goal at {@code goals[goalOff..]} unless goals is null. */
+  static void bcInput(LimitsNormalizer nz, double[] states, int off, double[] goals, int goalOff, float[] in, int r) {
+    int width = goals == null ? STATE : STATE + 2;
     for (int c = 0; c < STATE; c++) {
-      in[r * (STATE + 2) + c] = (float) nz.normalize(states[off + c], c);
+      in[r * width + c] = (float) nz.normalize(states[off + c], c);
     }
-    in[r * (STATE + 2) + STATE] = (float) nz.normalize(gx, 0);
-    in[r * (STATE + 2) + STATE + 1] = (float) nz.normalize(gy, 1);
+    if (goals != null) {
+      in[r * width + STATE] = (float) nz.normalize(goals[goalOff], 0);
+      in[r * width + STATE + 1] = (float) nz.normalize(goals[goalOff + 1], 1);
+    }
   }
 
-  /** Teacher-forced next-row loss of the GRU: inputs (x_l, goal xy = x_{H-1} xy), targets x_{l+1} - x_l. */
+  /**
+   * Teacher-forced next-row loss of the GRU: inputs (x_l, goal xy = x_{H-1} xy, steps left),
+   * targets x_{l+1} - x_l.
+   */
   static NDArray proposalLoss(NDManager sm, org.diffusion4j.nn.net.Network net, ParamSet params, double[] x0, int n,
       int h) {
-    int in = CHANNELS + 2;
+    int in = PROPOSAL_INPUTS;
     float[] ctx = new float[n * (h - 1) * in];
     float[] target = new float[n * (h - 1) * CHANNELS];
     int d = h * CHANNELS;
@@ -244,6 +279,7 @@ public final class MazePlanning {
         }
         ctx[base * in + CHANNELS] = (float) gx;
         ctx[base * in + CHANNELS + 1] = (float) gy;
+        ctx[base * in + CHANNELS + 2] = (float) ((h - 1.0 - l) / (h - 1));
       }
     }
     NDArray out = net.forward(params, sm.zeros(new Shape(n, h - 1, CHANNELS)), sm.zeros(new Shape(n, 1)),
@@ -253,11 +289,7 @@ public final class MazePlanning {
 
   /** Reads a run's spec. */
   public static Spec readSpec(Path runDir) throws IOException {
-    Path f = runDir.resolve(SPEC_FILE);
-    if (!Files.exists(f)) {
-      throw new IllegalArgumentException(runDir + " is not a planning run: no " + SPEC_FILE);
-    }
-    return JsonRecords.fromJson(Spec.class, (Map<?, ?>) Json.parse(Files.readString(f)), f.toString());
+    return ControlModels.readSpec(Spec.class, runDir, SPEC_FILE, "planning");
   }
 
   /** A loaded run: the planners over one environment. Holds native memory: close it. */
@@ -267,9 +299,10 @@ public final class MazePlanning {
     private final TrajectoryDiffusion diffusion;
     private final GruNet gru;
     private final float[][] gruWeights;
-    private final ControlMlp bc;
     private final NDManager manager;
-    private final ParamSet bcParams;
+    /** The goal-conditioned and the goal-blind BC networks with their weights (null if not trained). */
+    private final ControlMlp[] bc = new ControlMlp[2];
+    private final ParamSet[] bcParams = new ParamSet[2];
 
     public Planner(Path runDir) throws IOException {
       this.spec = readSpec(runDir);
@@ -283,10 +316,15 @@ public final class MazePlanning {
       Checkpoint pc = ControlModels.read(runDir.resolve("proposal"));
       this.gru = (GruNet) pc.config().network().build();
       this.gruWeights = pc.ema();
-      Checkpoint bcc = ControlModels.read(runDir.resolve("bc"));
-      this.bc = (ControlMlp) bcc.config().network().build();
       this.manager = DjlRuntime.newManager();
-      this.bcParams = ParamSet.of(manager, bc.specs(), bcc.ema(), false);
+      String[] names = {"bc", "bc-blind"};
+      for (int i = 0; i < 2; i++) {
+        if (Checkpoint.exists(runDir.resolve(names[i]))) {
+          Checkpoint bcc = ControlModels.read(runDir.resolve(names[i]));
+          bc[i] = (ControlMlp) bcc.config().network().build();
+          bcParams[i] = ParamSet.of(manager, bc[i].specs(), bcc.ema(), false);
+        }
+      }
     }
 
     public Spec spec() {
@@ -375,7 +413,7 @@ public final class MazePlanning {
       int h = spec.horizon();
       int d = h * CHANNELS;
       double[] x = new double[n * d];
-      double[] u = new double[CHANNELS + 2];
+      double[] u = new double[PROPOSAL_INPUTS];
       for (int r = 0; r < n; r++) {
         double[] row = new double[CHANNELS];
         System.arraycopy(cond.values(), r * d, row, 0, STATE); // actions of row 0 start at 0 (mid-range)
@@ -385,6 +423,7 @@ public final class MazePlanning {
         System.arraycopy(row, 0, x, r * d, CHANNELS);
         for (int l = 0; l < h - 1; l++) {
           System.arraycopy(row, 0, u, 0, CHANNELS);
+          u[CHANNELS + 2] = (h - 1.0 - l) / (h - 1);
           hidden = gru.step(gruWeights, u, hidden);
           double[] delta = gru.readout(gruWeights, hidden);
           for (int c = 0; c < CHANNELS; c++) {
@@ -396,17 +435,23 @@ public final class MazePlanning {
       return x;
     }
 
-    /** The BC policy's actions for states (n, 4) flat and goals. */
+    /** The BC policy's actions (goal-conditioned, or goal-blind when {@code goals} is null). */
     double[][] bcActions(double[][] states, double[][] goals) {
       int n = states.length;
-      float[] in = new float[n * (STATE + 2)];
+      int i = goals == null ? 1 : 0;
+      if (bc[i] == null) {
+        throw new IllegalArgumentException("this run has no " + (i == 0 ? "bc" : "bc-blind") + " model; train it with"
+            + " --models");
+      }
+      int width = goals == null ? STATE : STATE + 2;
+      float[] in = new float[n * width];
       for (int r = 0; r < n; r++) {
-        bcInput(spec.normalizer(), states[r], 0, goals[r][0], goals[r][1], in, r);
+        bcInput(spec.normalizer(), states[r], 0, goals == null ? null : goals[r], 0, in, r);
       }
       float[] out;
       try (NDManager sm = manager.newSubManager()) {
-        out = bc.forward(bcParams, sm.zeros(new Shape(n, 2)), sm.zeros(new Shape(n, 1)),
-            Condition.NONE.withContext(sm.create(in, new Shape(n, STATE + 2)))).toFloatArray();
+        out = bc[i].forward(bcParams[i], sm.zeros(new Shape(n, 2)), sm.zeros(new Shape(n, 1)),
+            Condition.NONE.withContext(sm.create(in, new Shape(n, width)))).toFloatArray();
       }
       double[][] a = new double[n][2];
       for (int r = 0; r < n; r++) {
@@ -546,7 +591,8 @@ public final class MazePlanning {
       for (int e = 0; e < n; e++) {
         states[e] = envs[e].state();
       }
-      double[][] bcA = method == Method.BC ? p.bcActions(states, goals) : null;
+      double[][] bcA = method == Method.BC ? p.bcActions(states, goals)
+          : method == Method.BC_BLIND ? p.bcActions(states, null) : null;
       for (int e = 0; e < n; e++) {
         double[] a;
         if (method == null) {
@@ -554,7 +600,7 @@ public final class MazePlanning {
         } else {
           a = switch (method) {
             case EXPERT -> expert.act(states[e], goals[e], null);
-            case BC -> bcA[e];
+            case BC, BC_BLIND -> bcA[e];
             default -> p.track(plans, e, t, states[e], goals[e]);
           };
         }
