@@ -118,8 +118,9 @@ final class PolicyCommand implements Runnable {
     @Option(names = "--rti", description = "Also evaluate RTI-DP's warm start and DDIM at the same evaluations.")
     boolean rti;
 
-    @Option(names = "--level", defaultValue = "2", paramLabel = "K", description = "RTI warm-start level = DDIM evaluations (default ${DEFAULT-VALUE}).")
-    int level;
+    @Option(names = "--level", defaultValue = "2", split = ",", paramLabel = "K",
+        description = "RTI warm-start levels = DDIM evaluations, comma-separated (default ${DEFAULT-VALUE}).")
+    List<Integer> levels;
 
     @Option(names = "--episodes", defaultValue = "100", paramLabel = "N", description = "Seeded episodes (default ${DEFAULT-VALUE}).")
     int episodes;
@@ -145,20 +146,34 @@ final class PolicyCommand implements Runnable {
       List<Plot> panels = new ArrayList<>();
       try (GripPolicy.Policy p = new GripPolicy.Policy(model)) {
         int t = p.spec().diffusionSteps();
-        if (rti && (level < 1 || level > t)) {
-          throw new UsageException("--level must be in [1, " + t + "], got " + level);
+        for (int level : levels) {
+          if (rti && (level < 1 || level > t)) {
+            throw new UsageException("--level must be in [1, " + t + "], got " + level);
+          }
         }
         w.printf(Locale.ROOT, "expert (noise-free) success %.3f on the same episodes%n",
             GripPolicy.expertSuccess(episodes, seed));
-        w.printf("%-10s %6s %8s %10s %12s%n", "scheme", "level", "success", "nfe/step", "ms/step");
-        List<GripPolicy.Scheme> schemes = rti ? List.of(GripPolicy.Scheme.FULL, GripPolicy.Scheme.RTI,
-            GripPolicy.Scheme.DDIM) : List.of(GripPolicy.Scheme.FULL);
-        for (GripPolicy.Scheme s : schemes) {
-          int k = s == GripPolicy.Scheme.FULL ? t : level;
-          GripPolicy.Result r = GripPolicy.evaluate(p, s, k, episodes, seed, timedEpisodes);
-          w.printf(Locale.ROOT, "%-10s %6d %8.3f %10.2f %12.2f%n", s.name().toLowerCase(Locale.ROOT), k, r.success(),
-              r.nfePerStep(), r.msPerStep());
-          panels.add(actionPanel(r));
+        w.printf("%-10s %6s %8s %10s %12s %11s%n", "scheme", "level", "success", "nfe/step", "ms/step", "vs full");
+        List<int[]> runs = new ArrayList<>(); // {scheme ordinal, level}
+        runs.add(new int[] {GripPolicy.Scheme.FULL.ordinal(), t});
+        if (rti) {
+          for (int level : levels) {
+            runs.add(new int[] {GripPolicy.Scheme.RTI.ordinal(), level});
+            runs.add(new int[] {GripPolicy.Scheme.DDIM.ordinal(), level});
+          }
+        }
+        double fullMs = Double.NaN;
+        for (int[] run : runs) {
+          GripPolicy.Scheme s = GripPolicy.Scheme.values()[run[0]];
+          GripPolicy.Result r = GripPolicy.evaluate(p, s, run[1], episodes, seed, timedEpisodes);
+          if (s == GripPolicy.Scheme.FULL) {
+            fullMs = r.msPerStep();
+          }
+          w.printf(Locale.ROOT, "%-10s %6d %8.3f %10.2f %12.2f %10.2fx%n", s.name().toLowerCase(Locale.ROOT), run[1],
+              r.success(), r.nfePerStep(), r.msPerStep(), fullMs / r.msPerStep());
+          if (panels.size() < 3) {
+            panels.add(actionPanel(r));
+          }
         }
       }
       if (plot != null) {
