@@ -92,11 +92,11 @@ public final class MazePlanning {
     }
 
     GruConfig proposalNet(long seed) {
-      return new GruConfig(horizon - 1, CHANNELS, PROPOSAL_INPUTS, gruHidden, seed);
+      return new GruConfig(horizon - 1, CHANNELS, PROPOSAL_INPUTS, gruHidden, 0, seed);
     }
 
     ControlMlpConfig bcNet(long seed, boolean goal) {
-      return new ControlMlpConfig(goal ? STATE + 2 : STATE, PointMaze.ACTION_DIM, bcWidth, 2, seed);
+      return new ControlMlpConfig(goal ? STATE + 2 : STATE, PointMaze.ACTION_DIM, bcWidth, 2, 0, seed);
     }
   }
 

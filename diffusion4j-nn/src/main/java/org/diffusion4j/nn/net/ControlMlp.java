@@ -9,7 +9,8 @@ import java.util.List;
  * {@code condition.context} (n, inputs); the output has the sample shape (n, outputs). It is the
  * behaviour-cloning baseline and the inverse-dynamics actor of Trajectory Diffuser (whose actor
  * is such a ReLU MLP, RenMing-Huang/TrajectoryDiffuser policy.py). The noise-level input
- * {@code c} and {@code x} (beyond its shape and type) are not used.
+ * {@code c} and {@code x} (beyond its shape and type) are not used. With classes, the class one-hot
+ * is appended to u.
  */
 public final class ControlMlp implements Network {
   private final ControlMlpConfig config;
@@ -17,7 +18,7 @@ public final class ControlMlp implements Network {
 
   public ControlMlp(ControlMlpConfig config) {
     this.config = config;
-    int in = config.inputs();
+    int in = config.inputWidth();
     for (int i = 0; i < config.depth(); i++) {
       specs.add(new ParamSpec("fc" + i + ".weight", new long[] {config.width(), in}));
       specs.add(new ParamSpec("fc" + i + ".bias", new long[] {config.width()}));
@@ -57,6 +58,9 @@ public final class ControlMlp implements Network {
           + "), got " + (u == null ? "none" : u.getShape()));
     }
     NDArray h = u.toType(x.getDataType(), false);
+    if (config.classes() > 0) {
+      h = h.concat(condition.requireClassOneHot().toType(x.getDataType(), false), 1);
+    }
     List<NDArray> p = params.arrays();
     for (int i = 0; i < config.depth(); i++) {
       h = Layers.relu(Layers.linear(h, p.get(2 * i), p.get(2 * i + 1)));

@@ -9,13 +9,15 @@ package org.diffusion4j.nn.net;
  * @param outputs outputs per row
  * @param width hidden width
  * @param depth hidden layers (&gt;= 1)
+ * @param classes number of classes (0 = none); with classes the one-hot of {@code condition.classOneHot}
+ *     (classes + 1 columns, the last the null class) is appended to the input
  * @param initSeed seed of the weight initialisation
  */
-public record ControlMlpConfig(int inputs, int outputs, int width, int depth, long initSeed) implements NetworkConfig {
+public record ControlMlpConfig(int inputs, int outputs, int width, int depth, int classes, long initSeed) implements NetworkConfig {
   public ControlMlpConfig {
-    if (inputs < 1 || outputs < 1 || width < 1 || depth < 1) {
-      throw new IllegalArgumentException("control MLP needs inputs, outputs, width and depth >= 1, got " + inputs
-          + ", " + outputs + ", " + width + ", " + depth);
+    if (inputs < 1 || outputs < 1 || width < 1 || depth < 1 || classes < 0) {
+      throw new IllegalArgumentException("control MLP needs inputs, outputs, width and depth >= 1 and classes >= 0, got "
+          + inputs + ", " + outputs + ", " + width + ", " + depth + ", " + classes);
     }
   }
 
@@ -29,22 +31,19 @@ public record ControlMlpConfig(int inputs, int outputs, int width, int depth, lo
     return new long[] {outputs};
   }
 
-  @Override
-  public int classes() {
-    return 0;
+  /** Inputs of the first layer: the features plus the class one-hot, if any. */
+  public int inputWidth() {
+    return inputs + (classes > 0 ? classes + 1 : 0);
   }
 
   @Override
   public ControlMlpConfig withInitSeed(long s) {
-    return new ControlMlpConfig(inputs, outputs, width, depth, s);
+    return new ControlMlpConfig(inputs, outputs, width, depth, classes, s);
   }
 
   @Override
   public ControlMlpConfig withClasses(int c) {
-    if (c != 0) {
-      throw new IllegalArgumentException("the control MLP is not class-conditional; got " + c + " classes");
-    }
-    return this;
+    return new ControlMlpConfig(inputs, outputs, width, depth, c, initSeed);
   }
 
   @Override

@@ -9,13 +9,15 @@ package org.diffusion4j.nn.net;
  * @param channels outputs per step
  * @param inputs inputs per step
  * @param hidden hidden size
+ * @param classes number of classes (0 = none); with classes the one-hot of {@code condition.classOneHot}
+ *     (classes + 1 columns) is appended to every step's input
  * @param initSeed seed of the weight initialisation
  */
-public record GruConfig(int length, int channels, int inputs, int hidden, long initSeed) implements NetworkConfig {
+public record GruConfig(int length, int channels, int inputs, int hidden, int classes, long initSeed) implements NetworkConfig {
   public GruConfig {
-    if (length < 1 || channels < 1 || inputs < 1 || hidden < 1) {
-      throw new IllegalArgumentException("GRU needs length, channels, inputs and hidden >= 1, got " + length + ", "
-          + channels + ", " + inputs + ", " + hidden);
+    if (length < 1 || channels < 1 || inputs < 1 || hidden < 1 || classes < 0) {
+      throw new IllegalArgumentException("GRU needs length, channels, inputs and hidden >= 1 and classes >= 0, got "
+          + length + ", " + channels + ", " + inputs + ", " + hidden + ", " + classes);
     }
   }
 
@@ -29,22 +31,19 @@ public record GruConfig(int length, int channels, int inputs, int hidden, long i
     return new long[] {length, channels};
   }
 
-  @Override
-  public int classes() {
-    return 0;
+  /** Inputs per step of the gates: the features plus the class one-hot, if any. */
+  public int inputWidth() {
+    return inputs + (classes > 0 ? classes + 1 : 0);
   }
 
   @Override
   public GruConfig withInitSeed(long s) {
-    return new GruConfig(length, channels, inputs, hidden, s);
+    return new GruConfig(length, channels, inputs, hidden, classes, s);
   }
 
   @Override
   public GruConfig withClasses(int c) {
-    if (c != 0) {
-      throw new IllegalArgumentException("the GRU is not class-conditional; got " + c + " classes");
-    }
-    return this;
+    return new GruConfig(length, channels, inputs, hidden, c, initSeed);
   }
 
   @Override

@@ -24,7 +24,7 @@ public final class GruNet implements Network {
   public GruNet(GruConfig config) {
     this.config = config;
     int h = config.hidden();
-    specs = List.of(new ParamSpec("weight_ih", new long[] {3L * h, config.inputs()}),
+    specs = List.of(new ParamSpec("weight_ih", new long[] {3L * h, config.inputWidth()}),
         new ParamSpec("bias_ih", new long[] {3L * h}), new ParamSpec("weight_hh", new long[] {3L * h, h}),
         new ParamSpec("bias_hh", new long[] {3L * h}), new ParamSpec("out.weight", new long[] {config.channels(), h}),
         new ParamSpec("out.bias", new long[] {config.channels()}));
@@ -58,6 +58,10 @@ public final class GruNet implements Network {
           + "), got " + (u == null ? "none" : u.getShape()));
     }
     u = u.toType(x.getDataType(), false);
+    if (config.classes() > 0) {
+      NDArray oneHot = condition.requireClassOneHot().toType(x.getDataType(), false).expandDims(1);
+      u = u.concat(oneHot.repeat(1, len), 2);
+    }
     List<NDArray> p = params.arrays();
     int hs = config.hidden();
     long n = u.getShape().get(0);
@@ -78,12 +82,13 @@ public final class GruNet implements Network {
   }
 
   /**
-   * One GRU step in plain Java: returns h' for input {@code u} and state {@code h} with the
-   * weights {@code w} in {@link #specs()} order.
+   * One GRU step in plain Java: returns h' for input {@code u} (the step's features, then the
+   * class one-hot if the network has classes) and state {@code h} with the weights {@code w} in
+   * {@link #specs()} order.
    */
   public double[] step(float[][] w, double[] u, double[] h) {
     int hs = config.hidden();
-    int in = config.inputs();
+    int in = config.inputWidth();
     double[] gi = new double[3 * hs];
     double[] gh = new double[3 * hs];
     for (int j = 0; j < 3 * hs; j++) {

@@ -50,8 +50,8 @@ public final class Networks {
       }
       return EgnnConfig.defaults(Math.toIntExact(shape[0]), Math.toIntExact(shape[1]), 0);
     });
-    register("control-mlp", ControlMlpConfig.class, shape -> { throw new IllegalArgumentException("the control MLP is built by d4j plan/policy, not from data"); });
-    register("gru", GruConfig.class, shape -> { throw new IllegalArgumentException("the GRU is built by d4j plan, not from data"); });
+    register("control-mlp", ControlMlpConfig.class, shape -> new ControlMlpConfig(Math.toIntExact(product(shape)), Math.toIntExact(product(shape)), 64, 2, 0, 0));
+    register("gru", GruConfig.class, shape -> new GruConfig(Math.toIntExact(shape[0]), shape.length == 1 ? 1 : Math.toIntExact(shape[1]), shape.length == 1 ? 1 : Math.toIntExact(shape[1]), 32, 0, 0));
   }
 
   /**

@@ -118,7 +118,7 @@ class ControlPlanningTest {
 
   @Test
   void gruRolloutInJavaMatchesTheNetworkItWasTrainedAs() {
-    GruConfig cfg = new GruConfig(5, 6, 8, 16, 4);
+    GruConfig cfg = new GruConfig(5, 6, 8, 16, 0, 4);
     GruNet net = cfg.build();
     float[][] w = net.initialValues();
     Rng r = Rng.of(2);
@@ -150,7 +150,7 @@ class ControlPlanningTest {
 
   @Test
   void controlNetworkConfigsRoundTripThroughJson() {
-    for (NetworkConfig c : new NetworkConfig[] {new ControlMlpConfig(6, 2, 32, 2, 7), new GruConfig(9, 6, 8, 16, 1)}) {
+    for (NetworkConfig c : new NetworkConfig[] {new ControlMlpConfig(6, 2, 32, 2, 2, 7), new GruConfig(9, 6, 8, 16, 3, 1)}) {
       String json = Networks.toJson(c);
       assertEquals(json, Networks.toJson(Networks.fromJson(json)));
     }
