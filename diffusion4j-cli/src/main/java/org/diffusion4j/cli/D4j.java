@@ -33,7 +33,9 @@ import picocli.CommandLine.Option;
       ForecastCommand.class,
       GraphsCommand.class,
       DistillCommand.class,
-      CertifyCommand.class
+      CertifyCommand.class,
+      PlanCommand.class,
+      PolicyCommand.class
     })
 public final class D4j implements Runnable {
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

@@ -23,6 +23,11 @@ public final class Layers {
     return a.mul(a.getNDArrayInternal().sigmoid());
   }
 
+  /** Logistic sigmoid 1 / (1 + exp(-x)) (the GRU's gates). */
+  public static NDArray sigmoid(NDArray a) {
+    return a.getNDArrayInternal().sigmoid();
+  }
+
   /** x W^T + b over the last axis; W (out, in), b (out) or null. */
   public static NDArray linear(NDArray x, NDArray w, NDArray b) {
     return (b == null ? Linear.linear(x, w) : Linear.linear(x, w, b)).singletonOrThrow();

@@ -50,6 +50,8 @@ public final class Networks {
       }
       return EgnnConfig.defaults(Math.toIntExact(shape[0]), Math.toIntExact(shape[1]), 0);
     });
+    register("control-mlp", ControlMlpConfig.class, shape -> new ControlMlpConfig(Math.toIntExact(product(shape)), Math.toIntExact(product(shape)), 64, 2, 0, 0));
+    register("gru", GruConfig.class, shape -> new GruConfig(Math.toIntExact(shape[0]), shape.length == 1 ? 1 : Math.toIntExact(shape[1]), shape.length == 1 ? 1 : Math.toIntExact(shape[1]), 32, 0, 0));
   }
 
   /**
