@@ -8,14 +8,14 @@ import org.diffusion4j.metrics.SymmetricEigen;
  * (sjtuplayer/SaRA {@code optim/adamw.py}, {@code nuclear_norm}: the sum of {@code torch.svd}'s
  * singular values). Computed from the eigendecomposition of the smaller Gram matrix
  * G = A A^T (or A^T A): ||A||_* = sum sqrt(eig(G)), and U V^T = G^{-1/2} A (or A G^{-1/2}) on the
- * range of A, with singular values below {@code 1e-12 * max} treated as zero (the subgradient
+ * range of A, with singular values below {@code 1e-7 * max} (float32 resolution) treated as zero (the subgradient
  * torch's SVD backward gives there is 0 too).
  *
  * @param value ||A||_*
  * @param gradient U V^T, row-major m x n
  */
 public record NuclearNorm(double value, double[] gradient) {
-  private static final double RELATIVE_CUTOFF = 1e-12;
+  private static final double RELATIVE_CUTOFF = 1e-7;
 
   /** The nuclear norm and gradient of the row-major {@code rows} x {@code cols} matrix {@code a}. */
   public static NuclearNorm of(double[] a, int rows, int cols) {
