@@ -129,7 +129,7 @@ public final class FineTuner implements AutoCloseable {
    * @param losses loss of every step
    */
   public record Report(String method, long totalParameters, long trainableParameters, long reselectedParameters,
-      double trainedFraction, long optimizerBytes, float[] losses) {}
+      double trainedFraction, long optimizerBytes, double[] losses) {}
 
   /** The fine-tuned model and the report. */
   public record Result(Checkpoint checkpoint, Report report) {}
@@ -487,8 +487,12 @@ public final class FineTuner implements AutoCloseable {
     float[] l = java.util.Arrays.copyOf(losses, (int) done);
     Checkpoint c = new Checkpoint(out, done, 0, new TimeSampler(config.timeSampling(), config.gaussianPath()).state(),
         specs, w, w, zeros, zeros, l);
+    double[] ld = new double[l.length];
+    for (int i = 0; i < l.length; i++) {
+      ld[i] = l[i];
+    }
     return new Result(c, new Report(o.method().name().toLowerCase(Locale.ROOT), total, trainable, reselected,
-        (double) trainable / total, bytes, l));
+        (double) trainable / total, bytes, ld));
   }
 
   @Override
