@@ -128,6 +128,7 @@ public final class CompressionBench {
     int n = 400;
     long steps = 100;
     String sub = "thick";
+    double saraThreshold = 2e-3;
     List<String> methods = new ArrayList<>(List.of("full", "sara", "lora"));
     for (int i = 4; i < args.length; i += 2) {
       switch (args[i]) {
@@ -135,6 +136,7 @@ public final class CompressionBench {
         case "--steps" -> steps = Long.parseLong(args[i + 1]);
         case "--subdomain" -> sub = args[i + 1];
         case "--methods" -> methods = List.of(args[i + 1].split(","));
+        case "--sara-threshold" -> saraThreshold = Double.parseDouble(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -162,8 +164,11 @@ public final class CompressionBench {
         Checkpoint model = pre;
         FineTuner.Report rep = null;
         if (!m.equals("pretrained")) {
-          FineTuner.Result r = FineTuner.run(pre, subTrain, FineTuner.Options.defaults(FineTuner.Method.parse(m), steps, 0),
-              null);
+          // the same budget for every method: steps, batch and SaRA's default learning rate
+          FineTuner.Options d = FineTuner.Options.defaults(FineTuner.Method.parse(m), steps, 0);
+          FineTuner.Options o = new FineTuner.Options(d.method(), steps, d.batch(), d.lr(), d.weightDecay(),
+              saraThreshold, d.progressiveStep(), d.lambdaRank(), d.loraRank(), d.loraAlpha(), d.seed());
+          FineTuner.Result r = FineTuner.run(pre, subTrain, o, null);
           model = r.checkpoint();
           rep = r.report();
         }
