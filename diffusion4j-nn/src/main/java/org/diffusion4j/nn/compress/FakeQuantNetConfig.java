@@ -66,6 +66,17 @@ public record FakeQuantNetConfig(NetworkConfig base, int weightBits, boolean per
     }
   }
 
+  /**
+   * The registry's default for a sample shape: a full-precision pass-through (W32A32) around the
+   * default U-Net for images (C, H, W) or the default MLP otherwise. Quantised configs come from
+   * {@link PostTrainingQuantizer}.
+   */
+  public static FakeQuantNetConfig passThrough(long[] sampleShape) {
+    NetworkConfig base = org.diffusion4j.nn.net.Networks.defaults(sampleShape.length == 3 ? "unet2d" : "time-mlp",
+        sampleShape, 0, 0);
+    return new FakeQuantNetConfig(base, 32, true, "none", 0, new double[0], new double[0]);
+  }
+
   /** The quantiser of layer output {@code site}. */
   public UniformQuantizer.Params activationQuantizer(int site) {
     return UniformQuantizer.fromRange(activationBits, activationLow[site], activationHigh[site]);
