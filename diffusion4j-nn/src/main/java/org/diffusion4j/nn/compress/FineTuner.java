@@ -249,10 +249,16 @@ public final class FineTuner implements AutoCloseable {
       if (masks[i] != null) {
         masks[i].close();
       }
-      NDArray m = params.get(i).abs().lt((float) o.threshold()).toType(DataType.FLOAT32, false);
-      m.attach(manager);
-      masks[i] = m;
-      count += (long) m.sum().getFloat();
+      try (NDManager sm = manager.newSubManager()) {
+        NDArray abs = params.get(i).abs();
+        abs.attach(sm);
+        NDArray m = abs.lt((float) o.threshold()).toType(DataType.FLOAT32, false);
+        m.attach(manager);
+        masks[i] = m;
+        NDArray sum = m.sum();
+        sum.attach(sm);
+        count += (long) sum.getFloat();
+      }
     }
     return count;
   }
@@ -340,8 +346,11 @@ public final class FineTuner implements AutoCloseable {
     double scale = o.loraAlpha() / o.loraRank();
     for (int j = 0; j < loraTensors.size(); j++) {
       int i = loraTensors.get(j);
-      NDArray delta = loraB.get(j).matMul(loraA.get(j)).mul((float) scale).reshape(new Shape(specs.get(i).shape()));
-      arrays.set(i, params.get(i).add(delta));
+      // results belong to the manager of the array an op is called on: move the first one into sm
+      NDArray product = loraB.get(j).matMul(loraA.get(j));
+      product.attach(sm);
+      NDArray delta = product.mul((float) scale).reshape(new Shape(specs.get(i).shape()));
+      arrays.set(i, delta.add(params.get(i)));
     }
     return ParamSet.wrap(specs, arrays);
   }
@@ -387,8 +396,9 @@ public final class FineTuner implements AutoCloseable {
       NDArray p = trained.get(i);
       m.muli((float) b1).addi(g.mul((float) (1 - b1)));
       v.muli((float) b2).addi(g.square().muli((float) (1 - b2)));
-      NDArray denom = v.div((float) bc2).sqrt().addi((float) config.adamEps());
+      NDArray denom = v.div((float) bc2);
       denom.attach(sm);
+      denom = denom.sqrt().addi((float) config.adamEps());
       NDArray update = m.div(denom).muli((float) stepSize);
       update.attach(sm);
       if (o.weightDecay() > 0) {
