@@ -148,7 +148,7 @@ class PostTrainingQuantizerTest {
     TrainConfig tc = trainConfig();
     Checkpoint fp = checkpoint(tc, 7);
     PostTrainingQuantizer.Result w8a8 = PostTrainingQuantizer.quantize(fp, new PostTrainingQuantizer.Options(8, 8,
-        true, CalibrationTimes.UNIFORM, RangeMethod.MSE, RangeMethod.MSE, 12, 4, 1));
+        true, CalibrationTimes.UNIFORM, RangeMethod.MSE, RangeMethod.MIN_MAX, 12, 4, 1));
     PostTrainingQuantizer.Result w8a16 = PostTrainingQuantizer.quantize(fp, new PostTrainingQuantizer.Options(8, 16,
         true, CalibrationTimes.UNIFORM, RangeMethod.MIN_MAX, RangeMethod.MIN_MAX, 12, 4, 1));
     PostTrainingQuantizer.Result w8 = PostTrainingQuantizer.quantize(fp, new PostTrainingQuantizer.Options(8, 0,
