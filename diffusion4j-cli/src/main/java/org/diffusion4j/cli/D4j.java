@@ -35,7 +35,9 @@ import picocli.CommandLine.Option;
       DistillCommand.class,
       CertifyCommand.class,
       PlanCommand.class,
-      PolicyCommand.class
+      PolicyCommand.class,
+      QuantizeCommand.class,
+      FinetuneCommand.class
     })
 public final class D4j implements Runnable {
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

@@ -28,19 +28,51 @@ public final class Layers {
     return a.getNDArrayInternal().sigmoid();
   }
 
+  /**
+   * Sees (and may replace) the output of every {@link #linear}, {@link #conv2d} and {@link #conv1d}
+   * computed on this thread while {@link #withOutputTap} runs: the hook of post-training
+   * quantisation (activation ranges, fake-quantised activations; nn.compress). Layers are numbered
+   * by call order within one forward pass, which the tap counts itself.
+   */
+  @FunctionalInterface
+  public interface OutputTap {
+    NDArray apply(NDArray layerOutput);
+  }
+
+  private static final ThreadLocal<OutputTap> TAP = new ThreadLocal<>();
+
+  /** Runs {@code body} with {@code tap} applied to every weight layer's output on this thread (not nestable). */
+  public static <T> T withOutputTap(OutputTap tap, java.util.function.Supplier<T> body) {
+    if (TAP.get() != null) {
+      throw new IllegalStateException("an output tap is already installed on this thread");
+    }
+    TAP.set(tap);
+    try {
+      return body.get();
+    } finally {
+      TAP.remove();
+    }
+  }
+
+  private static NDArray tapped(NDArray out) {
+    OutputTap tap = TAP.get();
+    return tap == null ? out : tap.apply(out);
+  }
+
   /** x W^T + b over the last axis; W (out, in), b (out) or null. */
   public static NDArray linear(NDArray x, NDArray w, NDArray b) {
-    return (b == null ? Linear.linear(x, w) : Linear.linear(x, w, b)).singletonOrThrow();
+    return tapped((b == null ? Linear.linear(x, w) : Linear.linear(x, w, b)).singletonOrThrow());
   }
 
   /** 2-D convolution, stride {@code stride}, zero padding {@code pad}; W (out, in, k, k), b (out) or null. */
   public static NDArray conv2d(NDArray x, NDArray w, NDArray b, int stride, int pad) {
-    return Conv2d.conv2d(x, w, b, new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), 1).singletonOrThrow();
+    return tapped(Conv2d.conv2d(x, w, b, new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), 1)
+        .singletonOrThrow());
   }
 
   /** 1-D convolution over (n, C, L); W (out, in, k), b (out) or null. */
   public static NDArray conv1d(NDArray x, NDArray w, NDArray b, int pad, int dilation) {
-    return Conv1d.conv1d(x, w, b, new Shape(1), new Shape(pad), new Shape(dilation), 1).singletonOrThrow();
+    return tapped(Conv1d.conv1d(x, w, b, new Shape(1), new Shape(pad), new Shape(dilation), 1).singletonOrThrow());
   }
 
   /** GELU, x Phi(x) with the exact normal CDF (Hendrycks &amp; Gimpel 2016; torch.nn.GELU default). */

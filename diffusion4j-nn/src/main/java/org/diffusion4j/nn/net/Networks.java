@@ -43,6 +43,7 @@ public final class Networks {
       }
       return GraphNetConfig.nodes(Math.toIntExact(shape[0]), Math.toIntExact(shape[1]));
     });
+    register("fake-quant", org.diffusion4j.nn.compress.FakeQuantNetConfig.class, org.diffusion4j.nn.compress.FakeQuantNetConfig::passThrough);
     register("egnn", EgnnConfig.class, shape -> {
       if (shape.length != 2) {
         throw new IllegalArgumentException("the EGNN needs point sets of shape (N, D) per sample, got "

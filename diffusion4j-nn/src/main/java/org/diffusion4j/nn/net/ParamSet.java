@@ -59,6 +59,22 @@ public final class ParamSet {
     return new ParamSet(specs, arrays);
   }
 
+  /**
+   * A view of existing tensors (e.g. weights computed in the graph, such as a frozen base plus a
+   * low-rank update) as a parameter set; shapes are checked against {@code specs}.
+   */
+  public static ParamSet wrap(List<ParamSpec> specs, List<NDArray> arrays) {
+    if (arrays.size() != specs.size()) {
+      throw new IllegalArgumentException("expected " + specs.size() + " parameter tensors, got " + arrays.size());
+    }
+    for (int i = 0; i < arrays.size(); i++) {
+      if (!arrays.get(i).getShape().equals(new Shape(specs.get(i).shape()))) {
+        throw new IllegalArgumentException("parameter " + specs.get(i) + " has shape " + arrays.get(i).getShape());
+      }
+    }
+    return new ParamSet(specs, new ArrayList<>(arrays));
+  }
+
   /** Throws a clear error unless {@code values} matches {@code specs} in count and sizes. */
   public static void check(List<ParamSpec> specs, float[][] values) {
     if (values.length != specs.size()) {
