@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
       DemoCommand.class,
       ReflowCommand.class,
       ForecastCommand.class,
-      GraphsCommand.class
+      GraphsCommand.class,
+      BlendCommand.class
     })
 public final class D4j implements Runnable {
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
