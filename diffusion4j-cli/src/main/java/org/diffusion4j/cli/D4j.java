@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
       ReflowCommand.class,
       ForecastCommand.class,
       GraphsCommand.class,
-      BlendCommand.class
+      BlendCommand.class,
+      MrRestoreCommand.class
     })
 public final class D4j implements Runnable {
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
