@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.io.Npy;
@@ -196,15 +195,16 @@ final class MrRestoreCommand implements Runnable {
       }
       Batch clean = Mnist.rows(held, 0, n, "held-out").data();
       try (MeanRevertingRestoration m = load(model)) {
-        List<RestorationBench.Row> rows = RestorationBench.run(m, clean, mrsSteps, emSteps, seed);
         PrintWriter o = spec.commandLine().getOut();
         o.printf("task %s, %d held-out digits, pixels in [-1, 1]%n", m.config().task(), n);
         o.println("| method | NFE | PSNR (dB) | SSIM | s / image |");
         o.println("|---|---|---|---|---|");
-        for (RestorationBench.Row r : rows) {
+        o.flush();
+        RestorationBench.run(m, clean, mrsSteps, emSteps, seed, r -> {
           o.printf("| %s | %d | %.2f +- %.2f | %.3f | %.4f |%n", r.method(), r.nfe(), r.psnr(), r.psnrSe(), r.ssim(),
               r.secondsPerImage());
-        }
+          o.flush();
+        });
         if (png != null) {
           Batch few = Mnist.rows(held, 0, Math.min(8, n), "grid").data();
           Batch mu = m.degrade(few);

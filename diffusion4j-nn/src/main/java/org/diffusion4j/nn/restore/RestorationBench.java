@@ -21,7 +21,19 @@ public final class RestorationBench {
 
   /** The table for the clean images {@code clean} (n, 784); sampler noise from {@code seed}. */
   public static List<Row> run(MeanRevertingRestoration model, Batch clean, int[] mrsSteps, int[] emSteps, long seed) {
-    List<Row> rows = new ArrayList<>();
+    return run(model, clean, mrsSteps, emSteps, seed, r -> { });
+  }
+
+  /** As {@link #run(MeanRevertingRestoration, Batch, int[], int[], long)}, handing each row to {@code onRow} as it is done. */
+  public static List<Row> run(MeanRevertingRestoration model, Batch clean, int[] mrsSteps, int[] emSteps, long seed,
+      java.util.function.Consumer<Row> onRow) {
+    List<Row> rows = new ArrayList<>() {
+      @Override
+      public boolean add(Row r) {
+        onRow.accept(r);
+        return super.add(r);
+      }
+    };
     Batch y = model.operator().apply(clean);
     Batch mu = model.lift(y);
     rows.add(score("A^+ y (degraded input)", 0, clean, mu, 0));
