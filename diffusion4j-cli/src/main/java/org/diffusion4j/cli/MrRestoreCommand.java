@@ -179,7 +179,7 @@ final class MrRestoreCommand implements Runnable {
     long seed;
 
     @Option(names = "--png", paramLabel = "GRID.png",
-        description = "Rows of 8 digits: clean, degraded, MRS at the last --mrs-steps, Euler-Maruyama at the last --em-steps.")
+        description = "Rows of 8 digits: clean, degraded, MRS SDE at the last --mrs-steps, Euler-Maruyama at the first --em-steps.")
     Path png;
 
     @Override
@@ -209,7 +209,7 @@ final class MrRestoreCommand implements Runnable {
           Batch few = Mnist.rows(held, 0, Math.min(8, n), "grid").data();
           Batch mu = m.degrade(few);
           Batch mrs = m.restore(mu, MeanRevertingRestoration.Sampler.MRS_SDE, mrsSteps[mrsSteps.length - 1], seed);
-          Batch em = m.restore(mu, MeanRevertingRestoration.Sampler.EULER_MARUYAMA, emSteps[emSteps.length - 1], seed);
+          Batch em = m.restore(mu, MeanRevertingRestoration.Sampler.EULER_MARUYAMA, emSteps[0], seed);
           Batch grid = new Batch(4 * few.n(), few.d());
           Batch[] parts = {few, mu, mrs, em};
           for (int p = 0; p < 4; p++) {

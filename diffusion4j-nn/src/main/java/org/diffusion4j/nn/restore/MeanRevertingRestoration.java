@@ -7,8 +7,6 @@ import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.inverse.ForwardOperator;
@@ -19,16 +17,14 @@ import org.diffusion4j.io.AtomicFiles;
 import org.diffusion4j.io.FormatException;
 import org.diffusion4j.io.Json;
 import org.diffusion4j.io.JsonRecords;
-import org.diffusion4j.io.NdArray;
-import org.diffusion4j.io.Npz;
 import org.diffusion4j.model.Denoiser;
 import org.diffusion4j.model.Prediction;
 import org.diffusion4j.nn.DjlRuntime;
 import org.diffusion4j.nn.data.Dataset;
 import org.diffusion4j.nn.net.Condition;
 import org.diffusion4j.nn.net.Network;
+import org.diffusion4j.nn.net.ParamFiles;
 import org.diffusion4j.nn.net.ParamSet;
-import org.diffusion4j.nn.net.ParamSpec;
 import org.diffusion4j.nn.net.UNet2dConfig;
 import org.diffusion4j.nn.train.TrainConfig;
 import org.diffusion4j.nn.train.TrainableNet;
@@ -339,17 +335,7 @@ public final class MeanRevertingRestoration implements AutoCloseable {
   /** Writes {@code dir}/weights.npz then {@code dir}/mr-restoration.json, each atomically. */
   public void save(Path dir) throws IOException {
     Files.createDirectories(dir);
-    Map<String, NdArray> arrays = new LinkedHashMap<>();
-    float[][] w = net.weights();
-    List<ParamSpec> specs = net.net().specs();
-    for (int i = 0; i < w.length; i++) {
-      double[] v = new double[w[i].length];
-      for (int j = 0; j < v.length; j++) {
-        v[j] = w[i][j];
-      }
-      arrays.put(specs.get(i).name(), new NdArray(specs.get(i).shape(), v));
-    }
-    Npz.write(dir.resolve(WEIGHTS_FILE), arrays, "<f4");
+    ParamFiles.write(dir.resolve(WEIGHTS_FILE), net.net().specs(), net.weights());
     AtomicFiles.writeString(dir.resolve(CONFIG_FILE), JsonRecords.toJson(config) + "\n");
   }
 
@@ -369,21 +355,7 @@ public final class MeanRevertingRestoration implements AutoCloseable {
       throw new FormatException(cfgFile + ": expected a JSON object");
     }
     Config config = JsonRecords.fromJson(Config.class, json, "mr-restoration");
-    Map<String, NdArray> arrays = Npz.read(dir.resolve(WEIGHTS_FILE));
-    List<ParamSpec> specs = config.network().build().specs();
-    float[][] values = new float[specs.size()][];
-    for (int i = 0; i < specs.size(); i++) {
-      ParamSpec s = specs.get(i);
-      NdArray a = arrays.get(s.name());
-      if (a == null || !java.util.Arrays.equals(a.shape(), s.shape())) {
-        throw new FormatException(dir.resolve(WEIGHTS_FILE) + ": tensor " + s + " is "
-            + (a == null ? "missing" : "of shape " + java.util.Arrays.toString(a.shape())));
-      }
-      values[i] = new float[a.data().length];
-      for (int j = 0; j < values[i].length; j++) {
-        values[i][j] = (float) a.data()[j];
-      }
-    }
+    float[][] values = ParamFiles.read(dir.resolve(WEIGHTS_FILE), config.network().build().specs());
     return new MeanRevertingRestoration(config, values);
   }
 
