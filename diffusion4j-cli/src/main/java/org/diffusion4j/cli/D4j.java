@@ -37,7 +37,9 @@ import picocli.CommandLine.Option;
       PlanCommand.class,
       PolicyCommand.class,
       QuantizeCommand.class,
-      FinetuneCommand.class
+      FinetuneCommand.class,
+      BlendCommand.class,
+      MrRestoreCommand.class
     })
 public final class D4j implements Runnable {
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

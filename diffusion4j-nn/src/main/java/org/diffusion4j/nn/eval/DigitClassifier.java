@@ -10,7 +10,6 @@ import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.diffusion4j.array.Batch;
@@ -18,8 +17,6 @@ import org.diffusion4j.io.AtomicFiles;
 import org.diffusion4j.io.FormatException;
 import org.diffusion4j.io.Json;
 import org.diffusion4j.io.JsonRecords;
-import org.diffusion4j.io.NdArray;
-import org.diffusion4j.io.Npz;
 import org.diffusion4j.nn.DjlRuntime;
 import org.diffusion4j.nn.data.Dataset;
 import org.diffusion4j.nn.data.Mnist;
@@ -409,16 +406,7 @@ public final class DigitClassifier implements AutoCloseable {
   /** Writes {@code dir}/weights.npz then {@code dir}/classifier.json, each atomically. */
   public void save(Path dir) throws IOException {
     Files.createDirectories(dir);
-    Map<String, NdArray> arrays = new LinkedHashMap<>();
-    float[][] w = params.toFloats();
-    for (int i = 0; i < w.length; i++) {
-      double[] d = new double[w[i].length];
-      for (int j = 0; j < d.length; j++) {
-        d[j] = w[i][j];
-      }
-      arrays.put(params.specs().get(i).name(), new NdArray(params.specs().get(i).shape(), d));
-    }
-    Npz.write(dir.resolve(WEIGHTS_FILE), arrays, "<f4");
+    org.diffusion4j.nn.net.ParamFiles.write(dir.resolve(WEIGHTS_FILE), params.specs(), params.toFloats());
     AtomicFiles.writeString(dir.resolve(CONFIG_FILE), JsonRecords.toJson(config) + "\n");
   }
 
@@ -436,22 +424,7 @@ public final class DigitClassifier implements AutoCloseable {
       throw new FormatException(cfgFile + ": expected a JSON object");
     }
     Config config = JsonRecords.fromJson(Config.class, json, "classifier");
-    Map<String, NdArray> arrays = Npz.read(dir.resolve(WEIGHTS_FILE));
-    List<ParamSpec> specs = specs(config);
-    float[][] values = new float[specs.size()][];
-    for (int i = 0; i < specs.size(); i++) {
-      ParamSpec s = specs.get(i);
-      NdArray a = arrays.get(s.name());
-      if (a == null || !java.util.Arrays.equals(a.shape(), s.shape())) {
-        throw new FormatException(dir.resolve(WEIGHTS_FILE) + ": tensor " + s + " is "
-            + (a == null ? "missing" : "of shape " + java.util.Arrays.toString(a.shape())));
-      }
-      double[] d = a.data();
-      values[i] = new float[d.length];
-      for (int j = 0; j < d.length; j++) {
-        values[i][j] = (float) d[j];
-      }
-    }
+    float[][] values = org.diffusion4j.nn.net.ParamFiles.read(dir.resolve(WEIGHTS_FILE), specs(config));
     return new DigitClassifier(config, values, false);
   }
 
