@@ -21,7 +21,9 @@ import picocli.CommandLine.Spec;
  * run directory, with a PNG of fitted (posterior) paths against the observations.
  */
 @Command(name = "fit", mixinStandardHelpOptions = true,
-    description = "Fit an SDE model to observed series (CSV: first column times, one column per series).")
+    description = {"Fit an SDE model to observed series (CSV: first column times, one column per series).",
+        "latent, fbm-latent: latent SDEs (posterior paths through the data); lsde, lnsde, gsde, nsde, ncde: learn to fill "
+            + "the values dropped (-P drop=0.3) from each series; sde-gan: a generative model of the paths."})
 final class SdeFitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -40,8 +42,8 @@ final class SdeFitCommand implements Callable<Integer> {
   @Option(names = "--iterations", defaultValue = "300", description = "Optimiser steps (default ${DEFAULT-VALUE}).")
   int iterations;
 
-  @Option(names = "--lr", defaultValue = "0.05", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
-  double lr;
+  @Option(names = "--lr", description = "Adam learning rate (default: the model's; 0.05 for latent/fbm-latent, 0.01 for lsde..ncde, 0.001 for sde-gan).")
+  Double lr;
 
   @Option(names = "--samples", defaultValue = "2", description = "Posterior samples per series and step (default ${DEFAULT-VALUE}).")
   int samples;
@@ -55,7 +57,9 @@ final class SdeFitCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "Random seed (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = {"-P", "--param"}, description = "Model option key=value (latent: obs-std; fbm-latent: obs-std, k, ratio, hurst).")
+  @Option(names = {"-P", "--param"}, description = "Model option key=value (latent: obs-std; fbm-latent: obs-std, k, ratio, hurst; "
+      + "lsde/lnsde/gsde/nsde/ncde, which learn to fill values dropped from the series: drop (default 0.3), hidden, "
+      + "interpolation (hermite|linear), substeps; sde-gan: hidden, batch).")
   Map<String, String> params = new LinkedHashMap<>();
 
   @Option(names = "--plot-series", defaultValue = "4", description = "Series drawn in fit.png (default ${DEFAULT-VALUE}).")
@@ -77,13 +81,14 @@ final class SdeFitCommand implements Callable<Integer> {
     if (samples < 1) {
       throw new UsageException("--samples must be >= 1, got " + samples);
     }
-    if (!(lr > 0)) {
+    if (lr != null && !(lr > 0)) {
       throw new UsageException("--lr must be > 0, got " + lr);
     }
     if (plotSeries < 1) {
       throw new UsageException("--plot-series must be >= 1, got " + plotSeries);
     }
     SdeFitModel m = SdeFitModels.create(model);
+    double rate = lr != null ? lr : m.defaultLearningRate();
     ObservedSeries series = read(data, timeStep);
     double minGap = Double.POSITIVE_INFINITY;
     for (int k = 1; k < series.length(); k++) {
@@ -94,13 +99,13 @@ final class SdeFitCommand implements Callable<Integer> {
       throw new UsageException("--dt must be > 0, got " + step);
     }
     long begin = System.nanoTime();
-    SdeFitModel.FitResult r = m.fit(series, new SdeFitModel.FitSettings(iterations, lr, samples, step, route, seed), params, out);
+    SdeFitModel.FitResult r = m.fit(series, new SdeFitModel.FitSettings(iterations, rate, samples, step, route, seed), params, out);
     var o = spec.commandLine().getOut();
     o.printf("fitted %s to %d series x %d observations in %.1f s (%d steps, dt %.4g, %s gradients)%n", model, series.count(),
         series.length(), (System.nanoTime() - begin) / 1e9, iterations, step, route);
     r.parameters().forEach((k, v) -> o.printf("  %-10s %.5g%n", k, v));
-    o.printf("  -ELBO per observation %.5g%n", r.loss());
-    Plot p = Plot.of(model + ": posterior paths (lines) vs observations (points)").xLabel("t").yLabel("y");
+    o.printf("  %s %.5g%n", m.lossName(), r.loss());
+    Plot p = Plot.of(model + ": " + m.fittedName() + " (lines) vs observations (points)").xLabel("t").yLabel("y");
     for (int i = 0; i < Math.min(plotSeries, r.observed().length); i++) {
       Color c = Plot.color(i);
       p.line(r.times(), r.fitted()[i], c, i == 0 ? "fitted" : null, false);

@@ -45,33 +45,17 @@ public final class LatentFitModel implements SdeFitModel {
     return fractional ? Set.of("obs-std", "k", "ratio", "hurst") : Set.of("obs-std");
   }
 
-  private static double option(Map<String, String> o, String key, double dflt) {
-    String v = o.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      return Double.parseDouble(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("option " + key + " must be a number, got '" + v + "'");
-    }
-  }
-
   private DifferentiableSdeTerm prior(double theta, double mu, double sigma, double hurst, int k, double horizon, double ratio) {
     return fractional ? new FractionalOuPrior(theta, mu, sigma, hurst, k, horizon, ratio) : new OuPrior(theta, mu, sigma);
   }
 
   @Override
   public FitResult fit(ObservedSeries data, FitSettings s, Map<String, String> options, Path runDir) throws IOException {
-    for (String key : options.keySet()) {
-      if (!options().contains(key)) {
-        throw new IllegalArgumentException("model " + name() + " has no option '" + key + "'; options: " + String.join(", ", options()));
-      }
-    }
-    double obsStd = option(options, "obs-std", 0.05);
-    int k = (int) option(options, "k", 5);
-    double ratio = option(options, "ratio", 4.0);
-    double hurst = option(options, "hurst", 0.5);
+    SdeFitModel.checkOptions(this, options);
+    double obsStd = SdeFitModel.option(options, "obs-std", 0.05);
+    int k = (int) SdeFitModel.option(options, "k", 5);
+    double ratio = SdeFitModel.option(options, "ratio", 4.0);
+    double hurst = SdeFitModel.option(options, "hurst", 0.5);
     // Start from moment estimates: mu the mean, sigma from the increments' variance per unit time.
     int n = data.count();
     int len = data.length();

@@ -25,6 +25,44 @@ public interface SdeFitModel {
    */
   FitResult fit(ObservedSeries data, FitSettings settings, Map<String, String> options, Path runDir) throws IOException;
 
+  /** The learning rate {@code d4j sde fit} uses when {@code --lr} is not given. */
+  default double defaultLearningRate() {
+    return 0.05;
+  }
+
+  /** What {@link FitResult#loss()} is, as the CLI prints it. */
+  default String lossName() {
+    return "-ELBO per observation";
+  }
+
+  /** What {@link FitResult#fitted()} holds, for the plot title (e.g. "posterior paths"). */
+  default String fittedName() {
+    return "posterior paths";
+  }
+
+  /** Rejects an option key that {@code model} does not accept, naming it and the accepted ones. */
+  static void checkOptions(SdeFitModel model, Map<String, String> options) {
+    for (String key : options.keySet()) {
+      if (!model.options().contains(key)) {
+        throw new IllegalArgumentException("model " + model.name() + " has no option '" + key + "'; options: "
+            + String.join(", ", new java.util.TreeSet<>(model.options())));
+      }
+    }
+  }
+
+  /** Option {@code key} as a number, {@code dflt} when absent; a non-number is an IllegalArgumentException. */
+  static double option(Map<String, String> options, String key, double dflt) {
+    String v = options.get(key);
+    if (v == null) {
+      return dflt;
+    }
+    try {
+      return Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("option " + key + " must be a number, got '" + v + "'");
+    }
+  }
+
   /** Paths from the fitted model in {@code runDir}: {@code paths} rows over {@code times}. */
   double[][] sample(Path runDir, double[] times, int paths, long seed) throws IOException;
 

@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.diffusion4j.io.Json;
+import org.diffusion4j.nn.neuralsde.IrregularFitModel;
+import org.diffusion4j.nn.neuralsde.IrregularModel;
+import org.diffusion4j.nn.neuralsde.SdeGanFitModel;
 
 /**
  * The models of {@code d4j sde fit/sample}, by name. Add a model with one line in the static
@@ -22,6 +25,12 @@ public final class SdeFitModels {
   static {
     MODELS.put("latent", () -> new LatentFitModel(false));
     MODELS.put("fbm-latent", () -> new LatentFitModel(true));
+    MODELS.put("lsde", () -> new IrregularFitModel(IrregularModel.LSDE));
+    MODELS.put("lnsde", () -> new IrregularFitModel(IrregularModel.LNSDE));
+    MODELS.put("gsde", () -> new IrregularFitModel(IrregularModel.GSDE));
+    MODELS.put("nsde", () -> new IrregularFitModel(IrregularModel.NSDE));
+    MODELS.put("ncde", () -> new IrregularFitModel(IrregularModel.NCDE));
+    MODELS.put("sde-gan", SdeGanFitModel::new);
   }
 
   private SdeFitModels() {}
