@@ -215,7 +215,7 @@ public final class DigitClassifier implements AutoCloseable {
           NDArray loss;
           try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
             NDArray logits = forward(xa, false);
-            loss = logits.logSoftmax(1).mul(ya).sum().div(-n);
+            loss = logits.logSoftmax(1).mul(ya).sum().div(Layers.scalar(logits, -n));
             gc.backward(loss);
           }
           double l = loss.getFloat();

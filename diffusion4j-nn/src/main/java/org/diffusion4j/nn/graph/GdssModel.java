@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import org.diffusion4j.nn.net.Condition;
 import org.diffusion4j.nn.net.GraphNet;
 import org.diffusion4j.nn.net.ParamSet;
+import org.diffusion4j.nn.net.Layers;
 
 /**
  * GDSS's two score functions on {@link GraphNet} (losses.py {@code get_score_fn}): for a VP SDE
@@ -56,6 +57,6 @@ public final class GdssModel {
   }
 
   private static NDArray toScore(NDArray out, GdssSde sde, double t) {
-    return sde.type() == GdssSde.Type.VP ? out.div(-sde.std(t)) : out;
+    return sde.type() == GdssSde.Type.VP ? out.div(Layers.scalar(out, -sde.std(t))) : out;
   }
 }

@@ -17,6 +17,7 @@ import org.diffusion4j.nn.train.Checkpoint;
 import org.diffusion4j.nn.train.TrainConfig;
 import org.diffusion4j.nn.train.TrainableNet;
 import org.diffusion4j.random.Rng;
+import org.diffusion4j.nn.net.Layers;
 
 /**
  * Trains GDSS's two score networks by denoising score matching on both X and A (official code
@@ -199,7 +200,7 @@ public final class GdssTrainer {
   /** (1/b) sum (1/2) |s std + z|^2 with s = -out/std (VP) or out (VE). */
   static NDArray dsm(NDArray out, NDArray z, NDArray std, GdssSde sde, int b) {
     NDArray r = sde.type() == GdssSde.Type.VP ? z.sub(out) : out.mul(std).add(z);
-    return r.square().sum().mul(0.5f / b);
+    return r.square().sum().mul(Layers.scalar(r, 0.5 / b));
   }
 
   static int[] permutation(int n, Rng rng) {

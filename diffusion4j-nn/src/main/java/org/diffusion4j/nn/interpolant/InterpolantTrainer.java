@@ -23,6 +23,7 @@ import org.diffusion4j.nn.train.TrainConfig;
 import org.diffusion4j.nn.train.TrainableNet;
 import org.diffusion4j.progress.ProgressListener;
 import org.diffusion4j.random.Rng;
+import org.diffusion4j.nn.net.Layers;
 
 /**
  * Trains the velocity b and (optionally) the score, via the denoiser eta_z or directly, of a two-sided stochastic
@@ -375,7 +376,7 @@ public final class InterpolantTrainer implements AutoCloseable {
 
   /** (1 / (n d)) sum_i |f_i|^2 - 2 f_i . y_i: the quadratic interpolant loss (Eq. 2.13 / 2.17 and L_s). */
   private static NDArray quadratic(NDArray f, NDArray y, int n, int d) {
-    return f.square().sub(f.mul(y).mul(2f)).sum().div((float) ((double) n * d));
+    return f.square().sub(f.mul(y).mul(Layers.scalar(f, 2))).sum().div(Layers.scalar(f, (double) n * d));
   }
 
   @Override

@@ -227,7 +227,7 @@ public final class GraphNet implements Network {
     NDArray nodeMask = flags.expandDims(-1); // (n, N, 1)
     NDArray pairMask = flags.expandDims(2).mul(flags.expandDims(1)); // (n, N, N)
     NDArray offDiagonal = m.eye((int) nn).toType(dt, false).neg().add(1);
-    NDArray adj = adjacency.add(adjacency.transpose(0, 2, 1)).div(2).mul(offDiagonal).mul(pairMask);
+    NDArray adj = adjacency.add(adjacency.transpose(0, 2, 1)).div(Layers.scalar(adjacency, 2)).mul(offDiagonal).mul(pairMask);
     NDArray h = features.mul(nodeMask);
 
     ParamLayout.Cursor p = new ParamLayout.Cursor(params);
@@ -329,8 +329,8 @@ public final class GraphNet implements Network {
       long dh = a / heads;
       NDArray qh = q.reshape(n, cin, nn, heads, dh).transpose(0, 1, 3, 2, 4);
       NDArray kh = k.reshape(n, cin, nn, heads, dh).transpose(0, 1, 3, 4, 2);
-      NDArray scores = qh.matMul(kh).div(Math.sqrt(hid)).tanh().mean(new int[] {2}); // (n, C, N, N)
-      attention = scores.add(scores.transpose(0, 1, 3, 2)).div(2);
+      NDArray scores = qh.matMul(kh).div(Layers.scalar(qh, Math.sqrt(hid))).tanh().mean(new int[] {2}); // (n, C, N, N)
+      attention = scores.add(scores.transpose(0, 1, 3, 2)).div(Layers.scalar(scores, 2));
     }
     NDArray nodes = null;
     if (nodesUsed(l)) {

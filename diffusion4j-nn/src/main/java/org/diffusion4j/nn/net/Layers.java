@@ -18,6 +18,18 @@ import ai.djl.nn.norm.LayerNorm;
 public final class Layers {
   private Layers() {}
 
+  /**
+   * The constant {@code value} as a scalar array in {@code like}'s type, owned by {@code like}'s
+   * manager. Use it instead of {@code like.mul(Number)} / {@code div(Number)} / {@code pow(Number)}
+   * inside an autograd graph: DJL's PyTorch engine builds such a scalar on an uncopied direct buffer
+   * and closes it at once, so a garbage collection before the backward pass can free the memory
+   * autograd still reads (a wrong gradient; {@code ScalarLifetimeTest}).
+   */
+  public static NDArray scalar(NDArray like, double value) {
+    NDArray s = like.getManager().create(value);
+    return s.getDataType() == like.getDataType() ? s : s.toType(like.getDataType(), false);
+  }
+
   /** SiLU / swish: x sigmoid(x) (Elfwing et al. 2018). */
   public static NDArray silu(NDArray a) {
     return a.mul(a.getNDArrayInternal().sigmoid());
@@ -162,10 +174,10 @@ public final class Layers {
     NDArray qh = q.reshape(n, l, heads, dh).transpose(0, 2, 1, 3);
     NDArray kh = k.reshape(n, k.getShape().get(1), heads, dh).transpose(0, 2, 3, 1);
     NDArray vh = v.reshape(n, v.getShape().get(1), heads, dh).transpose(0, 2, 1, 3);
-    NDArray scores = qh.matMul(kh).div(Math.sqrt(dh));
+    NDArray scores = qh.matMul(kh).div(scalar(qh, Math.sqrt(dh)));
     if (keyMask != null) {
       NDArray km = keyMask.reshape(n, 1, 1, keyMask.getShape().get(1));
-      scores = scores.add(km.sub(1).mul(1e9));
+      scores = scores.add(km.sub(1).mul(scalar(km, 1e9)));
     }
     if (causal) {
       long lk = k.getShape().get(1);
@@ -221,7 +233,7 @@ public final class Layers {
     long n = s.get(s.dimension() - 1);
     NDArray eye = adj.getManager().eye((int) n).toType(adj.getDataType(), false);
     NDArray withLoops = adj.mul(eye.neg().add(1)).add(eye);
-    NDArray degInvSqrt = withLoops.sum(new int[] {-1}).maximum(1).pow(-0.5);
+    NDArray degInvSqrt = withLoops.sum(new int[] {-1}).maximum(1).pow(scalar(withLoops, -0.5));
     return withLoops.mul(degInvSqrt.expandDims(-1)).mul(degInvSqrt.expandDims(-2));
   }
 

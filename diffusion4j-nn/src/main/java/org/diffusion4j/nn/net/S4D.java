@@ -58,7 +58,7 @@ public final class S4D {
     NDArray phase = dtIm.expandDims(-1).mul(steps);
     NDArray powRe = mag.mul(phase.cos());
     NDArray powIm = mag.mul(phase.sin());
-    return coefRe.mul(powRe).sub(coefIm.mul(powIm)).sum(new int[] {2}).mul(2);
+    return coefRe.mul(powRe).sub(coefIm.mul(powIm)).sum(new int[] {2}).mul(Layers.scalar(coefRe, 2));
   }
 
   /**

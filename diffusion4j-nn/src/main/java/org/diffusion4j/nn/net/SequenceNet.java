@@ -268,10 +268,10 @@ public final class SequenceNet implements Network {
       NDList gateFilter = y.split(2, 1);
       y = Layers.dropout(Layers.gatedTanh(gateFilter.get(1), gateFilter.get(0)), config.dropout(), training);
       NDList residualSkip = Layers.conv1d(y, p.next(), p.next(), 0, 1).split(2, 1);
-      h = h.add(residualSkip.get(0)).div(Math.sqrt(2.0));
+      h = h.add(residualSkip.get(0)).div(Layers.scalar(h, Math.sqrt(2.0)));
       skips = skips == null ? residualSkip.get(1) : skips.add(residualSkip.get(1));
     }
-    NDArray s = Layers.relu(Layers.conv1d(skips.div(Math.sqrt(config.depth())), p.next(), p.next(), 0, 1));
+    NDArray s = Layers.relu(Layers.conv1d(skips.div(Layers.scalar(skips, Math.sqrt(config.depth()))), p.next(), p.next(), 0, 1));
     NDArray out = Layers.conv1d(s, p.next(), p.next(), 0, 1);
     return channelsFirst(out);
   }

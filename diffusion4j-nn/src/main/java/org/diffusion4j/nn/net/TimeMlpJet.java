@@ -216,7 +216,7 @@ public final class TimeMlpJet {
     NDArray d1 = dsilu(x.v, sig);
     NDArray one = sig.onesLike();
     // phi'' = sig (1 - sig) (2 + v (1 - 2 sig))
-    NDArray d2 = sig.mul(one.sub(sig)).mul(x.v.mul(one.sub(sig.mul(2f))).add(2f));
+    NDArray d2 = sig.mul(one.sub(sig)).mul(x.v.mul(one.sub(sig.mul(Layers.scalar(sig, 2)))).add(2f));
     NDArray t = x.t.mul(d1);
     NDList ta = new NDList();
     NDList tb = new NDList();

@@ -14,6 +14,7 @@ import org.diffusion4j.nn.net.TimeMlpJet;
 import org.diffusion4j.nn.train.TrainConfig;
 import org.diffusion4j.path.GaussianPath;
 import org.diffusion4j.random.Rng;
+import org.diffusion4j.nn.net.Layers;
 
 /**
  * Residual of the score Fokker-Planck equation for a learned score, and the training penalty
@@ -217,7 +218,7 @@ public final class ScoreFokkerPlanckResidual {
     NDArray gradDiv = jet.gradDivergence(jr).mul(bc.mul(cIn));
     NDArray drift = column(m, k.f());
     NDArray g2 = column(m, k.g2());
-    NDArray r = dts.add(s.add(jtx).mul(drift)).sub(gradDiv.mul(g2).mul(0.5f)).sub(jts.mul(g2));
+    NDArray r = dts.add(s.add(jtx).mul(drift)).sub(gradDiv.mul(g2).mul(Layers.scalar(gradDiv, 0.5))).sub(jts.mul(g2));
     return new Result(f, s, r, r.mul(column(m, k.weight())));
   }
 

@@ -20,6 +20,7 @@ import org.diffusion4j.nn.objective.TimeSampler;
 import org.diffusion4j.path.GaussianPath;
 import org.diffusion4j.progress.ProgressListener;
 import org.diffusion4j.random.Rng;
+import org.diffusion4j.nn.net.Layers;
 
 /**
  * Trains a {@link TimeMlp} on a {@link Dataset} with one of the {@link org.diffusion4j.nn.objective.Objective}s.
@@ -280,16 +281,16 @@ public final class Trainer implements AutoCloseable {
               fpCoef, oneHot, fpProbeDirs == null ? null : sm.create(fpProbeDirs, new Shape(fp.probes(), n, d)));
           f = res.value();
           fpPenalty = res.weighted().square().sum(new int[] {1}).mul(sm.create(fpRowWeight, new Shape(n))).sum()
-              .div((float) ((double) n * d));
+              .div(Layers.scalar(x, (double) n * d));
         }
         NDArray flatF = f.reshape(n, d);
         NDArray flatY = y.reshape(n, d);
         perSample = config.objective().quadratic()
-            ? flatF.square().sub(flatF.mul(flatY).mul(2f)).sum(new int[] {1})
+            ? flatF.square().sub(flatF.mul(flatY).mul(Layers.scalar(flatF, 2))).sum(new int[] {1})
             : flatF.sub(flatY).square().sum(new int[] {1});
-        loss = perSample.mul(w).sum().div((float) ((double) n * d));
+        loss = perSample.mul(w).sum().div(Layers.scalar(perSample, (double) n * d));
         if (fpPenalty != null) {
-          loss = loss.add(fpPenalty.mul((float) config.fpWeight()));
+          loss = loss.add(fpPenalty.mul(Layers.scalar(fpPenalty, config.fpWeight())));
         }
         gc.backward(loss);
       }
