@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
       DemoCommand.class,
       ReflowCommand.class,
       ForecastCommand.class,
+      RestoreCommand.class,
       GraphsCommand.class
     })
 public final class D4j implements Runnable {
