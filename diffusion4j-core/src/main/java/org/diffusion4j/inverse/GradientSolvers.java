@@ -85,11 +85,18 @@ final class GradientSolvers {
       Parallel.forRows(p.n(), 1, (from, to) -> {
         for (int r = from; r < to; r++) {
           Rng rng = p.rows()[r];
+          // A float32 network's backward pass can (rarely) return a non-finite gradient; that row then
+          // takes the unguided step rather than turning into NaN.
+          boolean finite = true;
+          for (int j = r * d; j < (r + 1) * d && finite; j++) {
+            finite = Double.isFinite(pull.data()[j]) && Double.isFinite(g0.data()[j]);
+          }
+          double scale = finite ? zeta : 0;
           for (int j = r * d; j < (r + 1) * d; j++) {
-            double grad = k[0] * g0.data()[j] + pull.data()[j];
+            double grad = finite ? k[0] * g0.data()[j] + pull.data()[j] : 0;
             double m0 = x0.data()[j];
             double eps = (x.data()[j] - at * m0) / st;
-            x.data()[j] = as * m0 + keep * eps + (c > 0 ? c * rng.nextGaussian() : 0) - zeta * grad;
+            x.data()[j] = as * m0 + keep * eps + (c > 0 ? c * rng.nextGaussian() : 0) - scale * grad;
           }
         }
       });
