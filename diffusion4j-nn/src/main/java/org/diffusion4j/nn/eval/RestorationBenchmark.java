@@ -36,7 +36,7 @@ public final class RestorationBenchmark {
       double consistency, double fd, double secondsPerImage) {
     /** The markdown table header matching {@link #toMarkdown}. */
     public static String header() {
-      return "| task | method | n | NFE | sigma_y | PSNR (dB) | SSIM | ||A x - y|| | FD | s / image |\n"
+      return "| task | method | n | NFE | sigma_y | PSNR (dB) | SSIM | \u2016A x - y\u2016 | FD | s / image |\n"
           + "|---|---|---|---|---|---|---|---|---|---|\n";
     }
 
