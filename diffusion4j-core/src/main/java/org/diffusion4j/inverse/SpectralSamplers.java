@@ -10,6 +10,23 @@ import org.diffusion4j.random.Rng;
 final class SpectralSamplers {
   private SpectralSamplers() {}
 
+  /**
+   * Step i's coefficients: alpha and sigma at t_i and at the next time (1 and 0 after the last
+   * step, which returns the clean estimate). Also evaluates the model's x0 prediction at (x, t_i).
+   */
+  record Step(double t, boolean last, double at, double st, double as, double ss) {
+    static Step evaluateX0(Restoration.Problem p, int i, Batch x, Batch x0) {
+      double[] ts = p.times();
+      GaussianPath path = p.path();
+      double t = ts[i];
+      p.ev().step(i);
+      p.ev().evaluate(x, t, Prediction.X0, x0);
+      boolean last = i == ts.length - 1;
+      return new Step(t, last, path.alpha(t), path.sigma(t), last ? 1 : path.alpha(ts[i + 1]),
+          last ? 0 : path.sigma(ts[i + 1]));
+    }
+  }
+
   /** Initial states sigma_T n (the path's prior) per row. */
   static Batch priorNoise(Restoration.Problem p) {
     int d = p.dim();
@@ -40,14 +57,13 @@ final class SpectralSamplers {
     Batch x = priorNoise(p);
     Batch x0 = x.zerosLike();
     for (int i = 0; i < ts.length; i++) {
-      double t = ts[i];
-      p.ev().step(i);
-      p.ev().evaluate(x, t, Prediction.X0, x0);
-      boolean last = i == ts.length - 1;
-      double at = path.alpha(t);
-      double st = path.sigma(t);
-      double as = last ? 1 : path.alpha(ts[i + 1]);
-      double ss = last ? 0 : path.sigma(ts[i + 1]);
+      Step step = Step.evaluateX0(p, i, x, x0);
+      double t = step.t();
+      boolean last = step.last();
+      double at = step.at();
+      double st = step.st();
+      double as = step.as();
+      double ss = step.ss();
       double c = last ? 0 : ancestralStd(path, t, ts[i + 1], p.opt().eta());
       double keep = Math.sqrt(Math.max(0, ss * ss - c * c));
       Parallel.forRows(p.n(), 1, (from, to) -> {
@@ -108,14 +124,11 @@ final class SpectralSamplers {
     }
     Batch x0 = x.zerosLike();
     for (int i = 0; i < ts.length; i++) {
-      double t = ts[i];
-      p.ev().step(i);
-      p.ev().evaluate(x, t, Prediction.X0, x0);
-      boolean last = i == ts.length - 1;
-      double at = path.alpha(t);
-      double sig = path.sigma(t) / at;
-      double aNext = last ? 1 : path.alpha(ts[i + 1]);
-      double sigNext = last ? 0 : path.sigma(ts[i + 1]) / aNext;
+      Step step = Step.evaluateX0(p, i, x, x0);
+      double at = step.at();
+      double sig = step.st() / at;
+      double aNext = step.as();
+      double sigNext = step.ss() / aNext;
       double tilde = Math.sqrt(1 - eta * eta) * sigNext;
       Parallel.forRows(p.n(), 1, (from, to) -> {
         double[] c0 = new double[d];
@@ -175,14 +188,13 @@ final class SpectralSamplers {
     }
     Batch x0 = x.zerosLike();
     for (int i = 0; i < ts.length; i++) {
-      double t = ts[i];
-      p.ev().step(i);
-      p.ev().evaluate(x, t, Prediction.X0, x0);
-      boolean last = i == ts.length - 1;
-      double at = path.alpha(t);
-      double st = path.sigma(t);
-      double as = last ? 1 : path.alpha(ts[i + 1]);
-      double ss = last ? 0 : path.sigma(ts[i + 1]);
+      Step step = Step.evaluateX0(p, i, x, x0);
+      double t = step.t();
+      boolean last = step.last();
+      double at = step.at();
+      double st = step.st();
+      double as = step.as();
+      double ss = step.ss();
       Parallel.forRows(p.n(), 1, (from, to) -> {
         double[] c0 = new double[d];
         double[] ce = new double[d];
