@@ -39,7 +39,9 @@ import picocli.CommandLine.Option;
       QuantizeCommand.class,
       FinetuneCommand.class,
       BlendCommand.class,
-      MrRestoreCommand.class
+      MrRestoreCommand.class,
+      RestoreCommand.class,
+      GraphsCommand.class
     })
 public final class D4j implements Runnable {
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

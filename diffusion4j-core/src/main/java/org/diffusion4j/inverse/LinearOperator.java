@@ -26,16 +26,7 @@ public interface LinearOperator extends ForwardOperator {
 
   /** A^T y for every row. */
   default Batch adjoint(Batch y) {
-    requireOutput(y);
-    Batch x = new Batch(y.n(), inputDim());
-    int n = inputDim();
-    int m = outputDim();
-    Parallel.forRows(y.n(), (from, to) -> {
-      for (int i = from; i < to; i++) {
-        adjoint(y.data(), i * m, x.data(), i * n);
-      }
-    });
-    return x;
+    return fromMeasurements(this, y, this::adjoint);
   }
 
   /** x = A^+ y for one row, with the {@link #DEFAULT_RCOND} cutoff. */
@@ -54,13 +45,24 @@ public interface LinearOperator extends ForwardOperator {
 
   /** A^+ y for every row. */
   default Batch pseudoInverse(Batch y) {
-    requireOutput(y);
-    Batch x = new Batch(y.n(), inputDim());
-    int n = inputDim();
-    int m = outputDim();
+    return fromMeasurements(this, y, this::pseudoInverse);
+  }
+
+  /** A row map from measurement space to image space: reads y at yOff, writes x at xOff. */
+  @FunctionalInterface
+  interface RowMap {
+    void map(double[] y, int yOff, double[] x, int xOff);
+  }
+
+  /** Applies {@code f} to every row of {@code y} in parallel, giving an (n, inputDim) batch. */
+  private static Batch fromMeasurements(LinearOperator op, Batch y, RowMap f) {
+    op.requireOutput(y);
+    Batch x = new Batch(y.n(), op.inputDim());
+    int n = op.inputDim();
+    int m = op.outputDim();
     Parallel.forRows(y.n(), (from, to) -> {
       for (int i = from; i < to; i++) {
-        pseudoInverse(y.data(), i * m, x.data(), i * n);
+        f.map(y.data(), i * m, x.data(), i * n);
       }
     });
     return x;

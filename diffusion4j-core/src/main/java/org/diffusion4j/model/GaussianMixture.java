@@ -393,6 +393,72 @@ public final class GaussianMixture {
     };
   }
 
+  /**
+   * The posterior-mean denoiser E[x0 | x_t] (kind X0) with its exact vector-Jacobian product, for
+   * gradient-guided solvers (DPS) in tests. With r_k the responsibilities, m_k(x) the component
+   * means, g_k = alpha v_k / s_k and sc_k = -(x - alpha mu_k) / s_k:
+   * J^T v = sum_k r_k g_k v + sum_k r_k (m_k . v) (sc_k - sum_j r_j sc_j).
+   */
+  public org.diffusion4j.forecast.DifferentiableDenoiser differentiableDenoiser(GaussianPath path) {
+    Denoiser plain = denoiser(path, Prediction.X0);
+    return new org.diffusion4j.forecast.DifferentiableDenoiser() {
+      @Override
+      public int dim() {
+        return dim;
+      }
+
+      @Override
+      public Prediction prediction() {
+        return Prediction.X0;
+      }
+
+      @Override
+      public void predict(Batch x, double t, Batch out) {
+        plain.predict(x, t, out);
+      }
+
+      @Override
+      public void predictWithPullback(Batch x, double t, Batch out,
+          java.util.function.BiConsumer<Batch, Batch> cotangent, Batch grad) {
+        x.requireSameShape(out);
+        x.requireSameShape(grad);
+        plain.predict(x, t, out);
+        Batch v = x.zerosLike();
+        cotangent.accept(out, v);
+        AtTime at = new AtTime(path, t);
+        int k = components();
+        double[] xs = x.data();
+        double[] logits = new double[k];
+        double[] r = new double[k];
+        double[] mv = new double[k];
+        double[] scBar = new double[dim];
+        for (int i = 0; i < x.n(); i++) {
+          int off = i * dim;
+          double lse = at.logits(xs, off, logits);
+          java.util.Arrays.fill(scBar, 0);
+          for (int c = 0; c < k; c++) {
+            r[c] = Math.exp(logits[c] - lse);
+            double dot = 0;
+            for (int j = 0; j < dim; j++) {
+              double res = xs[off + j] - at.a * means[c][j];
+              dot += (means[c][j] + at.gain[c][j] * res) * v.data()[off + j];
+              scBar[j] -= r[c] * res * at.invVar[c][j];
+            }
+            mv[c] = dot;
+          }
+          for (int j = 0; j < dim; j++) {
+            double g = 0;
+            for (int c = 0; c < k; c++) {
+              double sc = -(xs[off + j] - at.a * means[c][j]) * at.invVar[c][j];
+              g += r[c] * (at.gain[c][j] * v.data()[off + j] + mv[c] * (sc - scBar[j]));
+            }
+            grad.data()[off + j] = g;
+          }
+        }
+      }
+    };
+  }
+
   private void requireDim(Batch x) {
     if (x.d() != dim) {
       throw new IllegalArgumentException("state dimension " + x.d() + " does not match the mixture's dimension " + dim);

@@ -30,8 +30,11 @@ import org.diffusion4j.path.GaussianPath;
  * <p>Class-conditional networks predict for {@link #forClass one class}, or with
  * {@link #withGuidance classifier-free guidance} (Ho &amp; Salimans 2022, Eq. 6:
  * (1 + w) D(x | y) - w D(x | null)); a call on the model itself uses the null class. Holds native memory: {@link #close()} it.
+ *
+ * <p>{@link #predictWithPullback} gives the vector-Jacobian product of the prediction by DJL
+ * autograd in the same forward pass, c_skip v + c_in c_out J_F^T v (for DPS-style guidance).
  */
-public final class NeuralDenoiser implements Denoiser, AutoCloseable {
+public final class NeuralDenoiser implements org.diffusion4j.forecast.DifferentiableDenoiser, AutoCloseable {
   static final int CHUNK = 8192;
 
   private final TrainConfig config;
@@ -224,6 +227,82 @@ public final class NeuralDenoiser implements Denoiser, AutoCloseable {
       out[i] = d * p.cSkip() + p.cOut() * p.cIn() * acc[i] / (probes <= 0 ? 1 : probes);
     }
     return out;
+  }
+
+  /**
+   * The prediction and its vector-Jacobian product: writes p(x, t) into {@code out}, calls
+   * {@code cotangent} (which fills dL/dp), then writes (dp/dx)^T dL/dp = c_skip v + c_in c_out J_F^T v
+   * into {@code grad}. One model evaluation, made in chunks of {@value #CHUNK} rows with the graph kept.
+   */
+  @Override
+  public void predictWithPullback(Batch x, double t, Batch out, java.util.function.BiConsumer<Batch, Batch> cotangent,
+      Batch grad) {
+    x.requireSameShape(out);
+    x.requireSameShape(grad);
+    if (x.d() != dim()) {
+      throw new IllegalArgumentException("model expects dimension " + dim() + ", got " + x.d());
+    }
+    Parameterisation p = Parameterisation.of(config.objective(), path, config.sigmaData(), t);
+    int d = x.d();
+    int classes = config.network().classes();
+    double[] xs = x.data();
+    double[] os = out.data();
+    try (NDManager sm = manager.newSubManager();
+        ai.djl.training.GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+      int chunks = (x.n() + CHUNK - 1) / CHUNK;
+      NDArray[] inputs = new NDArray[chunks];
+      NDArray[] outputs = new NDArray[chunks];
+      for (int ci = 0, from = 0; from < x.n(); ci++, from += CHUNK) {
+        int rows = Math.min(CHUNK, x.n() - from);
+        float[] in = new float[rows * d];
+        for (int j = 0; j < in.length; j++) {
+          in[j] = (float) (p.cIn() * xs[from * d + j]);
+        }
+        NDArray z = sm.create(in, net.batchShape(rows));
+        z.setRequiresGradient(true);
+        float[] cs = new float[rows];
+        Arrays.fill(cs, (float) p.cNoise());
+        NDArray c = sm.create(cs, new Shape(rows, 1));
+        Condition cond = Condition.NONE;
+        if (classes > 0) {
+          int[] labels = new int[rows];
+          Arrays.fill(labels, label);
+          cond = oneHot(sm, labels);
+        }
+        NDArray f = net.forward(params, z, c, cond);
+        inputs[ci] = z;
+        outputs[ci] = f;
+        float[] fs = f.toFloatArray();
+        for (int j = 0; j < fs.length; j++) {
+          int g = from * d + j;
+          os[g] = p.cSkip() * xs[g] + p.cOut() * fs[j];
+        }
+      }
+      Batch v = x.zerosLike();
+      cotangent.accept(out, v);
+      double[] vs = v.data();
+      NDArray total = null;
+      for (int ci = 0, from = 0; from < x.n(); ci++, from += CHUNK) {
+        int rows = Math.min(CHUNK, x.n() - from);
+        float[] w = new float[rows * d];
+        for (int j = 0; j < w.length; j++) {
+          w[j] = (float) (p.cOut() * vs[from * d + j]);
+        }
+        NDArray term = outputs[ci].mul(sm.create(w, net.batchShape(rows))).sum();
+        total = total == null ? term : total.add(term);
+      }
+      gc.backward(total);
+      double[] gs = grad.data();
+      for (int ci = 0, from = 0; from < x.n(); ci++, from += CHUNK) {
+        NDArray g = inputs[ci].getGradient();
+        g.attach(sm);
+        float[] gf = g.toFloatArray();
+        for (int j = 0; j < gf.length; j++) {
+          int k = from * d + j;
+          gs[k] = p.cSkip() * vs[k] + p.cIn() * gf[j];
+        }
+      }
+    }
   }
 
   /** Raw network output F for already scaled inputs (for this view's class on conditional models). */
