@@ -40,8 +40,7 @@ import picocli.CommandLine.Option;
       FinetuneCommand.class,
       BlendCommand.class,
       MrRestoreCommand.class,
-      RestoreCommand.class,
-      GraphsCommand.class
+      RestoreCommand.class
     })
 public final class D4j implements Runnable {
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

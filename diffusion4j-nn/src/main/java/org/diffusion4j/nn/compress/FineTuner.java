@@ -25,6 +25,7 @@ import org.diffusion4j.nn.train.Checkpoint;
 import org.diffusion4j.nn.train.TrainConfig;
 import org.diffusion4j.progress.ProgressListener;
 import org.diffusion4j.random.Rng;
+import org.diffusion4j.nn.net.Layers;
 
 /**
  * Fine-tuning a pretrained diffusion / flow model on a sub-domain with the model's own objective,
@@ -327,9 +328,9 @@ public final class FineTuner implements AutoCloseable {
         ParamSet effective = o.method() == Method.LORA ? loraParams(sm) : params;
         NDArray f = net.forward(effective, x, c, cond.withTraining(true)).reshape(n, d);
         NDArray per = config.objective().quadratic()
-            ? f.square().sub(f.mul(y).mul(2f)).sum(new int[] {1})
+            ? f.square().sub(f.mul(y).mul(Layers.scalar(f, 2))).sum(new int[] {1})
             : f.sub(y).square().sum(new int[] {1});
-        loss = per.mul(w).sum().div((float) ((double) n * d));
+        loss = per.mul(w).sum().div(Layers.scalar(per, (double) n * d));
         gc.backward(loss);
       }
       lossValue = loss.getFloat();
@@ -349,7 +350,7 @@ public final class FineTuner implements AutoCloseable {
       // results belong to the manager of the array an op is called on: move the first one into sm
       NDArray product = loraB.get(j).matMul(loraA.get(j));
       product.attach(sm);
-      NDArray delta = product.mul((float) scale).reshape(new Shape(specs.get(i).shape()));
+      NDArray delta = product.mul(Layers.scalar(product, scale)).reshape(new Shape(specs.get(i).shape()));
       arrays.set(i, delta.add(params.get(i)));
     }
     return ParamSet.wrap(specs, arrays);
