@@ -46,7 +46,8 @@ class GradientMemoryTest {
       System.out.printf("%s: %d bytes at 256 steps, %d at 2048 steps, %.1f bytes per step%n", r.cliName(), small, large, perStep[r.ordinal()]);
     }
     assertTrue(perStep[GradientRoute.BACKPROP.ordinal()] >= 2048, "backprop keeps its tape: " + perStep[0]);
-    assertTrue(perStep[GradientRoute.REVERSIBLE_HEUN.ordinal()] <= 32, "reversible Heun per step " + perStep[2]);
-    assertTrue(perStep[GradientRoute.ADJOINT.ordinal()] <= 32, "adjoint per step " + perStep[1]);
+    // A few words per step (the time grid, the Brownian tree's walk), not the 2048-byte state.
+    assertTrue(perStep[GradientRoute.REVERSIBLE_HEUN.ordinal()] <= 64, "reversible Heun per step " + perStep[2]);
+    assertTrue(perStep[GradientRoute.ADJOINT.ordinal()] <= 64, "adjoint per step " + perStep[1]);
   }
 }

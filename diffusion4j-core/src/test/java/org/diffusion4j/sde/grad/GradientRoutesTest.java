@@ -29,7 +29,11 @@ class GradientRoutesTest {
   };
 
   static SdeGradient.Result run(DifferentiableSdeTerm term, GradientRoute route, double dt, double[] y0) {
-    return SdeGradient.of(term).route(route).t1(1.0).dt(dt).y0(y0).paths(PATHS).seed(11).saveAt(0.5, 1.0).run(LOSS);
+    return run(term, route, dt, y0, 11);
+  }
+
+  static SdeGradient.Result run(DifferentiableSdeTerm term, GradientRoute route, double dt, double[] y0, long seed) {
+    return SdeGradient.of(term).route(route).t1(1.0).dt(dt).y0(y0).paths(PATHS).seed(seed).saveAt(0.5, 1.0).run(LOSS);
   }
 
   /** Central differences of the route's own discrete forward map in every parameter and y0 component of path 0. */
@@ -92,15 +96,20 @@ class GradientRoutesTest {
   void adjointConvergesToTheSameGradientAtOrderOne() {
     DifferentiableOu ou = new DifferentiableOu(1.3, 0.4, 0.7, 2);
     double[] ref = run(ou, GradientRoute.REVERSIBLE_HEUN, 0x1p-13, Y0).paramGradient();
+    // On one Brownian sample the error can cancel at some dt; its mean over seeds falls cleanly.
+    int seeds = 8;
     double[] errs = new double[5];
     double[] hs = new double[5];
-    for (int i = 0; i < 5; i++) {
-      hs[i] = Math.scalb(1.0, -4 - i);
-      double[] g = run(ou, GradientRoute.ADJOINT, hs[i], Y0).paramGradient();
-      errs[i] = relErr(g, ref);
+    for (int s = 0; s < seeds; s++) {
+      double[] refS = s == 0 ? ref : run(ou, GradientRoute.REVERSIBLE_HEUN, 0x1p-13, Y0, 11 + s).paramGradient();
+      for (int i = 0; i < 5; i++) {
+        hs[i] = Math.scalb(1.0, -4 - i);
+        double[] g = run(ou, GradientRoute.ADJOINT, hs[i], Y0, 11 + s).paramGradient();
+        errs[i] += relErr(g, refS) / seeds;
+      }
     }
     double slope = slope(hs, errs);
-    System.out.printf("adjoint relative error vs dt=2^-4..2^-8: %s, slope %.2f%n", java.util.Arrays.toString(errs), slope);
+    System.out.printf("adjoint mean relative error (8 seeds) vs dt=2^-4..2^-8: %s, slope %.2f%n", java.util.Arrays.toString(errs), slope);
     assertTrue(slope > 0.8 && slope < 2.2, "adjoint convergence slope " + slope);
     double[] adj = run(ou, GradientRoute.ADJOINT, 0x1p-10, Y0).paramGradient();
     double[] bp = run(ou, GradientRoute.BACKPROP, 0x1p-10, Y0).paramGradient();
