@@ -15,7 +15,7 @@ import org.diffusion4j.nn.neuralsde.IrregularFit;
 import org.diffusion4j.nn.neuralsde.IrregularModel;
 
 /**
- * The stable-neural-SDE tables of docs/neural-sde-part2.md: interpolation and forecasting on the
+ * The stable-neural-SDE tables of docs/irregular-sde.md: interpolation and forecasting on the
  * Seattle hourly temperature series and classification of generated OU / fractional OU / GBM
  * paths, with 30%, 50% and 70% of the time points dropped, for LSDE, LNSDE, GSDE, the
  * unconstrained neural SDE and the neural CDE against linear interpolation (and persistence, and a

@@ -7,7 +7,7 @@ import org.diffusion4j.nn.neuralsde.SdeGan;
 /**
  * A short SDE-GAN run on the time-dependent OU data of torchsde's examples/sde_gan.py: prints the
  * loss D(generated) - D(real) along training and the marginal mean and variance of real and
- * generated paths at a few times (docs/neural-sde-part2.md).
+ * generated paths at a few times (docs/irregular-sde.md).
  *
  * <pre>
  *   java ... SdeGanBench [steps=300] [length=32] [paths=1024]
