@@ -39,7 +39,8 @@ import picocli.CommandLine.Option;
       QuantizeCommand.class,
       FinetuneCommand.class,
       BlendCommand.class,
-      MrRestoreCommand.class
+      MrRestoreCommand.class,
+      AmbientCommand.class
     })
 public final class D4j implements Runnable {
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
