@@ -45,10 +45,10 @@ import org.diffusion4j.sampler.Sampling;
  * (= alpha_t A~ y + sigma_t A~ eps, computable from y) and the mask A~ as a condition channel;
  * it predicts x0 and the loss is on the observed pixels only, ||A (h(A~ x_t, A~, t) - x0)||^2 =
  * ||A h - y||^2 (Daras et al. Eq. 3.2). Because A~ hides some observed pixels from the network,
- * the minimiser is E[x0 | A~ x_t, A~] on every pixel (their Theorem 4.1) although no clean pixel
- * outside A is ever used.
+ * the minimiser is E[x0 | A~ x_t, A~] on every pixel whenever E[A^T A | A~] has full rank (their
+ * main result, Sec. 3) although no clean pixel outside A is ever used.
  *
- * <p>Sampling is their fixed-mask sampler: one mask A~ per sample, drawn with the training law
+ * <p>Sampling is their fixed-mask sampler (Eq. 3.3): one mask A~ per sample, drawn with the training law
  * of A~ (keep probability keep (1 - delta)), kept for the whole trajectory, the model evaluated as
  * h(A~ x_t, A~, t) inside the core DDIM sampler. With {@code keep = 1, delta = 0} the same code is
  * an ordinary x0-prediction diffusion model on clean data (A~ = all ones), the reference model.

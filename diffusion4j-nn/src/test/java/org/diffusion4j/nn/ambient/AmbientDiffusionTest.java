@@ -26,7 +26,7 @@ class AmbientDiffusionTest {
    * 2-D Gaussian data seen only through random coordinate masks (keep 0.6). The ambient objective's
    * optimum, fitted in closed form as a weighted least-squares regression per further-mask pattern
    * (a linear model is exact here: E[x0 | A~ x_t] is affine for Gaussian data), is the clean
-   * posterior mean E[x0 | A~ x_t] (Daras et al. 2023, Theorem 4.1). From it we read off the clean
+   * posterior mean E[x0 | A~ x_t] (Daras et al. 2023, Sec. 3). From it we read off the clean
    * mean (pattern: nothing observed) and covariance (patterns {0} and {1}: the slope of the
    * observed coordinate gives its variance, of the hidden one the cross-covariance, although the
    * hidden coordinate is never an input). The naive model, an ordinary denoiser on the zero-filled
