@@ -40,7 +40,8 @@ import picocli.CommandLine.Option;
       FinetuneCommand.class,
       BlendCommand.class,
       MrRestoreCommand.class,
-      RestoreCommand.class
+      RestoreCommand.class,
+      AmbientCommand.class
     })
 public final class D4j implements Runnable {
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
