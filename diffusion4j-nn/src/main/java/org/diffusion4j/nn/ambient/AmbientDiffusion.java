@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.io.AtomicFiles;
 import org.diffusion4j.io.FormatException;
@@ -367,9 +366,7 @@ public final class AmbientDiffusion implements AutoCloseable {
 
   /** Writes {@code dir}/weights.npz then {@code dir}/ambient.json, each atomically. */
   public void save(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    ParamFiles.write(dir.resolve(WEIGHTS_FILE), net.net().specs(), net.weights());
-    AtomicFiles.writeString(dir.resolve(CONFIG_FILE), JsonRecords.toJson(config) + "\n");
+    ParamFiles.writeModel(dir, WEIGHTS_FILE, net.net().specs(), net.weights(), CONFIG_FILE, config);
   }
 
   /** True if {@code dir} holds a saved model. */
@@ -383,11 +380,7 @@ public final class AmbientDiffusion implements AutoCloseable {
    * @throws FormatException if a file is malformed or a tensor is missing or has the wrong shape
    */
   public static AmbientDiffusion load(Path dir) throws IOException {
-    Path cfgFile = dir.resolve(CONFIG_FILE);
-    if (!(Json.parse(Files.readString(cfgFile)) instanceof Map<?, ?> json)) {
-      throw new FormatException(cfgFile + ": expected a JSON object");
-    }
-    Config config = JsonRecords.fromJson(Config.class, json, "ambient");
+    Config config = ParamFiles.readModelConfig(dir, CONFIG_FILE, Config.class, "ambient");
     float[][] values = ParamFiles.read(dir.resolve(WEIGHTS_FILE), config.network().build().specs());
     return new AmbientDiffusion(config, values);
   }

@@ -27,6 +27,32 @@ public final class ParamFiles {
   }
 
   /**
+   * A small trained model's directory: writes {@code dir/weightsFile} (the tensors) and then
+   * {@code dir/configFile} (the config record as JSON), each atomically, so a present config file
+   * means the weights beside it are complete.
+   */
+  public static void writeModel(Path dir, String weightsFile, List<ParamSpec> specs, float[][] values,
+      String configFile, Record config) throws IOException {
+    java.nio.file.Files.createDirectories(dir);
+    write(dir.resolve(weightsFile), specs, values);
+    org.diffusion4j.io.AtomicFiles.writeString(dir.resolve(configFile), org.diffusion4j.io.JsonRecords.toJson(config) + "\n");
+  }
+
+  /**
+   * The config record {@link #writeModel} wrote to {@code dir/configFile}.
+   *
+   * @throws FormatException if the file is not a JSON object of {@code type} ({@code context} names it in messages)
+   */
+  public static <R extends Record> R readModelConfig(Path dir, String configFile, Class<R> type, String context)
+      throws IOException {
+    Path file = dir.resolve(configFile);
+    if (!(org.diffusion4j.io.Json.parse(java.nio.file.Files.readString(file)) instanceof Map<?, ?> json)) {
+      throw new FormatException(file + ": expected a JSON object");
+    }
+    return org.diffusion4j.io.JsonRecords.fromJson(type, json, context);
+  }
+
+  /**
    * Reads the tensors of {@code specs} from {@code file}.
    *
    * @throws FormatException if a tensor is missing or has the wrong shape

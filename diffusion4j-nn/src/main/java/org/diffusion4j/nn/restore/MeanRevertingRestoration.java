@@ -7,7 +7,6 @@ import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.inverse.ForwardOperator;
 import org.diffusion4j.inverse.ImageShape;
@@ -334,9 +333,7 @@ public final class MeanRevertingRestoration implements AutoCloseable {
 
   /** Writes {@code dir}/weights.npz then {@code dir}/mr-restoration.json, each atomically. */
   public void save(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    ParamFiles.write(dir.resolve(WEIGHTS_FILE), net.net().specs(), net.weights());
-    AtomicFiles.writeString(dir.resolve(CONFIG_FILE), JsonRecords.toJson(config) + "\n");
+    ParamFiles.writeModel(dir, WEIGHTS_FILE, net.net().specs(), net.weights(), CONFIG_FILE, config);
   }
 
   /** True if {@code dir} holds a saved model. */
@@ -350,11 +347,7 @@ public final class MeanRevertingRestoration implements AutoCloseable {
    * @throws FormatException if a file is malformed or a tensor is missing or has the wrong shape
    */
   public static MeanRevertingRestoration load(Path dir) throws IOException {
-    Path cfgFile = dir.resolve(CONFIG_FILE);
-    if (!(Json.parse(Files.readString(cfgFile)) instanceof Map<?, ?> json)) {
-      throw new FormatException(cfgFile + ": expected a JSON object");
-    }
-    Config config = JsonRecords.fromJson(Config.class, json, "mr-restoration");
+    Config config = ParamFiles.readModelConfig(dir, CONFIG_FILE, Config.class, "mr-restoration");
     float[][] values = ParamFiles.read(dir.resolve(WEIGHTS_FILE), config.network().build().specs());
     return new MeanRevertingRestoration(config, values);
   }
