@@ -1,5 +1,6 @@
 package org.diffusion4j.cli;
 
+import org.diffusion4j.nn.run.RunGuards;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -89,7 +90,7 @@ final class FinetuneCommand implements Callable<Integer> {
       throw new UsageException("--out " + out + " already holds a run; choose another directory");
     }
     Dataset data = Subdomains.of(subdomain, Mnist.train());
-    try (RunDirectories.Lock lock = RunDirectories.lock(out, "--out")) { // one writer per run directory
+    try (RunGuards.Lock lock = RunGuards.lock(out, "--out")) { // one writer per run directory
       FineTuner.Result r;
       try (ProgressBar bar = ProgressBar.create(spec, "fine-tuning")) {
         r = FineTuner.run(Checkpoint.readLatest(model), data, options, bar);

@@ -1,5 +1,6 @@
 package org.diffusion4j.cli;
 
+import org.diffusion4j.nn.run.RunGuards;
 import org.diffusion4j.random.Seeds;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -174,7 +175,7 @@ final class InterpolantTraining {
     Map<String, org.diffusion4j.array.Batch> rows = new LinkedHashMap<>();
     rows.put("--source", src == null ? null : src.train().data());
     rows.put("--target", tgt.train().data());
-    RunDirectories.checkData(out, specs, rows, c.resume, c.allowDataChange, c.nTrain, c.seed);
+    RunGuards.checkData(out, specs, rows, c.resume, c.allowDataChange, c.nTrain, c.seed);
     TrainedRun.writeTransform(out, tgt.transform());
     if (src != null) {
       TrainedRun.writeSourceTransform(out, src.transform());

@@ -1,5 +1,6 @@
 package org.diffusion4j.cli;
 
+import org.diffusion4j.nn.run.RunGuards;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -97,7 +98,7 @@ final class QuantizeCommand implements Callable<Integer> {
     if (TrainedRun.isRun(out)) {
       throw new UsageException("--out " + out + " already holds a run; choose another directory");
     }
-    try (RunDirectories.Lock lock = RunDirectories.lock(out, "--out")) { // one writer per run directory
+    try (RunGuards.Lock lock = RunGuards.lock(out, "--out")) { // one writer per run directory
       PostTrainingQuantizer.Result r = PostTrainingQuantizer.quantize(Checkpoint.readLatest(model), options);
       Files.createDirectories(out);
       Path standardization = model.resolve(TrainedRun.STANDARDIZATION);

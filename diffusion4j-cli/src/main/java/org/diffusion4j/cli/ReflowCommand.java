@@ -1,5 +1,6 @@
 package org.diffusion4j.cli;
 
+import org.diffusion4j.nn.run.RunGuards;
 import org.diffusion4j.random.Seeds;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -58,7 +59,7 @@ final class ReflowCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    try (RunDirectories.Lock lock = RunDirectories.lock(out, "--out")) { // one writer per run directory
+    try (RunGuards.Lock lock = RunGuards.lock(out, "--out")) { // one writer per run directory
       return reflow();
     }
   }
@@ -67,7 +68,7 @@ final class ReflowCommand implements Callable<Integer> {
     if (pairs < 2 || odeSteps < 1) {
       throw new UsageException("--n-train must be >= 2 and --ode-steps >= 1");
     }
-    RunDirectories.requireKind(out, true);
+    RunGuards.requireKind(out, true);
     if (TrainedRun.isInterpolantRun(out)) {
       throw new UsageException(out + " already holds an interpolant run; choose another --out");
     }

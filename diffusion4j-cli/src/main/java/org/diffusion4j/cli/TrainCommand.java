@@ -1,5 +1,6 @@
 package org.diffusion4j.cli;
 
+import org.diffusion4j.nn.run.RunGuards;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,7 +142,7 @@ final class TrainCommand implements Callable<Integer> {
   boolean resume;
 
   @Option(names = "--allow-data-change", description = "With --resume: continue although the training rows"
-      + " changed since the run started (their SHA-256 is kept in OUT/" + RunDirectories.DATA_HASH_FILE + ").")
+      + " changed since the run started (their SHA-256 is kept in OUT/" + RunGuards.DATA_HASH_FILE + ").")
   boolean allowDataChange;
 
   @Option(names = "--seed", defaultValue = "0", description = "Seed of initialisation, data order and noise (default: ${DEFAULT-VALUE}).")
@@ -149,11 +150,11 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    try (RunDirectories.Lock lock = RunDirectories.lock(out, "--out")) { // one trainer per run directory
-      RunDirectories.requireKind(out, InterpolantTraining.selected(objective));
+    try (RunGuards.Lock lock = RunGuards.lock(out, "--out")) { // one trainer per run directory
+      RunGuards.requireKind(out, InterpolantTraining.selected(objective));
       if (resume) { // the toy set's rows of the run, unless given again
         var pr = spec.commandLine().getParseResult();
-        long[] kept = RunDirectories.resumeSettings(out, nTrain, pr.hasMatchedOption("--n-train"), seed,
+        long[] kept = RunGuards.resumeSettings(out, nTrain, pr.hasMatchedOption("--n-train"), seed,
             pr.hasMatchedOption("--seed"));
         nTrain = Math.toIntExact(kept[0]);
         seed = kept[1];
@@ -214,7 +215,7 @@ final class TrainCommand implements Callable<Integer> {
     if (allowDataChange && !resume) {
       throw new UsageException("--allow-data-change applies to --resume");
     }
-    RunDirectories.checkData(out, java.util.Map.of("--data", data), java.util.Map.of("--data", train.data()), resume,
+    RunGuards.checkData(out, java.util.Map.of("--data", data), java.util.Map.of("--data", train.data()), resume,
         allowDataChange, nTrain, seed);
     var err = spec.commandLine().getErr();
     var stdout = spec.commandLine().getOut();

@@ -1,5 +1,6 @@
 package org.diffusion4j.cli;
 
+import org.diffusion4j.nn.run.RunGuards;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -150,7 +151,7 @@ class ReliabilityTableTest {
       }
     }
     // locking: a second trainer on a held run directory gets the holder's pid
-    try (RunDirectories.Lock held = RunDirectories.lock(dir.resolve("locked"), "--out")) {
+    try (RunGuards.Lock held = RunGuards.lock(dir.resolve("locked"), "--out")) {
       Result r = d4j(cat(new String[] {"train", "--data", "moons", "--out", p("locked")}, "--steps", "2"));
       String want = "is in use by another d4j process (pid " + ProcessHandle.current().pid();
       table.append("| a second trainer on a locked run directory | ").append(r.code()).append(" | `")

@@ -1,5 +1,6 @@
 package org.diffusion4j.cli;
 
+import org.diffusion4j.nn.run.RunGuards;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Two trainers on one run directory at once (issue 23, item 7): a d4j process trains, a second
  * trainer on the same --out is refused with the first one's pid, and the first one finishes.
  */
-class RunDirectoriesTest {
+class RunGuardsTest {
   @Test
   void twoConcurrentTrainersOneWinsTheOtherIsToldWhoHoldsTheLock(@TempDir Path dir) throws Exception {
     Path run = dir.resolve("run");
@@ -26,7 +27,7 @@ class RunDirectoriesTest {
         "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), D4j.class.getName()));
     cmd.addAll(List.of(train));
     Process first = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    Path lock = run.resolve(RunDirectories.LOCK_FILE);
+    Path lock = run.resolve(RunGuards.LOCK_FILE);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!(Files.exists(lock) && Files.size(lock) > 0) && System.nanoTime() < deadline && first.isAlive()) {
       Thread.sleep(5);

@@ -1,4 +1,4 @@
-package org.diffusion4j.cli;
+package org.diffusion4j.nn.run;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,26 +18,28 @@ import java.util.stream.Stream;
 import org.diffusion4j.array.Batch;
 import org.diffusion4j.io.AtomicFiles;
 import org.diffusion4j.io.Json;
+import org.diffusion4j.io.ReadLimits;
 import org.diffusion4j.nn.data.Datasets;
-import org.diffusion4j.nn.run.TrainedRun;
 import org.diffusion4j.nn.train.Checkpoint;
 
 /**
  * Guards of a run directory that training writes: an exclusive lock ({@value #LOCK_FILE}, holding
  * the owner's pid; an OS file lock, so a killed owner releases it), the content hashes of the
  * training rows ({@value #DATA_HASH_FILE}, checked on {@code --resume}), and the refusal to mix a
- * plain (diffusion / flow) run and an interpolant run in one directory.
+ * plain (diffusion / flow) run and an interpolant run in one directory. The CLI's training commands
+ * use these; a Java caller of the trainers gets the same guards here. {@code flag} arguments name
+ * the option (or parameter) that chose the directory, for messages.
  */
-final class RunDirectories {
+public final class RunGuards {
   /** The lock file of a run directory. */
-  static final String LOCK_FILE = ".lock";
+  public static final String LOCK_FILE = ".lock";
   /** SHA-256 of each training file, by option name. */
-  static final String DATA_HASH_FILE = "data-sha256.json";
+  public static final String DATA_HASH_FILE = "data-sha256.json";
 
-  private RunDirectories() {}
+  private RunGuards() {}
 
   /** An exclusive hold on a run directory; {@link #close()} releases it. */
-  static final class Lock implements AutoCloseable {
+  public static final class Lock implements AutoCloseable {
     private final Path dir;
     private final FileChannel channel;
     private final FileLock lock;
@@ -73,9 +75,9 @@ final class RunDirectories {
   /**
    * Takes the run directory's lock (creating the directory), or refuses with the holder's pid.
    *
-   * @throws IllegalStateException if another process (or command) holds it: exit 1
+   * @throws IllegalStateException if another process (or command) holds it (exit 1 in the CLI)
    */
-  static Lock lock(Path dir, String flag) throws IOException {
+  public static Lock lock(Path dir, String flag) throws IOException {
     boolean created = !Files.exists(dir);
     Files.createDirectories(dir);
     Path file = dir.resolve(LOCK_FILE);
@@ -104,13 +106,13 @@ final class RunDirectories {
   }
 
   /** Refuses plain training into an interpolant run directory and the reverse. */
-  static void requireKind(Path dir, boolean interpolant) {
+  public static void requireKind(Path dir, boolean interpolant) {
     if (interpolant && Checkpoint.exists(dir)) {
-      throw new UsageException("--out " + dir + " holds a diffusion/flow run (checkpoints/LATEST); an interpolant run"
+      throw new IllegalArgumentException("--out " + dir + " holds a diffusion/flow run (checkpoints/LATEST); an interpolant run"
           + " would mix with it: choose another --out");
     }
     if (!interpolant && TrainedRun.isInterpolantRun(dir)) {
-      throw new UsageException("--out " + dir + " holds an interpolant run (" + TrainedRun.INTERPOLANT_CONFIG
+      throw new IllegalArgumentException("--out " + dir + " holds an interpolant run (" + TrainedRun.INTERPOLANT_CONFIG
           + "); plain training would mix with it: choose another --out, or add --objective interpolant");
     }
   }
@@ -121,7 +123,7 @@ final class RunDirectories {
    * not file bytes, so that a toy set drawn with another --n-train or --seed counts as a change
    * too. A change on resume is refused unless {@code allowChange}, which records the new hash.
    */
-  static void checkData(Path dir, Map<String, String> specs, Map<String, Batch> rows, boolean resume,
+  public static void checkData(Path dir, Map<String, String> specs, Map<String, Batch> rows, boolean resume,
       boolean allowChange, long nTrain, long seed) throws IOException {
     Map<String, String> now = new LinkedHashMap<>();
     for (var e : rows.entrySet()) {
@@ -131,14 +133,14 @@ final class RunDirectories {
     }
     Path file = dir.resolve(DATA_HASH_FILE);
     if (resume && Files.isRegularFile(file) && !allowChange) {
-      if (!(Json.parse(org.diffusion4j.io.ReadLimits.readJson(file)) instanceof Map<?, ?> then)) {
-        throw new UsageException(file + " is not a JSON object");
+      if (!(Json.parse(ReadLimits.readJson(file)) instanceof Map<?, ?> then)) {
+        throw new IllegalArgumentException(file + " is not a JSON object");
       }
       for (var e : now.entrySet()) {
         Object old = then.get(e.getKey());
         if (old instanceof String h && !h.equals(e.getValue())) {
           String spec = specs.get(e.getKey());
-          throw new UsageException("--resume: " + e.getKey() + " " + spec + " changed since the run started (rows' SHA-256 "
+          throw new IllegalArgumentException("--resume: " + e.getKey() + " " + spec + " changed since the run started (rows' SHA-256 "
               + e.getValue().substring(0, 12) + "... now, " + h.substring(0, Math.min(12, h.length())) + "... then"
               + (Datasets.isToy(spec) ? "; a toy set's rows depend on --n-train and --seed" : "")
               + "); pass --allow-data-change to continue on the new data");
@@ -159,10 +161,10 @@ final class RunDirectories {
    * On {@code --resume}: the {@code --n-train} and {@code --seed} the run started with, for the
    * options not given again (a toy set's rows depend on both), or the given values.
    */
-  static long[] resumeSettings(Path dir, long nTrain, boolean nTrainGiven, long seed, boolean seedGiven)
+  public static long[] resumeSettings(Path dir, long nTrain, boolean nTrainGiven, long seed, boolean seedGiven)
       throws IOException {
     Path file = dir.resolve(DATA_HASH_FILE);
-    if (Files.isRegularFile(file) && Json.parse(org.diffusion4j.io.ReadLimits.readJson(file)) instanceof Map<?, ?> m) {
+    if (Files.isRegularFile(file) && Json.parse(ReadLimits.readJson(file)) instanceof Map<?, ?> m) {
       if (!nTrainGiven && m.get("--n-train") instanceof Double n) {
         nTrain = n.longValue();
       }
@@ -174,7 +176,7 @@ final class RunDirectories {
   }
 
   /** SHA-256 of a batch's shape and values (IEEE bits, big-endian). */
-  static String sha256(Batch b) {
+  public static String sha256(Batch b) {
     MessageDigest md = sha256();
     ByteBuffer buf = ByteBuffer.allocate(1 << 16);
     buf.putLong(b.n()).putLong(b.d());
@@ -196,6 +198,4 @@ final class RunDirectories {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
-
-
 }
