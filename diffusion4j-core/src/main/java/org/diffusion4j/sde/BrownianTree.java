@@ -52,6 +52,11 @@ public final class BrownianTree implements BrownianSource {
   private final double[] sqrtLen = new double[MAX_DEPTH + 1];
   /** The leaf level: the first whose nominal node length is at most the tolerance (at most MAX_DEPTH). */
   private final int leafLevel;
+  /** Levels of a leaf block: a block is the subtree of 2^BLOCK_LEVELS leaves below one node. */
+  private static final int BLOCK_LEVELS = 4;
+  private static final int BLOCK_LEAVES = 1 << BLOCK_LEVELS;
+  /** The level of the block nodes (leafLevel - BLOCK_LEVELS), or -1 when the tree is too shallow for blocks. */
+  private final int blockLevel;
 
   private BrownianTree(long seed, int dim, double t0, double t1, double tol) {
     if (dim < 1) {
@@ -73,6 +78,7 @@ public final class BrownianTree implements BrownianSource {
       leaf++;
     }
     this.leafLevel = leaf;
+    this.blockLevel = leaf >= BLOCK_LEVELS ? leaf - BLOCK_LEVELS : -1;
     for (int lev = 0; lev <= MAX_DEPTH; lev++) {
       sqrtLen[lev] = Math.sqrt(Math.scalb(t1 - t0, -lev));
     }
@@ -173,6 +179,23 @@ public final class BrownianTree implements BrownianSource {
     private final double[] lastW;
     private final double[] lastQ;
 
+    // The leaf block (class comment): the 2^BLOCK_LEVELS leaves below the node blockId of level
+    // blockLevel, with their edges, 1 / length and bridge states, so that a query inside it costs a
+    // look-up and one leaf draw. Empty (NaN edges) until two queries in a row miss into one node.
+    private double blockStart = Double.NaN;
+    private double blockEnd = Double.NaN;
+    private double blockScale;
+    private long blockId;
+    private long blockHits;
+    private long lastMissBlock;
+    private double[] blockA;
+    private double[] blockB;
+    private double[] blockInv;
+    private double[] blockWa;
+    private double[] blockQa;
+    private double[] blockW;
+    private double[] blockH;
+
     Path(long rootSeed) {
       int size = (leafLevel + 1) * m; // only the levels down to the leaves are ever used
       wa = new double[size];
@@ -223,12 +246,260 @@ public final class BrownianTree implements BrownianSource {
         }
         return;
       }
-      resolve(r, wOut, qOut, off, withQ);
+      if (r >= blockStart && r < blockEnd) {
+        blockPoint(r, wOut, qOut, off, withQ);
+      } else if (blockHits >= 2 && descendToBlockLevel(r) && buildBlock() && r < blockEnd) {
+        blockPoint(r, wOut, qOut, off, withQ);
+      } else {
+        resolve(r, wOut, qOut, off, withQ);
+        afterWalk();
+      }
       lastR = r;
       lastHasQ = withQ;
       for (int j = 0; j < m; j++) {
         lastW[j] = wOut[off + j];
         lastQ[j] = qOut[off + j];
+      }
+    }
+
+    /**
+     * The deepest node of the cached branch holding r, as a <= r < b (the root also holds t1): a
+     * point that ends a node and starts its right neighbour is then resolved from the ancestor
+     * that split there, as a fresh path resolves it, so its value is bitwise independent of the
+     * queries before it.
+     */
+    private int walkUp(double r) {
+      int lev = depth;
+      while (lev > 0 && !(a[lev] <= r && r < b[lev])) {
+        lev--;
+      }
+      return lev;
+    }
+
+    /**
+     * After a query resolved by the walk: builds the leaf block below the branch's node at the
+     * block level when blocks pay, i.e. when the last block served at least two queries (a
+     * sequential sweep) or this query fell into the same block node as the previous walk (so
+     * scattered queries, e.g. a default tree stepped at dt much larger than its leaves, never
+     * pay for a block). Only the cost depends on this choice, never the values.
+     */
+    private void afterWalk() {
+      if (blockLevel < 0 || depth < blockLevel) {
+        return;
+      }
+      long candidate = id[blockLevel];
+      boolean build = blockHits >= 2 || candidate == lastMissBlock;
+      lastMissBlock = candidate;
+      if (build && !(candidate == blockId && blockStart == a[blockLevel])) {
+        buildBlock();
+      }
+    }
+
+    /**
+     * While blocks pay (a sweep): extends the cached branch from the node holding r down to the
+     * block level only, with the walk's splits; false (the branch kept valid) when r ends a node
+     * or a node would be a leaf before that level, where the walk takes over.
+     */
+    private boolean descendToBlockLevel(double r) {
+      int lev = walkUp(r);
+      while (lev < blockLevel) {
+        double al = a[lev];
+        double bl = b[lev];
+        double len = bl - al;
+        double mid = al + 0.5 * len;
+        if (r == al || r == bl || len <= tol || !(mid > al && mid < bl)) {
+          depth = lev;
+          return false;
+        }
+        makeChild(lev, mid, r > mid);
+        lev++;
+      }
+      depth = lev;
+      return true;
+    }
+
+    /**
+     * Expands the branch's node at the block level into its 2^BLOCK_LEVELS leaves with the
+     * splits of {@link #makeChild} (same hashes, same formulas, same order of operations, so every
+     * leaf state is bitwise the one the walk computes). The block is stored as a heap: node n
+     * (1 the block node, children 2n and 2n + 1, leaves BLOCK_LEAVES..2 BLOCK_LEAVES - 1), so the
+     * expansion is one loop over the internal nodes. A node that the walk would not split
+     * (shorter than the tolerance, or a midpoint that rounds onto an end) leaves the block empty
+     * and its queries to the walk.
+     */
+    private boolean buildBlock() {
+      if (blockA == null) {
+        blockA = new double[2 * BLOCK_LEAVES];
+        blockB = new double[2 * BLOCK_LEAVES];
+        blockInv = new double[BLOCK_LEAVES];
+        blockWa = new double[2 * BLOCK_LEAVES * m];
+        blockQa = new double[2 * BLOCK_LEAVES * m];
+        blockW = new double[2 * BLOCK_LEAVES * m];
+        blockH = new double[2 * BLOCK_LEAVES * m];
+      }
+      double[] ea = blockA;
+      double[] eb = blockB;
+      double[] bwa = blockWa;
+      double[] bqa = blockQa;
+      double[] bw = blockW;
+      double[] bh = blockH;
+      int top = blockLevel;
+      long node0 = id[top];
+      ea[1] = a[top];
+      eb[1] = b[top];
+      for (int j = 0; j < m; j++) {
+        bwa[m + j] = wa[top * m + j];
+        bqa[m + j] = qa[top * m + j];
+        bw[m + j] = w[top * m + j];
+        bh[m + j] = hh[top * m + j];
+      }
+      for (int n = 1; n < BLOCK_LEAVES; n++) {
+        int k = 31 - Integer.numberOfLeadingZeros(n);
+        double al = ea[n];
+        double bl = eb[n];
+        double len = bl - al;
+        double mid = al + 0.5 * len;
+        if (!(len > tol && mid > al && mid < bl)) {
+          blockStart = Double.NaN;
+          blockEnd = Double.NaN;
+          blockHits = 0;
+          return false;
+        }
+        ea[2 * n] = al;
+        eb[2 * n] = mid;
+        ea[2 * n + 1] = mid;
+        eb[2 * n + 1] = bl;
+        double hm = mid - al;
+        double sq = sqrtLen[top + k];
+        long h = mix(nodeBase + GOLDEN * ((node0 << k) + n - (1 << k)));
+        for (int j = 0; j < m; j++) {
+          long hj = j == 0 ? h : mix(h + GOLDEN * j);
+          double z1 = CounterNormal.fromBits32((int) hj, hj);
+          double z2 = CounterNormal.fromBits32((int) (hj >>> 32), ~hj);
+          int o = n * m + j;
+          int l = 2 * n * m + j;
+          int c = l + m;
+          double dw = bw[o];
+          double hA = bh[o];
+          double wA = bwa[o];
+          double qA = bqa[o];
+          double shared = 1.5 * hA + 0.25 * sq * z1;
+          double hCommon = 0.25 * hA - 0.125 * sq * z1;
+          double hOdd = sq * INV_SQRT48 * z2;
+          double wLeft = 0.5 * dw + shared;
+          double hLeft = hCommon + hOdd;
+          bwa[l] = wA;
+          bqa[l] = qA;
+          bw[l] = wLeft;
+          bh[l] = hLeft;
+          bwa[c] = wA + wLeft;
+          bqa[c] = qA + hm * (wA + 0.5 * wLeft + hLeft);
+          bw[c] = 0.5 * dw - shared;
+          bh[c] = hCommon - hOdd;
+        }
+      }
+      for (int i = 0; i < BLOCK_LEAVES; i++) {
+        blockInv[i] = 1.0 / (eb[BLOCK_LEAVES + i] - ea[BLOCK_LEAVES + i]);
+      }
+      blockStart = ea[1];
+      blockEnd = eb[1];
+      blockScale = BLOCK_LEAVES / (blockEnd - blockStart);
+      blockId = node0;
+      blockHits = 0;
+      return true;
+    }
+
+    /** The leaf of the block holding r (blockStart <= r < blockEnd), as a heap index: an estimate from the position, corrected against the edges. */
+    private int blockLeaf(double r) {
+      int n = BLOCK_LEAVES + Math.min((int) ((r - blockStart) * blockScale), BLOCK_LEAVES - 1);
+      while (r < blockA[n]) {
+        n--;
+      }
+      while (r >= blockB[n]) {
+        n++;
+      }
+      return n;
+    }
+
+    /**
+     * A point inside the leaf block, drawn from its leaf as {@link #leaf} does; a leaf's left
+     * edge returns the stored value (the split that made the edge computed it).
+     */
+    private void blockPoint(double r, double[] wOut, double[] qOut, int off, boolean withQ) {
+      int n = blockLeaf(r);
+      blockHits++;
+      int o = n * m;
+      double al = blockA[n];
+      if (r == al) {
+        for (int j = 0; j < m; j++) {
+          wOut[off + j] = blockWa[o + j];
+          qOut[off + j] = blockQa[o + j];
+        }
+        return;
+      }
+      double bl = blockB[n];
+      double len = bl - al;
+      long h = mix((leafBase + GOLDEN * ((blockId << BLOCK_LEVELS) + n - BLOCK_LEAVES)) ^ Double.doubleToLongBits(r) * LEAF_MULTIPLIER);
+      double h1 = r - al;
+      double inv = blockInv[n - BLOCK_LEAVES];
+      double x = h1 * inv;
+      double y = (bl - r) * inv;
+      double l11 = Math.sqrt(Math.max(len * x * y * (1.0 - 3.0 * x * y), 0.0));
+      double l21 = 0;
+      double l22 = 0;
+      if (withQ) {
+        l21 = l11 > 0 ? -0.5 * len * x * x * x * y / l11 : 0.0;
+        l22 = Math.sqrt(Math.max(len * x * (1.0 - x * x * x) / 12.0 - l21 * l21, 0.0));
+      }
+      for (int j = 0; j < m; j++) {
+        long hj = j == 0 ? h : mix(h + GOLDEN * j);
+        double z1 = CounterNormal.fromBits32((int) hj, hj);
+        double hA = blockH[o + j];
+        double w1 = x * blockW[o + j] + 6.0 * x * y * hA + l11 * z1;
+        double wA = blockWa[o + j];
+        wOut[off + j] = wA + w1;
+        if (withQ) {
+          double z2 = CounterNormal.fromBits32((int) (hj >>> 32), ~hj);
+          qOut[off + j] = blockQa[o + j] + h1 * (wA + 0.5 * w1 + x * x * hA + l21 * z1 + l22 * z2);
+        } else {
+          qOut[off + j] = Double.NaN;
+        }
+      }
+    }
+
+    /**
+     * {@link #blockPoint} for one component, for the sweep fast path of {@code increment}: the
+     * same operations, written to the last-point cache (lastR, lastW, lastQ) directly.
+     */
+    private void blockScalar(double r, boolean withQ) {
+      int n = blockLeaf(r);
+      blockHits++;
+      lastR = r;
+      lastHasQ = withQ;
+      double al = blockA[n];
+      double wA = blockWa[n];
+      if (r == al) {
+        lastW[0] = wA;
+        lastQ[0] = blockQa[n];
+        return;
+      }
+      double bl = blockB[n];
+      double len = bl - al;
+      long h = mix((leafBase + GOLDEN * ((blockId << BLOCK_LEVELS) + n - BLOCK_LEAVES)) ^ Double.doubleToLongBits(r) * LEAF_MULTIPLIER);
+      double h1 = r - al;
+      double inv = blockInv[n - BLOCK_LEAVES];
+      double x = h1 * inv;
+      double y = (bl - r) * inv;
+      double l11 = Math.sqrt(Math.max(len * x * y * (1.0 - 3.0 * x * y), 0.0));
+      double z1 = CounterNormal.fromBits32((int) h, h);
+      double hA = blockH[n];
+      double w1 = x * blockW[n] + 6.0 * x * y * hA + l11 * z1;
+      lastW[0] = wA + w1;
+      if (withQ) {
+        double l21 = l11 > 0 ? -0.5 * len * x * x * x * y / l11 : 0.0;
+        double l22 = Math.sqrt(Math.max(len * x * (1.0 - x * x * x) / 12.0 - l21 * l21, 0.0));
+        double z2 = CounterNormal.fromBits32((int) (h >>> 32), ~h);
+        lastQ[0] = blockQa[n] + h1 * (wA + 0.5 * w1 + x * x * hA + l21 * z1 + l22 * z2);
       }
     }
 
@@ -238,10 +509,7 @@ public final class BrownianTree implements BrownianSource {
         resolveScalar(r, wOut, qOut, off, withQ);
         return;
       }
-      int lev = depth;
-      while (lev > 0 && !(a[lev] <= r && r <= b[lev])) {
-        lev--;
-      }
+      int lev = walkUp(r);
       while (true) {
         double al = a[lev];
         double bl = b[lev];
@@ -280,10 +548,7 @@ public final class BrownianTree implements BrownianSource {
      * side is a coin flip per level, so the side is a bit mask, not a branch.
      */
     private void resolveScalar(double r, double[] wOut, double[] qOut, int off, boolean withQ) {
-      int lev = depth;
-      while (lev > 0 && !(a[lev] <= r && r <= b[lev])) {
-        lev--;
-      }
+      int lev = walkUp(r);
       double al = a[lev];
       double bl = b[lev];
       double wA = wa[lev];
@@ -448,6 +713,13 @@ public final class BrownianTree implements BrownianSource {
 
     @Override
     public void increment(double s, double t, double[] dw, int off) {
+      if (m == 1 && s == lastR && t >= blockStart && t < blockEnd) {
+        // A sweep: s is the last point and t is in the leaf block.
+        double w0 = lastW[0];
+        blockScalar(t, false);
+        dw[off] = lastW[0] - w0;
+        return;
+      }
       point(s, ws, qs, 0, false);
       point(t, wt, qt, 0, false);
       for (int j = 0; j < m; j++) {
@@ -457,6 +729,14 @@ public final class BrownianTree implements BrownianSource {
 
     @Override
     public void increment(double s, double t, double[] dw, double[] iw, int off) {
+      if (m == 1 && s == lastR && lastHasQ && t >= blockStart && t < blockEnd) {
+        double w0 = lastW[0];
+        double q0 = lastQ[0];
+        blockScalar(t, true);
+        dw[off] = lastW[0] - w0;
+        iw[off] = lastQ[0] - q0 - (t - s) * w0;
+        return;
+      }
       value(s, ws, qs, 0);
       value(t, wt, qt, 0);
       double h = t - s;
