@@ -187,6 +187,8 @@ public final class BrownianTree implements BrownianSource {
     private double blockScale;
     private long blockId;
     private long blockHits;
+    /** Whether blockQa holds the time integrals (filled on the first query that needs them). */
+    private boolean blockHasQ;
     private long lastMissBlock;
     private double[] blockA;
     private double[] blockB;
@@ -246,9 +248,7 @@ public final class BrownianTree implements BrownianSource {
         }
         return;
       }
-      if (r >= blockStart && r < blockEnd) {
-        blockPoint(r, wOut, qOut, off, withQ);
-      } else if (blockHits >= 2 && descendToBlockLevel(r) && buildBlock() && r < blockEnd) {
+      if (inBlock(r)) {
         blockPoint(r, wOut, qOut, off, withQ);
       } else {
         resolve(r, wOut, qOut, off, withQ);
@@ -296,6 +296,17 @@ public final class BrownianTree implements BrownianSource {
     }
 
     /**
+     * Whether r (not yet validated) is in the leaf block, after moving the block to r's node when
+     * the last block served a sweep (blocks pay) and r is a point the block can hold.
+     */
+    private boolean inBlock(double r) {
+      if (r >= blockStart && r < blockEnd) {
+        return true;
+      }
+      return blockHits >= 2 && r >= t0 && r < t1 && descendToBlockLevel(r) && buildBlock() && r >= blockStart && r < blockEnd;
+    }
+
+    /**
      * While blocks pay (a sweep): extends the cached branch from the node holding r down to the
      * block level only, with the walk's splits; false (the branch kept valid) when r ends a node
      * or a node would be a leaf before that level, where the walk takes over.
@@ -339,22 +350,17 @@ public final class BrownianTree implements BrownianSource {
       }
       double[] ea = blockA;
       double[] eb = blockB;
-      double[] bwa = blockWa;
-      double[] bqa = blockQa;
-      double[] bw = blockW;
-      double[] bh = blockH;
       int top = blockLevel;
       long node0 = id[top];
       ea[1] = a[top];
       eb[1] = b[top];
       for (int j = 0; j < m; j++) {
-        bwa[m + j] = wa[top * m + j];
-        bqa[m + j] = qa[top * m + j];
-        bw[m + j] = w[top * m + j];
-        bh[m + j] = hh[top * m + j];
+        blockWa[m + j] = wa[top * m + j];
+        blockQa[m + j] = qa[top * m + j];
+        blockW[m + j] = w[top * m + j];
+        blockH[m + j] = hh[top * m + j];
       }
       for (int n = 1; n < BLOCK_LEAVES; n++) {
-        int k = 31 - Integer.numberOfLeadingZeros(n);
         double al = ea[n];
         double bl = eb[n];
         double len = bl - al;
@@ -369,8 +375,43 @@ public final class BrownianTree implements BrownianSource {
         eb[2 * n] = mid;
         ea[2 * n + 1] = mid;
         eb[2 * n + 1] = bl;
-        double hm = mid - al;
-        double sq = sqrtLen[top + k];
+      }
+      if (m == 1) {
+        splitBlockScalar(node0);
+      } else {
+        splitBlock(node0);
+      }
+      // Leaves of one length (any dyadic-aligned interval) share one division.
+      double lastLen = Double.NaN;
+      double lastInv = Double.NaN;
+      for (int i = 0; i < BLOCK_LEAVES; i++) {
+        double len = eb[BLOCK_LEAVES + i] - ea[BLOCK_LEAVES + i];
+        if (len != lastLen) {
+          lastLen = len;
+          lastInv = 1.0 / len;
+        }
+        blockInv[i] = lastInv;
+      }
+      blockStart = ea[1];
+      blockEnd = eb[1];
+      blockScale = BLOCK_LEAVES / (blockEnd - blockStart);
+      blockId = node0;
+      blockHits = 0;
+      blockHasQ = false;
+      return true;
+    }
+
+    /**
+     * The splits of the block's internal nodes (heap order, so a parent before its children), W
+     * and H only: Q follows in {@link #blockQ} when a query needs it. Formulas of {@link #makeChild}.
+     */
+    private void splitBlock(long node0) {
+      double[] bwa = blockWa;
+      double[] bw = blockW;
+      double[] bh = blockH;
+      for (int n = 1; n < BLOCK_LEAVES; n++) {
+        int k = 31 - Integer.numberOfLeadingZeros(n);
+        double sq = sqrtLen[blockLevel + k];
         long h = mix(nodeBase + GOLDEN * ((node0 << k) + n - (1 << k)));
         for (int j = 0; j < m; j++) {
           long hj = j == 0 ? h : mix(h + GOLDEN * j);
@@ -382,31 +423,68 @@ public final class BrownianTree implements BrownianSource {
           double dw = bw[o];
           double hA = bh[o];
           double wA = bwa[o];
-          double qA = bqa[o];
           double shared = 1.5 * hA + 0.25 * sq * z1;
           double hCommon = 0.25 * hA - 0.125 * sq * z1;
           double hOdd = sq * INV_SQRT48 * z2;
           double wLeft = 0.5 * dw + shared;
-          double hLeft = hCommon + hOdd;
           bwa[l] = wA;
-          bqa[l] = qA;
           bw[l] = wLeft;
-          bh[l] = hLeft;
+          bh[l] = hCommon + hOdd;
           bwa[c] = wA + wLeft;
-          bqa[c] = qA + hm * (wA + 0.5 * wLeft + hLeft);
           bw[c] = 0.5 * dw - shared;
           bh[c] = hCommon - hOdd;
         }
       }
-      for (int i = 0; i < BLOCK_LEAVES; i++) {
-        blockInv[i] = 1.0 / (eb[BLOCK_LEAVES + i] - ea[BLOCK_LEAVES + i]);
+    }
+
+    /** {@link #splitBlock} for one component. */
+    private void splitBlockScalar(long node0) {
+      double[] bwa = blockWa;
+      double[] bw = blockW;
+      double[] bh = blockH;
+      for (int n = 1; n < BLOCK_LEAVES; n++) {
+        int k = 31 - Integer.numberOfLeadingZeros(n);
+        double sq = sqrtLen[blockLevel + k];
+        long h = mix(nodeBase + GOLDEN * ((node0 << k) + n - (1 << k)));
+        double z1 = CounterNormal.fromBits32((int) h, h);
+        double z2 = CounterNormal.fromBits32((int) (h >>> 32), ~h);
+        double dw = bw[n];
+        double hA = bh[n];
+        double wA = bwa[n];
+        double shared = 1.5 * hA + 0.25 * sq * z1;
+        double hCommon = 0.25 * hA - 0.125 * sq * z1;
+        double hOdd = sq * INV_SQRT48 * z2;
+        double wLeft = 0.5 * dw + shared;
+        bwa[2 * n] = wA;
+        bw[2 * n] = wLeft;
+        bh[2 * n] = hCommon + hOdd;
+        bwa[2 * n + 1] = wA + wLeft;
+        bw[2 * n + 1] = 0.5 * dw - shared;
+        bh[2 * n + 1] = hCommon - hOdd;
       }
-      blockStart = ea[1];
-      blockEnd = eb[1];
-      blockScale = BLOCK_LEAVES / (blockEnd - blockStart);
-      blockId = node0;
-      blockHits = 0;
-      return true;
+    }
+
+    /**
+     * The time integrals Q at the block's node starts, from the split results kept in the heap
+     * (left child: W and H of the left half): Q(mid) = Q(a) + (mid - a) (W(a) + w_left/2 + H_left),
+     * as {@link #makeChild} computes it.
+     */
+    private void blockQ() {
+      double[] bwa = blockWa;
+      double[] bqa = blockQa;
+      double[] bw = blockW;
+      double[] bh = blockH;
+      for (int n = 1; n < BLOCK_LEAVES; n++) {
+        double hm = blockB[2 * n] - blockA[n];
+        for (int j = 0; j < m; j++) {
+          int o = n * m + j;
+          int l = 2 * n * m + j;
+          double qA = bqa[o];
+          bqa[l] = qA;
+          bqa[l + m] = qA + hm * (bwa[o] + 0.5 * bw[l] + bh[l]);
+        }
+      }
+      blockHasQ = true;
     }
 
     /** The leaf of the block holding r (blockStart <= r < blockEnd), as a heap index: an estimate from the position, corrected against the edges. */
@@ -426,6 +504,9 @@ public final class BrownianTree implements BrownianSource {
      * edge returns the stored value (the split that made the edge computed it).
      */
     private void blockPoint(double r, double[] wOut, double[] qOut, int off, boolean withQ) {
+      if (withQ && !blockHasQ) {
+        blockQ();
+      }
       int n = blockLeaf(r);
       blockHits++;
       int o = n * m;
@@ -433,7 +514,7 @@ public final class BrownianTree implements BrownianSource {
       if (r == al) {
         for (int j = 0; j < m; j++) {
           wOut[off + j] = blockWa[o + j];
-          qOut[off + j] = blockQa[o + j];
+          qOut[off + j] = withQ ? blockQa[o + j] : Double.NaN;
         }
         return;
       }
@@ -472,6 +553,9 @@ public final class BrownianTree implements BrownianSource {
      * same operations, written to the last-point cache (lastR, lastW, lastQ) directly.
      */
     private void blockScalar(double r, boolean withQ) {
+      if (withQ && !blockHasQ) {
+        blockQ();
+      }
       int n = blockLeaf(r);
       blockHits++;
       lastR = r;
@@ -480,7 +564,7 @@ public final class BrownianTree implements BrownianSource {
       double wA = blockWa[n];
       if (r == al) {
         lastW[0] = wA;
-        lastQ[0] = blockQa[n];
+        lastQ[0] = withQ ? blockQa[n] : Double.NaN;
         return;
       }
       double bl = blockB[n];
@@ -713,7 +797,7 @@ public final class BrownianTree implements BrownianSource {
 
     @Override
     public void increment(double s, double t, double[] dw, int off) {
-      if (m == 1 && s == lastR && t >= blockStart && t < blockEnd) {
+      if (m == 1 && s == lastR && inBlock(t)) {
         // A sweep: s is the last point and t is in the leaf block.
         double w0 = lastW[0];
         blockScalar(t, false);
@@ -729,7 +813,7 @@ public final class BrownianTree implements BrownianSource {
 
     @Override
     public void increment(double s, double t, double[] dw, double[] iw, int off) {
-      if (m == 1 && s == lastR && lastHasQ && t >= blockStart && t < blockEnd) {
+      if (m == 1 && s == lastR && lastHasQ && inBlock(t)) {
         double w0 = lastW[0];
         double q0 = lastQ[0];
         blockScalar(t, true);
