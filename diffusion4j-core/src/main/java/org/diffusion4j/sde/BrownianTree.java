@@ -170,6 +170,8 @@ public final class BrownianTree implements BrownianSource {
     private final double[] otherDw = new double[leafLevel + 1];
     private final double[] otherH = new double[leafLevel + 1];
     private final double[] ws;
+    private final double[] scratchW;
+    private final double[] scratchQ;
     private final double[] qs;
     private final double[] wt;
     private final double[] qt;
@@ -205,6 +207,8 @@ public final class BrownianTree implements BrownianSource {
       w = new double[size];
       hh = new double[size];
       ws = new double[m];
+      scratchW = new double[m];
+      scratchQ = new double[m];
       qs = new double[m];
       wt = new double[m];
       qt = new double[m];
@@ -312,6 +316,10 @@ public final class BrownianTree implements BrownianSource {
      * or a node would be a leaf before that level, where the walk takes over.
      */
     private boolean descendToBlockLevel(double r) {
+      if (m == 1) {
+        // The scalar walk, stopped at the block level (it reuses the other child of each split).
+        return resolveScalar(r, scratchW, scratchQ, 0, false, blockLevel);
+      }
       int lev = walkUp(r);
       while (lev < blockLevel) {
         double al = a[lev];
@@ -590,7 +598,7 @@ public final class BrownianTree implements BrownianSource {
     /** Walks up the cached branch to the node holding r, then bisects down to r. */
     private void resolve(double r, double[] wOut, double[] qOut, int off, boolean withQ) {
       if (m == 1) {
-        resolveScalar(r, wOut, qOut, off, withQ);
+        resolveScalar(r, wOut, qOut, off, withQ, Integer.MAX_VALUE);
         return;
       }
       int lev = walkUp(r);
@@ -631,7 +639,7 @@ public final class BrownianTree implements BrownianSource {
      * {@link #makeChild} (same formulas), without the per-component loop. A non-dyadic point's
      * side is a coin flip per level, so the side is a bit mask, not a branch.
      */
-    private void resolveScalar(double r, double[] wOut, double[] qOut, int off, boolean withQ) {
+    private boolean resolveScalar(double r, double[] wOut, double[] qOut, int off, boolean withQ, int stopLevel) {
       int lev = walkUp(r);
       double al = a[lev];
       double bl = b[lev];
@@ -641,6 +649,10 @@ public final class BrownianTree implements BrownianSource {
       double hA = hh[lev];
       long node = id[lev];
       while (true) {
+        if (lev >= stopLevel) {
+          depth = lev;
+          return true;
+        }
         if (r == al) {
           wOut[off] = wA;
           qOut[off] = qA;
@@ -719,6 +731,7 @@ public final class BrownianTree implements BrownianSource {
         id[lev] = node;
       }
       depth = lev;
+      return false;
     }
 
     /**
