@@ -50,6 +50,10 @@ public final class BrownianTree implements BrownianSource {
   private final double tol;
   /** sqrt of the nominal node length (t1 - t0) 2^-level, per level, for the midpoint split. */
   private final double[] sqrtLen = new double[MAX_DEPTH + 1];
+  /** 0.25 sqrtLen, 0.125 sqrtLen and sqrtLen / sqrt(48) per level: the split's products, computed once. */
+  private final double[] quarterSqrtLen = new double[MAX_DEPTH + 1];
+  private final double[] eighthSqrtLen = new double[MAX_DEPTH + 1];
+  private final double[] oddSqrtLen = new double[MAX_DEPTH + 1];
   /** The leaf level: the first whose nominal node length is at most the tolerance (at most MAX_DEPTH). */
   private final int leafLevel;
   /** Levels of a leaf block: a block is the subtree of 2^BLOCK_LEVELS leaves below one node. */
@@ -81,6 +85,9 @@ public final class BrownianTree implements BrownianSource {
     this.blockLevel = leaf >= BLOCK_LEVELS ? leaf - BLOCK_LEVELS : -1;
     for (int lev = 0; lev <= MAX_DEPTH; lev++) {
       sqrtLen[lev] = Math.sqrt(Math.scalb(t1 - t0, -lev));
+      quarterSqrtLen[lev] = 0.25 * sqrtLen[lev];
+      eighthSqrtLen[lev] = 0.125 * sqrtLen[lev];
+      oddSqrtLen[lev] = sqrtLen[lev] * INV_SQRT48;
     }
   }
 
@@ -368,21 +375,23 @@ public final class BrownianTree implements BrownianSource {
         blockW[m + j] = w[top * m + j];
         blockH[m + j] = hh[top * m + j];
       }
+      boolean regular = true;
       for (int n = 1; n < BLOCK_LEAVES; n++) {
         double al = ea[n];
         double bl = eb[n];
         double len = bl - al;
         double mid = al + 0.5 * len;
-        if (!(len > tol && mid > al && mid < bl)) {
-          blockStart = Double.NaN;
-          blockEnd = Double.NaN;
-          blockHits = 0;
-          return false;
-        }
+        regular &= len > tol & mid > al & mid < bl;
         ea[2 * n] = al;
         eb[2 * n] = mid;
         ea[2 * n + 1] = mid;
         eb[2 * n + 1] = bl;
+      }
+      if (!regular) {
+        blockStart = Double.NaN;
+        blockEnd = Double.NaN;
+        blockHits = 0;
+        return false;
       }
       if (m == 1) {
         splitBlockScalar(node0);
@@ -447,21 +456,23 @@ public final class BrownianTree implements BrownianSource {
 
     /** {@link #splitBlock} for one component. */
     private void splitBlockScalar(long node0) {
+      int top = blockLevel;
       double[] bwa = blockWa;
       double[] bw = blockW;
       double[] bh = blockH;
       for (int n = 1; n < BLOCK_LEAVES; n++) {
         int k = 31 - Integer.numberOfLeadingZeros(n);
-        double sq = sqrtLen[blockLevel + k];
+        int lev = top + k;
         long h = mix(nodeBase + GOLDEN * ((node0 << k) + n - (1 << k)));
         double z1 = CounterNormal.fromBits32((int) h, h);
         double z2 = CounterNormal.fromBits32((int) (h >>> 32), ~h);
         double dw = bw[n];
         double hA = bh[n];
         double wA = bwa[n];
-        double shared = 1.5 * hA + 0.25 * sq * z1;
-        double hCommon = 0.25 * hA - 0.125 * sq * z1;
-        double hOdd = sq * INV_SQRT48 * z2;
+        // (0.25 sq) z1 etc.: Java's left-to-right products, so bitwise those of makeChild.
+        double shared = 1.5 * hA + quarterSqrtLen[lev] * z1;
+        double hCommon = 0.25 * hA - eighthSqrtLen[lev] * z1;
+        double hOdd = oddSqrtLen[lev] * z2;
         double wLeft = 0.5 * dw + shared;
         bwa[2 * n] = wA;
         bw[2 * n] = wLeft;
