@@ -306,6 +306,11 @@ public final class BrownianTree implements BrownianSource {
       }
     }
 
+    /** Whether the current leaf block holds r (for tests: shows that the block path served a query). */
+    boolean leafBlockHolds(double r) {
+      return r >= blockStart && r < blockEnd;
+    }
+
     /**
      * Whether r (not yet validated) is in the leaf block, after moving the block to r's node when
      * the last block served a sweep (blocks pay) and r is a point the block can hold.
