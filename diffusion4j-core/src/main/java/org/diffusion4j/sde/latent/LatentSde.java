@@ -48,6 +48,18 @@ public final class LatentSde {
     this.augmented = new Augmented();
   }
 
+  /**
+   * A latent SDE whose posterior is the exact one of a linear prior ({@link ExactPosteriorControl},
+   * following the prior's parameters and this latent SDE's observation std); {@code dt} must be the
+   * step of the fits and solves that use it.
+   */
+  public static LatentSde withExactPosterior(LinearPrior prior, ObservedSeries data, double obsStd, double dt) {
+    LatentSde[] self = new LatentSde[1];
+    ExactPosteriorControl control = new ExactPosteriorControl(prior, data, () -> self[0].observationStd(), dt);
+    self[0] = new LatentSde(prior, control, data, obsStd);
+    return self[0];
+  }
+
   public DifferentiableSdeTerm prior() {
     return prior;
   }
