@@ -42,6 +42,8 @@ public final class ExactPosteriorControl implements DifferentiableField {
   private double[] gain;
   private double[] offset;
   private double gap;
+  private double[] varianceFactor;
+  private double[] klRate;
 
   /**
    * {@code dt}: the step of the solves that use the control (the grid must match theirs for the
@@ -101,6 +103,28 @@ public final class ExactPosteriorControl implements DifferentiableField {
   public double discretisationGap() {
     refresh();
     return gap;
+  }
+
+  /**
+   * rho_i = 1 / M_i (one noise component): the exact posterior's variance of the step's Brownian
+   * increment relative to h, on the step that contains t; 1 after the last observation.
+   */
+  double varianceFactor(double t) {
+    refresh();
+    int i = step(t);
+    return i < 0 ? 1.0 : varianceFactor[i];
+  }
+
+  /** (rho_i - 1 - log rho_i) / (2 h_i): the KL of a step with variance rho h against h, per unit time. */
+  double klRate(double t) {
+    refresh();
+    int i = step(t);
+    return i < 0 ? 0.0 : klRate[i];
+  }
+
+  /** One noise component: the only case in which the step variance can be matched. */
+  boolean scalarNoise() {
+    return m == 1;
   }
 
   @Override
@@ -186,6 +210,8 @@ public final class ExactPosteriorControl implements DifferentiableField {
     int series = data.count();
     int steps = grid.length - 1;
     gain = new double[steps * m * d];
+    varianceFactor = new double[steps];
+    klRate = new double[steps];
     offset = new double[steps * series * m];
     double[] pm = new double[d * d];
     double[] b = new double[series * d];
@@ -232,6 +258,11 @@ public final class ExactPosteriorControl implements DifferentiableField {
         trace += mm[j * m + j];
       }
       total += 0.5 * (trace - m - logDet);
+      if (m == 1) {
+        double rho = 1 / mm[0];
+        varianceFactor[i] = rho;
+        klRate[i] = 0.5 * (rho - 1 - Math.log(rho)) / h;
+      }
       // k = M^{-1} G'P' (m x d); gain = k F
       multiply(minv, gp, k, m, m, d);
       multiply(k, f, tmp, m, d, d);
