@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * observations with noise std 0.02). All five parameters (theta, mu, sigma, H, noise std) are
  * learned jointly from theta 1, sigma 0.5, H 0.5, std 0.04, with the exact posterior of the linear
  * prior and its step variance ({@link LatentSde#withExactPosterior(LinearPrior, ObservedSeries,
- * double, double, boolean)}): 40 Adam steps (rate 0.05 decaying to 0.01), one posterior sample per
+ * double, double, boolean)}): 60 Adam steps (rate 0.05 decaying to 0.01), one posterior sample per
  * series, dt 1/320. Why the bridge posterior and the shared-diffusion Euler posterior bias H
  * towards 0.5 is shown by {@link ExactPosteriorControlTest}; the 300-step fits are in
  * FractionalHurstBench (docs/neural-sde.md).
@@ -39,7 +39,7 @@ class FractionalViTest {
       double dt = 1.0 / 320;
       LatentSde latent = LatentSde.withExactPosterior(prior, data, 0.04, dt, true);
       long t = System.nanoTime();
-      latent.fit(new LatentSde.FitOptions(40, 0.05, 1, dt, GradientRoute.BACKPROP, 1, 0.01), (it, o) -> {
+      latent.fit(new LatentSde.FitOptions(60, 0.05, 1, dt, GradientRoute.BACKPROP, 1, 0.01), (it, o) -> {
         if (it % 20 == 0) {
           System.out.printf("H %.1f: %d H %.3f theta %.3f mu %.3f sigma %.3f s %.4f -elbo %.4f%n", h, it, prior.hurst(), prior.theta(), prior.mu(),
               prior.sigma(), latent.observationStd(), o.negElbo());
