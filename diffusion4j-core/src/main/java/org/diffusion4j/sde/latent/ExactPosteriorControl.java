@@ -228,11 +228,7 @@ public final class ExactPosteriorControl implements DifferentiableField {
     double[] gb = new double[m];
     for (int i = steps - 1; i >= 0; i--) {
       double h = grid[i + 1] - grid[i];
-      for (int r = 0; r < d; r++) {
-        for (int q = 0; q < d; q++) {
-          f[r * d + q] = (r == q ? 1 : 0) + a[r * d + q] * h;
-        }
-      }
+      eulerMatrix(a, h, d, f);
       // gp = G' P' (m x d); M = I + h G' P' G
       for (int j = 0; j < m; j++) {
         for (int q = 0; q < d; q++) {
@@ -364,6 +360,15 @@ public final class ExactPosteriorControl implements DifferentiableField {
     }
   }
 
+  /** f = I + A h: the Euler step's state matrix. */
+  private static void eulerMatrix(double[] a, double h, int d, double[] f) {
+    for (int r = 0; r < d; r++) {
+      for (int q = 0; q < d; q++) {
+        f[r * d + q] = (r == q ? 1 : 0) + a[r * d + q] * h;
+      }
+    }
+  }
+
   private static void multiply(double[] x, double[] y, double[] out, int rows, int inner, int cols) {
     for (int r = 0; r < rows; r++) {
       for (int q = 0; q < cols; q++) {
@@ -446,11 +451,7 @@ public final class ExactPosteriorControl implements DifferentiableField {
     double var0 = obsStd * obsStd;
     for (int i = 0; i < grid.length - 1; i++) {
       double h = grid[i + 1] - grid[i];
-      for (int r = 0; r < d; r++) {
-        for (int q = 0; q < d; q++) {
-          f[r * d + q] = (r == q ? 1 : 0) + a[r * d + q] * h;
-        }
-      }
+      eulerMatrix(a, h, d, f);
       for (int s = 0; s < series; s++) {
         for (int r = 0; r < d; r++) {
           double acc = c[r] * h;

@@ -90,41 +90,26 @@ class ExactPosteriorControlTest {
     }
   }
 
-  /** (argmax of log p, argmax of log p - N gap) over H in [0.2, 0.8] by golden section, theta, mu, sigma at the truth. */
+  /** (argmax of log p, argmax of log p - N gap) over H on a 0.02 grid in [0.2, 0.8], theta, mu, sigma at the truth. */
   private static double[] argmax(ObservedSeries data, double s, double dt) {
-    return new double[] {goldenMax(h -> ExactPosteriorControl.logLikelihood(fou(h), data, s, dt)),
-        goldenMax(h -> ExactPosteriorControl.logLikelihood(fou(h), data, s, dt)
-            - new ExactPosteriorControl(fou(h), data, () -> s, dt).discretisationGap() * data.count())};
-  }
-
-  private static FractionalOuPrior fou(double h) {
-    return new FractionalOuPrior(0.5, 0.0, 1.0, h, 6, 1.0, 4.0);
-  }
-
-  private static double goldenMax(java.util.function.DoubleUnaryOperator f) {
-    double lo = 0.2;
-    double hi = 0.8;
-    double g = (Math.sqrt(5) - 1) / 2;
-    double x1 = hi - g * (hi - lo);
-    double x2 = lo + g * (hi - lo);
-    double f1 = f.applyAsDouble(x1);
-    double f2 = f.applyAsDouble(x2);
-    for (int it = 0; it < 14; it++) {
-      if (f1 > f2) {
-        hi = x2;
-        x2 = x1;
-        f2 = f1;
-        x1 = hi - g * (hi - lo);
-        f1 = f.applyAsDouble(x1);
-      } else {
-        lo = x1;
-        x1 = x2;
-        f1 = f2;
-        x2 = lo + g * (hi - lo);
-        f2 = f.applyAsDouble(x2);
+    double bestL = Double.NEGATIVE_INFINITY;
+    double bestB = Double.NEGATIVE_INFINITY;
+    double[] arg = new double[2];
+    for (int j = 0; j <= 30; j++) {
+      double hh = 0.2 + 0.02 * j;
+      FractionalOuPrior p = new FractionalOuPrior(0.5, 0.0, 1.0, hh, 6, 1.0, 4.0);
+      double ll = ExactPosteriorControl.logLikelihood(p, data, s, dt);
+      double b = ll - new ExactPosteriorControl(p, data, () -> s, dt).discretisationGap() * data.count();
+      if (ll > bestL) {
+        bestL = ll;
+        arg[0] = hh;
+      }
+      if (b > bestB) {
+        bestB = b;
+        arg[1] = hh;
       }
     }
-    return 0.5 * (lo + hi);
+    return arg;
   }
 
   @Test
