@@ -71,7 +71,8 @@ class ExactPosteriorControlTest {
    * true H = 0.3 and 0.7. The best ELBO any posterior with the prior's diffusion can reach on that
    * step (log p - gap) peaks at H &gt;= 0.45 on H = 0.3 data: the gap, about h sigma^2 (sum w)^2 / s^2 / 2
    * per observation, grows as H falls (sum w = 2.8 at H = 0.3, 1 at 0.5, 0.33 at 0.7), so it pulls H
-   * up. With noise std 0.1 and step 1/1280 the gap is small and the bound peaks within 0.05 of both.
+   * up (the smaller gap at noise std 0.1 and step 1/1280, and its argmax 0.34 and 0.70, are in
+   * docs/neural-sde.md; the recovery with the gap removed is FractionalViTest).
    */
   @Test
   void theLikelihoodIdentifiesHurstAndTheGapBiasesIt() {
@@ -83,10 +84,6 @@ class ExactPosteriorControlTest {
       if (h < 0.5) {
         assertTrue(best[1] >= 0.45, "the gap should pull H up, bound peaks at " + best[1]);
       }
-      ObservedSeries noisier = FractionalViTest.fouData(h, 64, 40, 0.1, 5);
-      double[] fine = argmax(noisier, 0.1, 1.0 / 1280);
-      System.out.printf("s 0.1 dt 1/1280 true H %.1f: argmax log p %.2f, argmax bound %.2f%n", h, fine[0], fine[1]);
-      assertEquals(h, fine[1], 0.05, "H maximising the exact-posterior ELBO");
     }
   }
 
