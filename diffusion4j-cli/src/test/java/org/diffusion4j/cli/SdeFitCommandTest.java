@@ -50,7 +50,7 @@ class SdeFitCommandTest {
     assertEquals(0, s.code(), s.err());
     assertTrue(s.out().contains("shape (7, 11)"), s.out());
     Result f = run("sde", "fit", "--model", "fbm-latent", "--data", data(dir).toString(), "--out", dir.resolve("f").toString(),
-        "--iterations", "3", "-P", "k=3");
+        "--iterations", "3", "-P", "k=3", "-P", "posterior=bridge");
     assertEquals(0, f.code(), f.err());
     assertTrue(f.out().contains("hurst"), f.out());
   }
@@ -69,6 +69,9 @@ class SdeFitCommandTest {
     Result p = run("sde", "fit", "--model", "latent", "--data", data(dir).toString(), "--out", dir.resolve("r").toString(), "-P", "k=3");
     assertEquals(2, p.code());
     assertTrue(p.err().contains("no option 'k'"), p.err());
+    Result q = run("sde", "fit", "--model", "latent", "--data", data(dir).toString(), "--out", dir.resolve("r").toString(), "-P", "posterior=nope");
+    assertEquals(2, q.code());
+    assertTrue(q.err().contains("posterior must be exact or bridge, got 'nope'"), q.err());
     Result s = run("sde", "sample", "--model", dir.toString(), "--t1", "1");
     assertEquals(2, s.code());
     assertTrue(s.err().contains("not an SDE fit run"), s.err());

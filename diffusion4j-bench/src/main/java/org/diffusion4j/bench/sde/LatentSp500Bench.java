@@ -22,7 +22,10 @@ import org.diffusion4j.sde.models.OrnsteinUhlenbeck;
  * and variance (its MLE), the latent SDE on the 25 consecutive 60-day chunks of that window, each
  * as the log price relative to its first day (time in years), 200 Adam steps.
  *
- *   java -cp ... org.diffusion4j.bench.sde.LatentSp500Bench [csv=diffusion4j-bench/data/timeseries/sp500-2000-close.csv]
+ * The posterior is the bridge control, or with {@code exact} the exact posterior of the OU prior
+ * with its step variance ({@link LatentSde#withExactPosterior}).
+ *
+ *   java -cp ... org.diffusion4j.bench.sde.LatentSp500Bench [csv=diffusion4j-bench/data/timeseries/sp500-2000-close.csv] [bridge|exact]
  */
 public final class LatentSp500Bench {
   public static void main(String[] args) throws Exception {
@@ -65,7 +68,9 @@ public final class LatentSp500Bench {
     }
     ObservedSeries data = new ObservedSeries(times, values);
     OuPrior prior = new OuPrior(1.0, 0.0, s * Math.sqrt(year));
-    LatentSde latent = new LatentSde(prior, new BridgeControl(data, 1, 1, 1.0 / (s * Math.sqrt(year)), 1e-4), data, 0.002);
+    boolean exact = args.length > 1 && args[1].equals("exact");
+    LatentSde latent = exact ? LatentSde.withExactPosterior(prior, data, 0.002, 1 / year / 4, true)
+        : new LatentSde(prior, new BridgeControl(data, 1, 1, 1.0 / (s * Math.sqrt(year)), 1e-4), data, 0.002);
     long t0 = System.nanoTime();
     LatentSde.Objective last = latent.fit(new LatentSde.FitOptions(200, 0.05, 2, 1 / year / 4, GradientRoute.BACKPROP, 1), null);
     System.out.printf("GBM MLE: daily log-return mean %.3e, std %.4f (annual drift %.3f, vol %.3f)%n", m, s, m * year, s * Math.sqrt(year));

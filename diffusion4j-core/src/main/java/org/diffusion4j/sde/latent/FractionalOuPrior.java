@@ -3,7 +3,6 @@ package org.diffusion4j.sde.latent;
 import org.diffusion4j.sde.Calculus;
 import org.diffusion4j.sde.NoiseType;
 import org.diffusion4j.sde.fbm.MarkovFbm;
-import org.diffusion4j.sde.grad.DifferentiableSdeTerm;
 
 /**
  * The prior of fractional-noise variational inference (Daems, Opper, Crevecoeur &amp; Birdal 2023,
@@ -20,7 +19,7 @@ import org.diffusion4j.sde.grad.DifferentiableSdeTerm;
  * of the optimal weights (step 1e-5). Parameters (log theta, mu, log sigma, eta) with
  * H = 0.02 + 0.96 sigmoid(eta).
  */
-public final class FractionalOuPrior implements DifferentiableSdeTerm {
+public final class FractionalOuPrior implements LinearPrior {
   private static final double H_STEP = 1e-5;
   private final int k;
   private final double horizon;
@@ -199,5 +198,34 @@ public final class FractionalOuPrior implements DifferentiableSdeTerm {
       pBar[2] += gSigma;
       pBar[3] += gH * dH;
     }
+  }
+
+  /** A: row 0 = (-theta, -sigma w_1 g_1, ..., -sigma w_K g_K), row k = -g_k e_k. */
+  @Override
+  public double[] driftMatrix() {
+    int dim = k + 1;
+    double[] a = new double[dim * dim];
+    a[0] = -theta();
+    for (int q = 0; q < k; q++) {
+      a[1 + q] = -sigma() * w[q] * gamma[q];
+      a[(1 + q) * dim + 1 + q] = -gamma[q];
+    }
+    return a;
+  }
+
+  @Override
+  public double[] driftOffset() {
+    double[] c = new double[k + 1];
+    c[0] = theta() * mu;
+    return c;
+  }
+
+  /** G = (sigma sum_k w_k, 1, ..., 1): one Brownian motion drives X and every Y_k. */
+  @Override
+  public double[] noiseMatrix() {
+    double[] g = new double[k + 1];
+    java.util.Arrays.fill(g, 1.0);
+    g[0] = sigma() * sum(w);
+    return g;
   }
 }

@@ -30,8 +30,14 @@ public final class LatentSde {
   private final ObservedSeries data;
   private double logObsStd;
   private final Augmented augmented;
+  /** Non-null: the posterior's step variance and its KL term come from this exact control. */
+  private final ExactPosteriorControl stepVariance;
 
   public LatentSde(DifferentiableSdeTerm prior, DifferentiableField control, ObservedSeries data, double obsStd) {
+    this(prior, control, data, obsStd, null);
+  }
+
+  private LatentSde(DifferentiableSdeTerm prior, DifferentiableField control, ObservedSeries data, double obsStd, ExactPosteriorControl stepVariance) {
     if (prior.noiseType() == NoiseType.GENERAL) {
       throw new IllegalArgumentException("latent SDE needs DIAGONAL, ADDITIVE or SCALAR noise, got GENERAL");
     }
@@ -45,7 +51,35 @@ public final class LatentSde {
     this.control = control;
     this.data = data;
     this.logObsStd = Math.log(obsStd);
+    this.stepVariance = stepVariance;
     this.augmented = new Augmented();
+  }
+
+  /**
+   * A latent SDE whose posterior is the exact one of a linear prior ({@link ExactPosteriorControl},
+   * following the prior's parameters and this latent SDE's observation std); {@code dt} must be the
+   * step of the fits and solves that use it.
+   */
+  public static LatentSde withExactPosterior(LinearPrior prior, ObservedSeries data, double obsStd, double dt) {
+    return withExactPosterior(prior, data, obsStd, dt, false);
+  }
+
+  /**
+   * As {@link #withExactPosterior(LinearPrior, ObservedSeries, double, double)}; with
+   * {@code matchStepVariance} the posterior's diffusion on each step is g sqrt(rho_i) (the exact
+   * posterior's step variance, {@link ExactPosteriorControl}) and the KL gains the Gaussian term
+   * (rho_i - 1 - log rho_i) / 2 per step, so that the ELBO is the Euler chain's log-likelihood
+   * itself (no discretisation gap); as h -&gt; 0, rho -&gt; 1 away from the observations and this
+   * tends to the shared-diffusion ELBO of Li et al. Needs a prior with one noise component.
+   */
+  public static LatentSde withExactPosterior(LinearPrior prior, ObservedSeries data, double obsStd, double dt, boolean matchStepVariance) {
+    if (matchStepVariance && prior.noiseDim() != 1) {
+      throw new IllegalArgumentException("matching the step variance needs a prior with one noise component, got " + prior.noiseDim());
+    }
+    LatentSde[] self = new LatentSde[1];
+    ExactPosteriorControl control = new ExactPosteriorControl(prior, data, () -> self[0].observationStd(), dt);
+    self[0] = new LatentSde(prior, control, data, obsStd, matchStepVariance ? control : null);
+    return self[0];
   }
 
   public DifferentiableSdeTerm prior() {
@@ -150,9 +184,20 @@ public final class LatentSde {
     return new Objective(res.loss(), parts[0], parts[1], g);
   }
 
-  /** Settings of {@link #fit}: Adam steps and learning rate, posterior samples, solver step, gradient route, seed. */
-  public record FitOptions(int iterations, double learningRate, int samples, double dt, GradientRoute route, long seed) {
+  /**
+   * Settings of {@link #fit}: Adam steps and learning rate, posterior samples, solver step, gradient
+   * route, seed, and the learning rate of the last step (the rate decays geometrically from the
+   * first to it; equal to the first by default).
+   */
+  public record FitOptions(int iterations, double learningRate, int samples, double dt, GradientRoute route, long seed, double finalLearningRate) {
+    public FitOptions(int iterations, double learningRate, int samples, double dt, GradientRoute route, long seed) {
+      this(iterations, learningRate, samples, dt, route, seed, learningRate);
+    }
+
     public FitOptions {
+      if (!(finalLearningRate > 0) || finalLearningRate > learningRate) {
+        throw new IllegalArgumentException("final learning rate must be in (0, learning rate = " + learningRate + "], got " + finalLearningRate);
+      }
       if (iterations < 1) {
         throw new IllegalArgumentException("iterations must be >= 1, got " + iterations);
       }
@@ -183,10 +228,12 @@ public final class LatentSde {
       double[] g = last.gradient();
       double c1 = 1 - Math.pow(0.9, it);
       double c2 = 1 - Math.pow(0.999, it);
+      double lr = o.iterations() == 1 ? o.learningRate()
+          : o.learningRate() * Math.pow(o.finalLearningRate() / o.learningRate(), (it - 1.0) / (o.iterations() - 1));
       for (int j = 0; j < p.length; j++) {
         m1[j] = 0.9 * m1[j] + 0.1 * g[j];
         m2[j] = 0.999 * m2[j] + 0.001 * g[j] * g[j];
-        p[j] -= o.learningRate() * (m1[j] / c1) / (Math.sqrt(m2[j] / c2) + 1e-8);
+        p[j] -= lr * (m1[j] / c1) / (Math.sqrt(m2[j] / c2) + 1e-8);
       }
       setParams(p);
       if (progress != null) {
@@ -317,8 +364,9 @@ public final class LatentSde {
       prior.drift(t, z, cz, n);
       prior.diffusion(t, z, g, n);
       control.value(t, z, u, n);
+      double klConstant = stepVariance == null ? 0.0 : stepVariance.klRate(t);
       for (int r = 0; r < n; r++) {
-        double kl = 0;
+        double kl = klConstant;
         for (int j = 0; j < m; j++) {
           kl += 0.5 * u[r * m + j] * u[r * m + j];
         }
@@ -336,8 +384,11 @@ public final class LatentSde {
       double[] z = s.z;
       double[] g = s.g;
       prior.diffusion(t, z, g, n);
+      double scale = stepVariance == null ? 1.0 : Math.sqrt(stepVariance.varianceFactor(t));
       for (int r = 0; r < n; r++) {
-        System.arraycopy(g, r * d, out, r * (d + 1), d);
+        for (int i = 0; i < d; i++) {
+          out[r * (d + 1) + i] = scale * g[r * d + i];
+        }
         out[r * (d + 1) + d] = 0.0;
       }
     }
@@ -373,6 +424,7 @@ public final class LatentSde {
       prior.diffusion(t, z, g, n);
       control.value(t, z, u, n);
       java.util.Arrays.fill(cu, 0, n * m, 0.0);
+      double scale = stepVariance == null ? 1.0 : Math.sqrt(stepVariance.varianceFactor(t));
       for (int r = 0; r < n; r++) {
         double cl = driftCot[r * (d + 1) + d];
         for (int j = 0; j < m; j++) {
@@ -384,7 +436,7 @@ public final class LatentSde {
           int uj = scalar ? r : q;
           cz[q] = c;
           cu[uj] += c * g[q];
-          cg[q] = (diffusionCot == null ? 0.0 : diffusionCot[r * (d + 1) + i]) + c * u[uj];
+          cg[q] = (diffusionCot == null ? 0.0 : scale * diffusionCot[r * (d + 1) + i]) + c * u[uj];
         }
       }
       int pp = prior.paramCount();

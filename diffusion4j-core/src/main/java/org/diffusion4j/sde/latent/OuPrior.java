@@ -3,14 +3,13 @@ package org.diffusion4j.sde.latent;
 import org.diffusion4j.sde.Calculus;
 import org.diffusion4j.sde.NoiseType;
 import org.diffusion4j.sde.grad.DifferentiableOu;
-import org.diffusion4j.sde.grad.DifferentiableSdeTerm;
 
 /**
  * The one-dimensional OU prior dz = theta (mu - z) dt + sigma dW of a parametric latent SDE: a
  * {@link DifferentiableOu} with unconstrained parameters (log theta, mu, log sigma), so that
  * gradient steps keep theta, sigma &gt; 0.
  */
-public final class OuPrior implements DifferentiableSdeTerm {
+public final class OuPrior implements LinearPrior {
   private final DifferentiableOu ou;
   private final double[] naturalBar = new double[3];
 
@@ -87,5 +86,20 @@ public final class OuPrior implements DifferentiableSdeTerm {
       pBar[1] += naturalBar[1];
       pBar[2] += naturalBar[2] * sigma();
     }
+  }
+
+  @Override
+  public double[] driftMatrix() {
+    return new double[] {-theta()};
+  }
+
+  @Override
+  public double[] driftOffset() {
+    return new double[] {theta() * mu()};
+  }
+
+  @Override
+  public double[] noiseMatrix() {
+    return new double[] {sigma()};
   }
 }

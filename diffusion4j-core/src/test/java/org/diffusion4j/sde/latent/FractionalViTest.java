@@ -1,17 +1,20 @@
 package org.diffusion4j.sde.latent;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.diffusion4j.sde.grad.GradientRoute;
 import org.junit.jupiter.api.Test;
 
 /**
- * Fractional-noise VI (Daems et al. 2023) on synthetic fractional OU data (the Markov-fBM model
- * itself, theta 0.5, sigma 1, K 6, 64 series, 40 observations on [0, 1], noise std 0.02), H learned
- * jointly from H = 0.5. What this test establishes is only that the ELBO gradient moves H the
- * right way on both sides: 100 Adam steps take H below 0.42 on H = 0.3 data and above 0.56 on
- * H = 0.7 data. The issue's target (H within 0.05) is NOT reached: after 300 steps H was 0.372 and
- * 0.641 (docs/neural-sde.md).
+ * Fractional-noise VI (Daems et al. 2023) recovers the Hurst index on synthetic fractional OU
+ * data (the Markov-fBM model itself: theta 0.5, mu 0, sigma 1, K 6, r 4 on [0, 1], 64 series, 40
+ * observations with noise std 0.02). All five parameters (theta, mu, sigma, H, noise std) are
+ * learned jointly from theta 1, sigma 0.5, H 0.5, std 0.04, with the exact posterior of the linear
+ * prior and its step variance ({@link LatentSde#withExactPosterior(LinearPrior, ObservedSeries,
+ * double, double, boolean)}): 60 Adam steps (rate 0.05 decaying to 0.01), one posterior sample per
+ * series, dt 1/320. Why the bridge posterior and the shared-diffusion Euler posterior bias H
+ * towards 0.5 is shown by {@link ExactPosteriorControlTest}; the 300-step fits are in
+ * FractionalHurstBench (docs/neural-sde.md).
  */
 class FractionalViTest {
   static ObservedSeries fouData(double hurst, int series, int obs, double obsStd, long seed) {
@@ -29,27 +32,21 @@ class FractionalViTest {
   }
 
   @Test
-  void hurstMovesTowardsTheTruthOnBothSides() {
-    double[] fitted = new double[2];
-    double[] truth = {0.3, 0.7};
-    for (int c = 0; c < 2; c++) {
-      double h = truth[c];
+  void hurstIsRecoveredWithinFiveHundredthsOnBothSides() {
+    for (double h : new double[] {0.3, 0.7}) {
       ObservedSeries data = fouData(h, 64, 40, 0.02, 5);
       FractionalOuPrior prior = new FractionalOuPrior(1.0, 0.0, 0.5, 0.5, 6, 1.0, 4.0);
-      double[] g = new double[7];
-      prior.diffusion(0, new double[7], g, 1);
-      LatentSde latent = new LatentSde(prior, new BridgeControl(data, 1, 7, 1.0 / g[0], 0.01), data, 0.05);
+      double dt = 1.0 / 320;
+      LatentSde latent = LatentSde.withExactPosterior(prior, data, 0.04, dt, true);
       long t = System.nanoTime();
-      latent.fit(new LatentSde.FitOptions(100, 0.05, 2, 1.0 / 320, GradientRoute.BACKPROP, 1), (it, o) -> {
-        if (it % 50 == 0) {
-          System.out.printf("H %.1f: %d H %.3f theta %.3f mu %.3f sigma %.3f s %.4f -elbo %.4f kl %.4f%n", h, it, prior.hurst(), prior.theta(), prior.mu(),
-              prior.sigma(), latent.observationStd(), o.negElbo(), o.kl());
+      latent.fit(new LatentSde.FitOptions(60, 0.05, 1, dt, GradientRoute.BACKPROP, 1, 0.01), (it, o) -> {
+        if (it % 20 == 0) {
+          System.out.printf("H %.1f: %d H %.3f theta %.3f mu %.3f sigma %.3f s %.4f -elbo %.4f%n", h, it, prior.hurst(), prior.theta(), prior.mu(),
+              prior.sigma(), latent.observationStd(), o.negElbo());
         }
       });
       System.out.printf("%.1f s%n", (System.nanoTime() - t) / 1e9);
-      fitted[c] = prior.hurst();
+      assertEquals(h, prior.hurst(), 0.05, "fitted H on H = " + h + " data");
     }
-    assertTrue(fitted[0] < 0.42, "H on H=0.3 data: " + fitted[0]);
-    assertTrue(fitted[1] > 0.56, "H on H=0.7 data: " + fitted[1]);
   }
 }

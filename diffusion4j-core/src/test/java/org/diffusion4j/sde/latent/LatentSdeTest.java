@@ -46,10 +46,13 @@ class LatentSdeTest {
     SdeSolution sol = SdeSolve.of(latent.posteriorWithKl()).solver(Solver.EULER).t1(tEnd).dt(1.0 / 1024).y0(z0, 0.0)
         .paths(paths).seed(3).run();
     double[] kl = sol.column(0, 1);
-    // Blocks run on several threads: the augmented term keeps per-thread scratch, so a rerun is bitwise identical.
+    // Blocks (64 paths each) run on several threads: the augmented term keeps per-thread scratch, so a
+    // rerun is bitwise identical (checked on 4,096 paths, 64 blocks, which costs a tenth of a rerun).
+    SdeSolution once = SdeSolve.of(latent.posteriorWithKl()).solver(Solver.EULER).t1(tEnd).dt(1.0 / 1024).y0(z0, 0.0)
+        .paths(4096).seed(5).run();
     SdeSolution again = SdeSolve.of(latent.posteriorWithKl()).solver(Solver.EULER).t1(tEnd).dt(1.0 / 1024).y0(z0, 0.0)
-        .paths(paths).seed(3).run();
-    org.junit.jupiter.api.Assertions.assertArrayEquals(sol.values(), again.values());
+        .paths(4096).seed(5).run();
+    org.junit.jupiter.api.Assertions.assertArrayEquals(once.values(), again.values());
     double[] z = sol.column(0, 0);
     double mean = 0;
     double zMean = 0;
@@ -106,7 +109,7 @@ class LatentSdeTest {
   /**
    * Data: 32 series of an OU process (theta 1.5, mu 0.3, sigma 0.5) started in its stationary
    * law, 40 observations 0.1 apart with noise std 0.05 (128 time units: the MLE of theta has a
-   * standard error of about sqrt(2 theta / 128) = 0.15). The fitted prior (250 Adam steps, 2
+   * standard error of about sqrt(2 theta / 128) = 0.15). The fitted prior (120 Adam steps, rate 0.05 decaying to 0.01, 2
    * posterior samples, dt = 1/160, backprop) recovers theta within 25% and sigma within 8%.
    */
   @Test
@@ -115,7 +118,7 @@ class LatentSdeTest {
     OuPrior prior = new OuPrior(0.5, 0.0, 1.0);
     LatentSde latent = new LatentSde(prior, new BridgeControl(data, 1, 1, 1.0, 0.01), data, 0.05);
     long t = System.nanoTime();
-    LatentSde.Objective last = latent.fit(new LatentSde.FitOptions(250, 0.05, 2, 0.00625, GradientRoute.BACKPROP, 1), null);
+    LatentSde.Objective last = latent.fit(new LatentSde.FitOptions(120, 0.05, 2, 0.00625, GradientRoute.BACKPROP, 1, 0.01), null);
     System.out.printf("fit in %.1f s: theta %.3f, mu %.3f, sigma %.3f, obs std %.4f, -ELBO %.4f (KL %.4f)%n",
         (System.nanoTime() - t) / 1e9, prior.theta(), prior.mu(), prior.sigma(), latent.observationStd(), last.negElbo(), last.kl());
     assertEquals(1.5, prior.theta(), 0.375);

@@ -9,19 +9,22 @@ import java.util.Set;
 import org.diffusion4j.io.AtomicFiles;
 import org.diffusion4j.io.Json;
 import org.diffusion4j.io.JsonRecords;
-import org.diffusion4j.sde.grad.DifferentiableSdeTerm;
 import org.diffusion4j.sde.grad.GradientRoute;
 import org.diffusion4j.sde.latent.BridgeControl;
 import org.diffusion4j.sde.latent.FractionalOuPrior;
 import org.diffusion4j.sde.latent.LatentSde;
+import org.diffusion4j.sde.latent.LinearPrior;
 import org.diffusion4j.sde.latent.ObservedSeries;
 import org.diffusion4j.sde.latent.OuPrior;
 
 /**
  * {@code latent}: the parametric latent SDE with an OU prior; {@code fbm-latent}: the same with a
  * fractional OU prior driven by Markov-approximate fBM, Hurst index learned (see
- * {@link org.diffusion4j.sde.latent.LatentSde}, {@link FractionalOuPrior}). Both use the
- * data-conditioned {@link BridgeControl} as posterior. Options: {@code obs-std} (initial
+ * {@link org.diffusion4j.sde.latent.LatentSde}, {@link FractionalOuPrior}). Posterior ({@code posterior}):
+ * {@code exact} (default; both priors are linear, so the exact posterior control with its step
+ * variance, {@link LatentSde#withExactPosterior(LinearPrior, ObservedSeries, double, double, boolean)},
+ * which makes the ELBO the likelihood and learns H without bias, docs/neural-sde.md) or
+ * {@code bridge} (the data-conditioned {@link BridgeControl}). Options: {@code obs-std} (initial
  * observation noise, default 0.05); fbm-latent also {@code k} (OU components, default 5),
  * {@code ratio} (geometric grid ratio, default 4), {@code hurst} (initial H, default 0.5).
  */
@@ -42,10 +45,10 @@ public final class LatentFitModel implements SdeFitModel {
 
   @Override
   public Set<String> options() {
-    return fractional ? Set.of("obs-std", "k", "ratio", "hurst") : Set.of("obs-std");
+    return fractional ? Set.of("obs-std", "posterior", "k", "ratio", "hurst") : Set.of("obs-std", "posterior");
   }
 
-  private DifferentiableSdeTerm prior(double theta, double mu, double sigma, double hurst, int k, double horizon, double ratio) {
+  private LinearPrior prior(double theta, double mu, double sigma, double hurst, int k, double horizon, double ratio) {
     return fractional ? new FractionalOuPrior(theta, mu, sigma, hurst, k, horizon, ratio) : new OuPrior(theta, mu, sigma);
   }
 
@@ -56,6 +59,10 @@ public final class LatentFitModel implements SdeFitModel {
     int k = (int) SdeFitModel.option(options, "k", 5);
     double ratio = SdeFitModel.option(options, "ratio", 4.0);
     double hurst = SdeFitModel.option(options, "hurst", 0.5);
+    String posterior = options.getOrDefault("posterior", "exact");
+    if (!posterior.equals("exact") && !posterior.equals("bridge")) {
+      throw new IllegalArgumentException("option posterior must be exact or bridge, got '" + posterior + "'");
+    }
     // Start from moment estimates: mu the mean, sigma from the increments' variance per unit time.
     int n = data.count();
     int len = data.length();
@@ -72,11 +79,16 @@ public final class LatentFitModel implements SdeFitModel {
     }
     double sigma0 = Math.sqrt(quad / (n * (len - 1.0)));
     double horizon = data.time(len - 1) - data.time(0);
-    DifferentiableSdeTerm prior = prior(1.0, mean, sigma0, hurst, k, horizon, ratio);
-    // The bridge's pull starts at one unit of the observed component's noise (alpha g_0 = 1).
-    double[] g = new double[prior.dim()];
-    prior.diffusion(data.time(0), new double[prior.dim()], g, 1);
-    LatentSde latent = new LatentSde(prior, new BridgeControl(data, prior.noiseDim(), prior.dim(), 1.0 / g[0], 0.01), data, obsStd);
+    LinearPrior prior = prior(1.0, mean, sigma0, hurst, k, horizon, ratio);
+    LatentSde latent;
+    if (posterior.equals("exact")) {
+      latent = LatentSde.withExactPosterior(prior, data, obsStd, s.dt(), true);
+    } else {
+      // The bridge's pull starts at one unit of the observed component's noise (alpha g_0 = 1).
+      double[] g = new double[prior.dim()];
+      prior.diffusion(data.time(0), new double[prior.dim()], g, 1);
+      latent = new LatentSde(prior, new BridgeControl(data, prior.noiseDim(), prior.dim(), 1.0 / g[0], 0.01), data, obsStd);
+    }
     LatentSde.Objective last = latent.fit(new LatentSde.FitOptions(s.iterations(), s.learningRate(), s.samples(), s.dt(),
         GradientRoute.byName(s.route()), s.seed()), null);
     Map<String, Double> fitted = new LinkedHashMap<>();
@@ -117,7 +129,7 @@ public final class LatentFitModel implements SdeFitModel {
       throw new IllegalArgumentException("sample times must start at or after the data's t0 = " + run.t0() + ", got " + times[0]);
     }
     double horizon = run.t1() - run.t0();
-    DifferentiableSdeTerm prior = prior(1.0, 0.0, 1.0, 0.5, run.components(), horizon, run.ratio());
+    LinearPrior prior = prior(1.0, 0.0, 1.0, 0.5, run.components(), horizon, run.ratio());
     prior.setParams(java.util.Arrays.copyOf(run.params(), prior.paramCount()));
     // The prior alone, started at the first observation of the first series.
     double[][] start = {{run.y0(), run.y0()}};
