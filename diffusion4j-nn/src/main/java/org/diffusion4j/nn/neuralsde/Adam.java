@@ -15,7 +15,7 @@ public final class Adam {
   private final ParamSet params;
   private final NDArray[] m;
   private final NDArray[] v;
-  private final double lr;
+  private double lr;
   private long t;
 
   /** Zero moments for {@code params}, created in {@code manager}. */
@@ -49,6 +49,11 @@ public final class Adam {
       update.attach(sm);
       p.subi(update.muli((float) (lr / bc1)));
     }
+  }
+
+  /** Sets the step size of the following updates (a schedule). */
+  public void setLearningRate(double rate) {
+    lr = rate;
   }
 
   /** Clears the accumulated gradients of every parameter. */
