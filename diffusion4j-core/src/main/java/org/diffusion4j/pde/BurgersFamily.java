@@ -46,16 +46,6 @@ public record BurgersFamily(double nu, double endTime, int parameters, double am
   }
 
   @Override
-  public double lower() {
-    return 0;
-  }
-
-  @Override
-  public double upper() {
-    return 1;
-  }
-
-  @Override
   public double[] inputFunction(double[] theta, double[] x) {
     checkParameters(theta);
     double[] u = new double[x.length];

@@ -15,10 +15,14 @@ public interface ParametricPde {
   /** Dimension of theta. */
   int parameters();
 
-  /** Spatial domain [lower, upper]. */
-  double lower();
+  /** Spatial domain [lower, upper]: the unit interval unless a family says otherwise. */
+  default double lower() {
+    return 0;
+  }
 
-  double upper();
+  default double upper() {
+    return 1;
+  }
 
   /** Final time T of a time-dependent problem; 0 for a stationary one. */
   double endTime();

@@ -38,16 +38,6 @@ public record PoissonFamily(double kappa, int parameters, double amplitude, doub
   }
 
   @Override
-  public double lower() {
-    return 0;
-  }
-
-  @Override
-  public double upper() {
-    return 1;
-  }
-
-  @Override
   public double endTime() {
     return 0;
   }

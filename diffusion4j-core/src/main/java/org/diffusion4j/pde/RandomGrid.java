@@ -35,7 +35,13 @@ public final class RandomGrid {
     for (int i = 0; i < n; i++) {
       x[i] = a + (i + rng.nextOpenDouble()) * h;
     }
-    for (int i = n - 1; i > 0; i--) {
+    shuffle(x, rng);
+    return x;
+  }
+
+  /** Shuffles {@code x} in place (Fisher-Yates) and returns it. */
+  public static double[] shuffle(double[] x, Rng rng) {
+    for (int i = x.length - 1; i > 0; i--) {
       int j = rng.nextInt(i + 1);
       double t = x[i];
       x[i] = x[j];

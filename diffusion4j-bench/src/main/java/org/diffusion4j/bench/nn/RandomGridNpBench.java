@@ -17,7 +17,7 @@ import org.diffusion4j.random.Rng;
  * coverage of the predictive 95% band, and an inverse problem (noisy off-grid observations).
  *
  * <pre>
- *   java ... RandomGridNpBench [problem=poisson|burgers] [iterations=3000] [grids=16,32,64] [outDir]
+ *   java ... RandomGridNpBench [problem=poisson|burgers] [iterations=3000] [grids=16,32,64] [outDir|-] [observations=4]
  * </pre>
  */
 public final class RandomGridNpBench {
@@ -28,8 +28,11 @@ public final class RandomGridNpBench {
     String problem = args.length > 0 ? args[0] : "poisson";
     int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 3000;
     String[] sizes = (args.length > 2 ? args[2] : "16,32,64").split(",");
-    Path outDir = args.length > 3 ? Path.of(args[3]) : null;
+    Path outDir = args.length > 3 && !args[3].equals("-") ? Path.of(args[3]) : null;
     RandomGridNpConfig base = RandomGridNpConfig.defaults(problem).withIterations(iterations);
+    if (args.length > 4) {
+      base = base.withObservations(Integer.parseInt(args[4]));
+    }
     ParametricPde family = base.problem().family();
     int tests = 32;
     double[][] thetas = new double[tests][];

@@ -205,13 +205,8 @@ public final class RandomGridNp {
 
   /** The fixed baseline's times: cell centres in (0, T) paired with the x cell centres by one seeded permutation. */
   private static double[] fixedTimes(int n, double endTime, Rng rng) {
-    double[] t = RandomGrid.cellCentres(n, 0, endTime);
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      double tmp = t[i];
-      t[i] = t[j];
-      t[j] = tmp;
-    }
+    return RandomGrid.shuffle(RandomGrid.cellCentres(n, 0, endTime), rng);
+  }
     return t;
   }
 
