@@ -207,8 +207,6 @@ public final class RandomGridNp {
   private static double[] fixedTimes(int n, double endTime, Rng rng) {
     return RandomGrid.shuffle(RandomGrid.cellCentres(n, 0, endTime), rng);
   }
-    return t;
-  }
 
   private static RandomGridNpNet.Step step(RandomGridNpConfig config, ParametricPde family, Pool pool, Rng root, int k,
       double[] fixedTimes) {
