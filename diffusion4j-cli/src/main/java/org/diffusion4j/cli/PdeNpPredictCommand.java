@@ -143,11 +143,21 @@ final class PdeNpPredictCommand implements Callable<Integer> {
     o.printf("relative L2 error of the predictive mean against the finite-difference solver: %.4f%n", Math.sqrt(num / den));
     o.printf("reference inside the 95%% band at %d of %d points%n", inside, qx.length);
     Plot plt = Plot.of(title + (family.timeDependent() ? ", t = " + when : "")).xLabel("x").yLabel("u");
-    plt.band(qx, p.lower(), p.upper(), Plot.color(0), "95% band");
-    plt.line(qx, p.mean(), Plot.color(0), "predictive mean");
+    Color blue = Plot.color(0);
+    plt.band(qx, p.lower(), p.upper(), new Color(blue.getRed(), blue.getGreen(), blue.getBlue(), 70), "95% band");
     plt.line(qx, reference, Color.BLACK, "finite-difference reference");
+    plt.line(qx, p.mean(), blue, "predictive mean");
     if (ox != null) {
-      plt.scatter(ox, oy, Plot.color(1), "observations");
+      // markers only: a NaN after each point breaks the polyline
+      double[] mx = new double[2 * ox.length];
+      double[] my = new double[2 * ox.length];
+      Arrays.fill(mx, Double.NaN);
+      Arrays.fill(my, Double.NaN);
+      for (int k = 0; k < ox.length; k++) {
+        mx[2 * k] = ox[k];
+        my[2 * k] = oy[k];
+      }
+      plt.line(mx, my, Plot.color(1), "observations", true);
     }
     plt.writePng(plot, 900, 500);
     o.println("wrote " + plot);
