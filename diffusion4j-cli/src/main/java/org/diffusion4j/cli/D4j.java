@@ -41,7 +41,8 @@ import picocli.CommandLine.Option;
       BlendCommand.class,
       MrRestoreCommand.class,
       RestoreCommand.class,
-      AmbientCommand.class
+      AmbientCommand.class,
+      PdeCommand.class
     })
 public final class D4j implements Runnable {
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

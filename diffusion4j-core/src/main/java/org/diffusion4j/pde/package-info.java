@@ -1,6 +1,8 @@
 /**
- * Finite-difference reference solvers for 1-D nonlinear PDEs (nonlinear Poisson, viscous Burgers),
- * second order, verified by manufactured solutions. The first step of issue 21's random-grid
- * neural processes; the neural process itself is not built yet.
+ * 1-D PDE tools for issue 21's random-grid neural processes: second-order finite-difference
+ * reference solvers (nonlinear Poisson, viscous Burgers), parametric problem families built on them
+ * ({@link org.diffusion4j.pde.ParametricPde}), random collocation grids with order-invariant
+ * quadrature ({@link org.diffusion4j.pde.RandomGrid}), spectral bases with exact derivatives, and a
+ * Laplace posterior for inverse problems. The neural process itself is in {@code org.diffusion4j.nn.pde}.
  */
 package org.diffusion4j.pde;

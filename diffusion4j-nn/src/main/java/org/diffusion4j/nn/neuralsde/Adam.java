@@ -9,15 +9,17 @@ import org.diffusion4j.nn.net.ParamSet;
 /**
  * Adam (Kingma &amp; Ba 2015, Algorithm 1; betas 0.9 / 0.999, eps 1e-8) on one parameter set, its
  * moments as tensors beside the weights. {@code step(sm, -1)} ascends (the SDE-GAN generator).
+ * Public for the other small hand-written trainers (nn.pde).
  */
-final class Adam {
+public final class Adam {
   private final ParamSet params;
   private final NDArray[] m;
   private final NDArray[] v;
-  private final double lr;
+  private double lr;
   private long t;
 
-  Adam(NDManager manager, ParamSet params, double lr) {
+  /** Zero moments for {@code params}, created in {@code manager}. */
+  public Adam(NDManager manager, ParamSet params, double lr) {
     this.params = params;
     this.lr = lr;
     m = new NDArray[params.size()];
@@ -29,7 +31,7 @@ final class Adam {
   }
 
   /** One update from the accumulated gradients times {@code gradSign} (+1 descends, -1 ascends). */
-  void step(NDManager sm, double gradSign) {
+  public void step(NDManager sm, double gradSign) {
     t++;
     double b1 = 0.9;
     double b2 = 0.999;
@@ -49,7 +51,13 @@ final class Adam {
     }
   }
 
-  void zeroGrads() {
+  /** Sets the step size of the following updates (a schedule). */
+  public void setLearningRate(double rate) {
+    lr = rate;
+  }
+
+  /** Clears the accumulated gradients of every parameter. */
+  public void zeroGrads() {
     for (NDArray p : params.arrays()) {
       JniUtils.zeroGrad((PtNDArray) p);
     }
