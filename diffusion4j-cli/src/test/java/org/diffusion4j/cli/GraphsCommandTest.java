@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class GraphsCommandTest {
 
-  @Test
-  void trainSampleAndEvaluateAGraphFile(@TempDir Path dir) throws Exception {
+  /** The 2x2, 2x3, 3x2 and 3x3 grids as an edge-list file. */
+  static Path gridFile(Path dir) throws Exception {
     List<Graph> graphs = new ArrayList<>();
     for (int r = 2; r <= 3; r++) {
       for (int c = 2; c <= 3; c++) {
@@ -25,6 +25,12 @@ class GraphsCommandTest {
     }
     Path data = dir.resolve("grids.txt");
     EdgeLists.write(data, graphs);
+    return data;
+  }
+
+  @Test
+  void trainSampleAndEvaluateAGraphFile(@TempDir Path dir) throws Exception {
+    Path data = gridFile(dir);
     Path runDir = dir.resolve("run");
     TrainCommandTest.Run t = TrainCommandTest.run("graphs", "train", "--data", data.toString(), "--out",
         runDir.toString(), "--steps", "2", "--batch", "2");
@@ -46,14 +52,7 @@ class GraphsCommandTest {
 
   @Test
   void pardTrainsSamplesAndEvaluates(@TempDir Path dir) throws Exception {
-    List<Graph> graphs = new ArrayList<>();
-    for (int r = 2; r <= 3; r++) {
-      for (int c = 2; c <= 3; c++) {
-        graphs.add(GraphGenerators.grid(r, c));
-      }
-    }
-    Path data = dir.resolve("grids.txt");
-    EdgeLists.write(data, graphs);
+    Path data = gridFile(dir);
     Path runDir = dir.resolve("run");
     TrainCommandTest.Run t = TrainCommandTest.run("graphs", "train", "--data", data.toString(), "--method", "pard",
         "--out", runDir.toString(), "--steps", "2", "--batch", "2", "--hidden", "4", "--layers", "1",

@@ -61,7 +61,7 @@ class PardBlocksTest {
     for (Graph g : graphs) {
       for (int hops : new int[] {1, 2, 3}) {
         PardBlocks b = PardBlocks.of(g, hops);
-        int[] perm = shuffle(g.nodeCount(), rng);
+        int[] perm = IsomorphismTest.shuffle(g.nodeCount(), rng);
         PardBlocks p = PardBlocks.of(g.permute(perm), hops);
         assertArrayEquals(b.blockSizes(), p.blockSizes());
         assertArrayEquals(b.blockDegrees(), p.blockDegrees());
@@ -118,17 +118,4 @@ class PardBlocksTest {
     return Graph.of(n, e.toArray(new int[0][]));
   }
 
-  static int[] shuffle(int n, Rng rng) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
-  }
 }

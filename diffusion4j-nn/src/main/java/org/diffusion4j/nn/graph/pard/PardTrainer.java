@@ -111,7 +111,7 @@ public final class PardTrainer {
       int skipped = 0;
       for (long k = 0; k < c.steps(); k++) {
         if (cursor >= order.length) {
-          order = permutation(data.size(), root.stream(1, epoch++));
+          order = org.diffusion4j.nn.graph.GdssTrainer.permutation(data.size(), root.stream(1, epoch++));
           cursor = 0;
         }
         int b = Math.min(c.batch(), order.length - cursor);
@@ -284,17 +284,4 @@ public final class PardTrainer {
     }
   }
 
-  static int[] permutation(int n, Rng rng) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int tmp = p[i];
-      p[i] = p[j];
-      p[j] = tmp;
-    }
-    return p;
-  }
 }

@@ -74,7 +74,7 @@ class PardNetTest {
     PardInput in = prefixInput(g, b.blockCount() - 1, rng);
     PardInput in2 = prefixInput(GraphDatasets.train("community_small").get(8), 1, rng);
     int m = in.nodes();
-    int[] perm = shuffle(m, rng);
+    int[] perm = org.diffusion4j.nn.graph.GdssTrainer.permutation(m, rng);
     PardInput permuted = permute(in, perm);
     int n = c.maxNodes();
     try (NDManager manager = DjlRuntime.newManager()) {
@@ -166,17 +166,4 @@ class PardNetTest {
     return f;
   }
 
-  static int[] shuffle(int n, Rng rng) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
-  }
 }
