@@ -141,6 +141,7 @@ class PardNetTest {
     }
     assertEquals(1.0, total, 1e-12);
     assertThrows(IllegalArgumentException.class, () -> new PardNetConfig(1, 3, 2, 8, 1, 8, 4, 0, 0));
+    assertThrows(IllegalArgumentException.class, () -> PardNetConfig.defaults(new long[] {6, 5, 2}));
     assertThrows(IllegalArgumentException.class, () -> c.blockClass(c.maxBlockSize() + 1, 0));
     PardModel model = new PardModel(c);
     try (NDManager manager = DjlRuntime.newManager()) {
