@@ -58,7 +58,8 @@ final class GraphsCommand implements Runnable {
   @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
       description = {"Train GDSS (two score networks, DSM on node features and adjacency) with the settings of GDSS's"
           + " config for the set (community_small, grid, ego_small; other files use community_small's).",
-        "Writes RUN/gdss.json, RUN/train.txt and the checkpoints RUN/x, RUN/adj."})
+        "Writes RUN/gdss.json, RUN/train.txt and the checkpoints RUN/x, RUN/adj.",
+        "--method pard trains PARD (block-wise discrete diffusion) instead: RUN/pard.json, RUN/train.txt, RUN/net."})
   static final class Train implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -84,10 +85,22 @@ final class GraphsCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--hidden", paramLabel = "H", description = "PARD only: network channels (default 32).")
+    Integer hidden;
+
+    @Option(names = "--layers", paramLabel = "L", description = "PARD only: PPGN blocks (default 4).")
+    Integer layers;
+
+    @Option(names = "--diffusion-steps", paramLabel = "T", description = "PARD only: diffusion steps per block (default 40).")
+    Integer diffusionSteps;
+
     @Override
     public Integer call() throws IOException {
       if (method.equals("pard")) {
-        throw new UsageException("--method pard is not implemented yet (see docs/graphs.md); use gdss");
+        return PardCommands.train(spec, data, out, graphs(data, true), steps, batch, lr, seed, hidden, layers, diffusionSteps);
+      }
+      if (hidden != null || layers != null || diffusionSteps != null) {
+        throw new UsageException("--hidden, --layers and --diffusion-steps apply to --method pard only");
       }
       if (!method.equals("gdss")) {
         throw new UsageException("--method must be gdss or pard, got '" + method + "'");
@@ -178,6 +191,13 @@ final class GraphsCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       requirePositive(n, "--n");
+      if (PardCommands.isPardRun(model)) {
+        if (solver != null || corrector != null || snr != null || scaleEps != null || steps != null || ema != null) {
+          throw new UsageException("--solver, --corrector, --snr, --scale-eps, --steps and --ema apply to GDSS runs;"
+              + " " + model + " is a PARD run");
+        }
+        return PardCommands.sample(spec, model, n, out, png, seed);
+      }
       GdssRun run = GdssRun.open(model);
       GdssConfig c = run.config();
       GdssSampler.Settings base = GdssSampler.Settings.of(c);

@@ -7,6 +7,7 @@
  * clustering and 4-node-orbit MMD ({@link org.diffusion4j.graph.GraphMmd},
  * {@link org.diffusion4j.graph.OrbitCounter}), validity, uniqueness and novelty
  * ({@link org.diffusion4j.graph.GraphSetMetrics}, {@link org.diffusion4j.graph.Isomorphism}).
+ * PARD's block decomposition is {@link org.diffusion4j.graph.PardBlocks}.
  *
  * <pre>{@code
  * List<Graph> test = GraphDatasets.test("community_small");

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class IsomorphismTest {
 
-  private static int[] shuffle(int n, Rng rng) {
+  static int[] shuffle(int n, Rng rng) {
     int[] p = new int[n];
     for (int i = 0; i < n; i++) {
       p[i] = i;

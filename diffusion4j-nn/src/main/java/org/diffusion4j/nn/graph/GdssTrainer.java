@@ -203,7 +203,8 @@ public final class GdssTrainer {
     return r.square().sum().mul(Layers.scalar(r, 0.5 / b));
   }
 
-  static int[] permutation(int n, Rng rng) {
+  /** A uniformly random permutation of 0..n-1 (Fisher-Yates). */
+  public static int[] permutation(int n, Rng rng) {
     int[] p = new int[n];
     for (int i = 0; i < n; i++) {
       p[i] = i;

@@ -28,6 +28,7 @@ class NetworksTest {
       case "sequence" -> new long[] {16, 2};
       case "graph" -> new long[] {6, 4};
       case "egnn" -> new long[] {5, 3};
+      case "pard" -> new long[] {6, 6, 2};
       default -> new long[] {5};
     };
   }
