@@ -44,7 +44,7 @@ public class PfgmppPlots {
       }
     }
     Plot steps = Plot.of("FD vs NFE (Heun; fewer NFE = larger steps)").xLabel("NFE").yLabel("FD").logX().logY();
-    Plot noise = Plot.of("FD vs output error alpha (Heun, NFE " + alphaNfe + ")").xLabel("alpha").yLabel("FD").logY();
+    Plot noise = Plot.of("FD vs output error alpha (Heun, NFE " + alphaNfe + ")").xLabel("alpha").yLabel("FD");
     int i = 0;
     double lo = Double.POSITIVE_INFINITY;
     double hi = 0;
