@@ -9,8 +9,8 @@ import org.diffusion4j.random.Rng;
  * A denoiser with a controlled modelling error: D~(x, t) = D(x, t) + alpha sigma~(t) eps, eps ~
  * N(0, I) fresh at every call, where sigma~(t) = sigma(t)/alpha(t) = exp(-lambda(t)) is the path's
  * noise level (sigma itself on the EDM / PFGM++ path). It probes how sensitive a sampler's
- * trajectories are to errors in the network output (PFGM++, Xu et al. 2023, Sec. 5 and Fig. 5a:
- * "robustness to modelling errors").
+ * trajectories are to errors in the network output (PFGM++, Xu et al. 2023, robustness to
+ * modelling errors).
  *
  * <p>Scale: the error is relative to the noise level, so a Heun/Euler step from sigma_i to
  * sigma_{i+1} moves the state by (1 - sigma_{i+1}/sigma_i) alpha sigma_i eps = alpha (sigma_i -
