@@ -10,7 +10,7 @@ import org.diffusion4j.cli.plot.Plot;
 /**
  * The robustness figure of docs/pfgmpp.md from PfgmppMnistBench's results.csv: FD against NFE
  * (larger steps to the left; mean over the seeds) and FD against the relative output error alpha
- * (alpha = 0 is the seed-1 row at ALPHA_NFE), one line per D, with the FD floor dashed-free grey.
+ * (alpha = 0 is the seed-1 row at ALPHA_NFE), one line per D, and the n-sample FD floor as a grey line.
  *
  * <pre>
  *   java -cp "diffusion4j-cli/target/classes:$(cat diffusion4j-cli/target/classpath.txt)" \
