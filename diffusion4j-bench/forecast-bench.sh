@@ -15,6 +15,7 @@ SCALE="${SCALE:-auto}"
 VAL="${VAL:-2}"
 TUNE_SAMPLES="${TUNE_SAMPLES:-32}"
 REFINE="${REFINE:-none}"
+REUSE="${REUSE:-0}"   # 1: keep a task's trained run if OUT already holds one
 mkdir -p "$OUT"
 
 # Build once, then run from a snapshot of the classes so that edits during the run change nothing.
@@ -36,10 +37,10 @@ chmod +x "$SNAP/d4j"
 TASKS=(
   "co2|co2-concentration.csv|CO2||MS|12|36|12|5|auto"
   "seattle-daily|seattle-weather-temp-max.csv|temp_max||D|365|60|30|5|auto"
-  "seattle-hourly|seattle-hourly-temperature.csv|temperature||H|24|72|24|5|auto"
   "sp500|sp500-2000-close.csv|close||B|1|60|20|5|auto"
   "aapl|stocks.csv|price|symbol=AAPL|MS|1|24|6|3|12"
   "ibm|stocks.csv|price|symbol=IBM|MS|1|24|6|3|12"
+  "seattle-hourly|seattle-hourly-temperature.csv|temperature||H|24|72|24|5|auto"
 )
 
 for t in "${TASKS[@]}"; do
@@ -50,6 +51,9 @@ for t in "${TASKS[@]}"; do
   filt=()
   [ -n "$filter" ] && filt=(--filter "$filter")
   run="$OUT/$name-run"
+  if [ "$REUSE" = 1 ] && [ -f "$run/forecast.json" ]; then
+    echo "== $name (reusing $run)" | tee -a "$OUT/$name.txt"
+  else
   rm -rf "$run"
   echo "== $name" | tee "$OUT/$name.txt"
   start=$(date +%s)
@@ -57,6 +61,7 @@ for t in "${TASKS[@]}"; do
     --season "$season" --context "$context" --horizon "$horizon" --origins "$origins" --val-origins "$VAL" --lags "$lags" \
     --train-steps 5000 --minutes "$MINUTES" --out "$run" 2>/dev/null | tee -a "$OUT/$name.txt"
   echo "train wall s: $(( $(date +%s) - start ))" | tee -a "$OUT/$name.txt"
+  fi
   if [ "$SCALE" = auto ]; then
     start=$(date +%s)
     nice -n 10 "$SNAP/d4j" forecast tune --model "$run" --data "$DATA/$file" --column "$column" "${filt[@]}" \

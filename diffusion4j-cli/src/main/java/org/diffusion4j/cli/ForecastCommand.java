@@ -592,19 +592,20 @@ final class ForecastCommand implements Runnable {
           "TSDiff scale");
       GuidanceTuning.Result result;
       try (NetworkDenoiser m = Tsdiff.readModel(model)) {
-        result = GuidanceTuning.tune(list, validation, series.values(), s.season(), (c, histories) -> {
-          long t0 = System.nanoTime();
-          double[][][] f = new TsdiffForecaster(m, s, solver, steps, c.loss(), c.scale())
-              .forecastAll(histories, s.horizon(), samples, seed);
-          ForecastMetrics.Scores sc = validation.score(f, Arrays.copyOf(series.values(), validation.length()),
-              s.season());
-          w.printf("%-16s %8.4f %10.4f %8.4f %8.3f %9.2f %14.4g%n", c, sc.wql(), sc.crps(), sc.mase(),
-              sc.coverage80(), (System.nanoTime() - t0) / 1e9, s.officialScale(c.loss(), c.scale()));
-          w.flush();
-          return f;
-        });
+        result = GuidanceTuning.tune(list, validation, series.values(), s.season(), (c, histories) ->
+            new TsdiffForecaster(m, s, solver, steps, c.loss(), c.scale()).forecastAll(histories, s.horizon(), samples,
+                seed));
+      }
+      for (GuidanceTuning.Trial t : result.trials()) {
+        ForecastMetrics.Scores sc = t.scores();
+        w.printf("%-16s %8.4f %10.4f %8.4f %8.3f %9.2f %14.4g%s%n", t.candidate(), sc.wql(), sc.crps(), sc.mase(),
+            sc.coverage80(), t.nanos() / 1e9, s.officialScale(t.candidate().loss(), t.candidate().scale()),
+            t.failure() == null ? "" : "  failed: " + t.failure());
       }
       GuidanceTuning.Trial best = result.bestTrial();
+      if (Double.isNaN(best.scores().wql())) {
+        throw new IllegalStateException("every guidance candidate failed on the validation origins; try smaller scales");
+      }
       Tsdiff.writeGuidance(model, new GuidanceTuning.Choice(best.candidate().loss(), best.candidate().scale(),
           valOrigins, validation.firstOrigin(), samples, best.scores().wql()));
       w.printf("chose %s (validation wQL %.4f); wrote %s%n", best.candidate(), best.scores().wql(),

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiFunction;
+import org.diffusion4j.sampler.NonFiniteModelOutputException;
 
 /**
  * Chooses the self-guidance energy and scale per dataset on a validation block of rolling origins
@@ -47,8 +48,11 @@ public final class GuidanceTuning {
   public record Choice(SelfGuidance.Loss loss, double scale, int validationOrigins, int firstValidationOrigin,
       int samples, double validationWql) {}
 
-  /** A candidate's validation scores. */
-  public record Trial(Candidate candidate, ForecastMetrics.Scores scores) {}
+  /**
+   * A candidate's validation scores and forecast wall time; {@code failure} is null, or the message
+   * of a sampling run that produced non-finite values (its scores are then NaN).
+   */
+  public record Trial(Candidate candidate, ForecastMetrics.Scores scores, long nanos, String failure) {}
 
   /** The outcome: every trial in candidate order, and the index of the best one. */
   public record Result(List<Trial> trials, int best) {
@@ -103,7 +107,8 @@ public final class GuidanceTuning {
 
   /**
    * Scores every candidate on {@code validation} and returns the one with the lowest mean wQL
-   * (the first on ties). {@code forecasts} maps a candidate and the histories before each
+   * (the first on ties; a candidate whose sampling run produced non-finite values, or whose scores
+   * are NaN, is never chosen unless all are). {@code forecasts} maps a candidate and the histories before each
    * validation origin to forecasts (origins, samples, horizon); it is only given values before
    * the first test origin, i.e. {@code values[0, validation.length())}.
    *
@@ -126,9 +131,17 @@ public final class GuidanceTuning {
     List<Trial> trials = new ArrayList<>();
     int best = 0;
     for (int i = 0; i < candidates.size(); i++) {
-      double[][][] f = forecasts.apply(candidates.get(i), histories);
-      ForecastMetrics.Scores s = validation.score(f, seen, season);
-      trials.add(new Trial(candidates.get(i), s));
+      long t0 = System.nanoTime();
+      ForecastMetrics.Scores s;
+      String failure = null;
+      try {
+        s = validation.score(forecasts.apply(candidates.get(i), histories), seen, season);
+      } catch (NonFiniteModelOutputException e) {
+        // strong guidance can blow a sampling run up; that candidate is out, the others are still tried
+        s = new ForecastMetrics.Scores(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        failure = e.getMessage();
+      }
+      trials.add(new Trial(candidates.get(i), s, System.nanoTime() - t0, failure));
       double bestWql = trials.get(best).scores().wql();
       if (!Double.isNaN(s.wql()) && (Double.isNaN(bestWql) || s.wql() < bestWql)) {
         best = i;

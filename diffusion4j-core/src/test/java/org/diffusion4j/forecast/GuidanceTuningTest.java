@@ -91,11 +91,14 @@ class GuidanceTuningTest {
   }
 
   @Test
-  void aCandidateWithNonFiniteScoresIsNeverChosen() {
+  void candidatesThatBlowUpOrScoreNaNAreNeverChosen() {
     double[] v = series(120);
     RollingOrigin val = GuidanceTuning.validationBlock(new RollingOrigin(v.length, 6, 2), 2);
-    GuidanceTuning.Result r = GuidanceTuning.tune(GuidanceTuning.parse("quantile:8,quantile:4"), val, v, 12,
+    GuidanceTuning.Result r = GuidanceTuning.tune(GuidanceTuning.parse("mse:1,quantile:8,quantile:4"), val, v, 12,
         (c, histories) -> {
+          if (c.loss() == SelfGuidance.Loss.MSE) {
+            throw new org.diffusion4j.sampler.NonFiniteModelOutputException("model returned NaN at step 17", 17, 0.83);
+          }
           double[][][] f = new double[histories.length][4][6];
           for (double[][] o : f) {
             for (double[] p : o) {
@@ -104,7 +107,11 @@ class GuidanceTuningTest {
           }
           return f;
         });
-    assertEquals(1, r.best());
+    assertEquals(2, r.best());
+    assertTrue(r.trials().get(0).failure().contains("NaN at step 17"), r.trials().get(0).failure());
+    assertTrue(Double.isNaN(r.trials().get(0).scores().wql()));
+    assertTrue(Double.isNaN(r.trials().get(1).scores().wql()));
+    assertEquals(null, r.trials().get(2).failure());
   }
 
   @Test
