@@ -30,6 +30,21 @@ class GuidanceTuningTest {
     assertThrows(IllegalArgumentException.class, () -> GuidanceTuning.validationBlock(test, 12));
   }
 
+  /** 8 samples per origin: the truth shifted by |s - 2| (+ 0.3 for MSE), spread 0.05 apart. */
+  private static double[][][] offsetTruth(double[] v, GuidanceTuning.Candidate c, double[][] histories) {
+    double[][][] f = new double[histories.length][8][12];
+    for (int k = 0; k < histories.length; k++) {
+      int origin = histories[k].length;
+      for (int s = 0; s < 8; s++) {
+        for (int h = 0; h < 12; h++) {
+          double offset = Math.abs(c.scale() - 2) + (c.loss() == SelfGuidance.Loss.MSE ? 0.3 : 0);
+          f[k][s][h] = v[origin + h] + offset + 0.05 * (s - 3.5);
+        }
+      }
+    }
+    return f;
+  }
+
   /**
    * A fake forecaster whose samples are the truth (read off the full series) shifted by |s - 2|
    * plus a spread: the lowest validation wQL is at scale 2. It records the histories it is given.
@@ -42,18 +57,10 @@ class GuidanceTuningTest {
     List<GuidanceTuning.Candidate> candidates = GuidanceTuning.parse("quantile:1, quantile:2,quantile:8,mse:2.5");
     List<Integer> lengths = new ArrayList<>();
     GuidanceTuning.Result r = GuidanceTuning.tune(candidates, val, v, 12, (c, histories) -> {
-      double[][][] f = new double[histories.length][8][12];
-      for (int k = 0; k < histories.length; k++) {
-        lengths.add(histories[k].length);
-        int origin = histories[k].length;
-        for (int s = 0; s < 8; s++) {
-          for (int h = 0; h < 12; h++) {
-            double offset = Math.abs(c.scale() - 2) + (c.loss() == SelfGuidance.Loss.MSE ? 0.3 : 0);
-            f[k][s][h] = v[origin + h] + offset + 0.05 * (s - 3.5);
-          }
-        }
+      for (double[] h : histories) {
+        lengths.add(h.length);
       }
-      return f;
+      return offsetTruth(v, c, histories);
     });
     assertEquals(1, r.best());
     assertEquals(new GuidanceTuning.Candidate(SelfGuidance.Loss.QUANTILE, 2), r.bestTrial().candidate());
@@ -69,20 +76,12 @@ class GuidanceTuningTest {
       poisoned[i] = Double.NaN;
     }
     GuidanceTuning.Result again = GuidanceTuning.tune(candidates, val, poisoned, 12, (c, histories) -> {
-      double[][][] f = new double[histories.length][8][12];
-      for (int k = 0; k < histories.length; k++) {
-        for (double x : histories[k]) {
+      for (double[] h : histories) {
+        for (double x : h) {
           assertTrue(Double.isFinite(x));
         }
-        int origin = histories[k].length;
-        for (int s = 0; s < 8; s++) {
-          for (int h = 0; h < 12; h++) {
-            double offset = Math.abs(c.scale() - 2) + (c.loss() == SelfGuidance.Loss.MSE ? 0.3 : 0);
-            f[k][s][h] = v[origin + h] + offset + 0.05 * (s - 3.5);
-          }
-        }
       }
-      return f;
+      return offsetTruth(v, c, histories);
     });
     assertEquals(r.best(), again.best());
     for (int i = 0; i < r.trials().size(); i++) {
