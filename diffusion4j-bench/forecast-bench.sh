@@ -14,6 +14,7 @@ STEPS="${STEPS:-100}"
 SCALE="${SCALE:-auto}"
 VAL="${VAL:-2}"
 TUNE_SAMPLES="${TUNE_SAMPLES:-32}"
+CANDIDATES="${CANDIDATES:-quantile:1,quantile:2,quantile:4,quantile:8,mse:1}"
 REFINE="${REFINE:-none}"
 REUSE="${REUSE:-0}"   # 1: keep a task's trained run if OUT already holds one
 mkdir -p "$OUT"
@@ -65,7 +66,8 @@ for t in "${TASKS[@]}"; do
   if [ "$SCALE" = auto ]; then
     start=$(date +%s)
     nice -n 10 "$SNAP/d4j" forecast tune --model "$run" --data "$DATA/$file" --column "$column" "${filt[@]}" \
-      --origins "$origins" --val-origins "$VAL" --samples "$TUNE_SAMPLES" --steps "$STEPS" 2>&1 | tee -a "$OUT/$name.txt"
+      --origins "$origins" --val-origins "$VAL" --samples "$TUNE_SAMPLES" --steps "$STEPS" \
+      --candidates "$CANDIDATES" 2>&1 | tee -a "$OUT/$name.txt"
     echo "tune wall s: $(( $(date +%s) - start ))" | tee -a "$OUT/$name.txt"
   fi
   nice -n 10 "$SNAP/d4j" forecast eval --model "$run" --data "$DATA/$file" --column "$column" "${filt[@]}" \
