@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code d4j forecast}: probabilistic forecasting with TSDiff (Kollovieh et al. 2023). {@code train}
- * fits the unconditional model on the series before the first evaluation origin, {@code predict}
+ * fits the unconditional model on the series before the first evaluation origin (or validation
+ * origin), {@code tune} chooses the guidance on validation origins before the test origins, {@code predict}
  * writes sample forecasts (origins, samples, horizon) and a fan chart, {@code eval} prints
  * wQL, CRPS, MASE and 80% coverage against the in-tree baselines.
  */
