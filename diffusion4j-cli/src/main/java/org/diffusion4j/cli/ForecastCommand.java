@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import org.diffusion4j.cli.plot.Plot;
 import org.diffusion4j.forecast.ForecastMetrics;
 import org.diffusion4j.forecast.Forecaster;
+import org.diffusion4j.forecast.GuidanceTuning;
 import org.diffusion4j.forecast.RollingOrigin;
 import org.diffusion4j.forecast.SeasonalNaive;
 import org.diffusion4j.forecast.SelfGuidance;
@@ -32,19 +33,20 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code d4j forecast}: probabilistic forecasting with TSDiff (Kollovieh et al. 2023). {@code train}
- * fits the unconditional model on the series before the first evaluation origin, {@code predict}
+ * fits the unconditional model on the series before the first evaluation origin (or validation
+ * origin), {@code tune} chooses the guidance on validation origins before the test origins, {@code predict}
  * writes sample forecasts (origins, samples, horizon) and a fan chart, {@code eval} prints
  * wQL, CRPS, MASE and 80% coverage against the in-tree baselines.
  */
 @Command(name = "forecast", mixinStandardHelpOptions = true,
     description = "Probabilistic time-series forecasting with self-guided diffusion (TSDiff).",
     subcommands = {ForecastCommand.Train.class, ForecastCommand.Predict.class, ForecastCommand.Eval.class,
-      ForecastCommand.Tstr.class})
+      ForecastCommand.Tstr.class, ForecastCommand.Tune.class})
 final class ForecastCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(new CommandLine(this),
-        "missing subcommand (train, predict or eval); see 'd4j forecast --help'");
+        "missing subcommand (train, tune, predict, eval or tstr); see 'd4j forecast --help'");
   }
 
   /** Where the series comes from. */
@@ -95,8 +97,10 @@ final class ForecastCommand implements Runnable {
         description = "Self-guidance energy: quantile (default, TSDiff) or mse.")
     String guidance;
 
-    @Option(names = "--scale", defaultValue = "8", paramLabel = "S", description = "Guidance scale (default ${DEFAULT-VALUE}, TSDiff's).")
-    double scale;
+    @Option(names = "--scale", defaultValue = "8", paramLabel = "S|auto",
+        description = "Guidance scale (default ${DEFAULT-VALUE}, TSDiff's), or auto: the energy and scale chosen by"
+            + " 'd4j forecast tune' for this run (overrides --guidance).")
+    String scale;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
@@ -110,8 +114,21 @@ final class ForecastCommand implements Runnable {
       }
     }
 
-    TsdiffForecaster forecaster(NetworkDenoiser model, TsdiffSpec spec) {
-      return new TsdiffForecaster(model, spec, solver, steps, SelfGuidance.Loss.parse(guidance), scale);
+    /** The guidance energy and scale: the numbers given, or with --scale auto the run's tuned choice. */
+    GuidanceTuning.Candidate guidance(Path run) throws IOException {
+      if (scale.trim().equalsIgnoreCase("auto")) {
+        GuidanceTuning.Choice c = Tsdiff.readGuidance(run);
+        return new GuidanceTuning.Candidate(c.loss(), c.scale());
+      }
+      try {
+        return new GuidanceTuning.Candidate(SelfGuidance.Loss.parse(guidance), Double.parseDouble(scale.trim()));
+      } catch (NumberFormatException e) {
+        throw new UsageException("--scale must be a number or auto, got '" + scale + "'");
+      }
+    }
+
+    TsdiffForecaster forecaster(NetworkDenoiser model, TsdiffSpec spec, GuidanceTuning.Candidate g) {
+      return new TsdiffForecaster(model, spec, solver, steps, g.loss(), g.scale());
     }
   }
 
@@ -138,6 +155,11 @@ final class ForecastCommand implements Runnable {
     @Option(names = "--origins", defaultValue = "5", paramLabel = "K",
         description = "Evaluation origins held out at the end (default ${DEFAULT-VALUE}; 0 trains on everything).")
     int origins;
+
+    @Option(names = "--val-origins", defaultValue = "0", paramLabel = "V",
+        description = "Also hold out V validation origins before the test origins for 'd4j forecast tune'"
+            + " (default ${DEFAULT-VALUE}).")
+    int valOrigins;
 
     @Option(names = "--lags", defaultValue = "auto", paramLabel = "LIST",
         description = "auto (TSDiff's for the frequency), none, or comma-separated offsets.")
@@ -171,6 +193,9 @@ final class ForecastCommand implements Runnable {
       if (origins < 0) {
         throw new UsageException("--origins must be >= 0, got " + origins);
       }
+      if (valOrigins < 0 || (valOrigins > 0 && origins == 0)) {
+        throw new UsageException("--val-origins must be >= 0 and needs --origins >= 1, got " + valOrigins);
+      }
       if (!scaling.equals("mean") && !scaling.equals("mean-std")) {
         throw new UsageException("--scaling must be mean or mean-std, got '" + scaling + "'");
       }
@@ -185,6 +210,10 @@ final class ForecastCommand implements Runnable {
       int end = series.length();
       if (origins > 0) {
         end = new RollingOrigin(series.length(), horizon, origins).firstOrigin();
+      }
+      if (valOrigins > 0) {
+        end = GuidanceTuning.validationBlock(new RollingOrigin(series.length(), horizon, origins), valOrigins)
+            .firstOrigin();
       }
       if (context + horizon > end) {
         throw new UsageException("context " + context + " + horizon " + horizon + " is longer than the " + end
@@ -259,7 +288,7 @@ final class ForecastCommand implements Runnable {
     @Option(names = "--out", required = true, paramLabel = "F.npy", description = "Forecast samples (origins, samples, horizon).")
     Path out;
 
-    @Option(names = "--png", paramLabel = "FILE", description = "Fan chart: context, median, 50% and 90% bands, truth.")
+    @Option(names = "--png", paramLabel = "FILE", description = "Fan chart: context, median, 50%% and 90%% bands, truth.")
     Path png;
 
     @Override
@@ -271,20 +300,11 @@ final class ForecastCommand implements Runnable {
       double[][][] f;
       long t0 = System.nanoTime();
       try (NetworkDenoiser m = Tsdiff.readModel(model)) {
-        f = sampling.forecaster(m, s).forecastAll(histories(series.values(), r), s.horizon(), sampling.samples,
+        f = sampling.forecaster(m, s, sampling.guidance(model)).forecastAll(histories(series.values(), r), s.horizon(), sampling.samples,
             sampling.seed);
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      double[] flat = new double[r.origins() * sampling.samples * s.horizon()];
-      int i = 0;
-      for (double[][] o : f) {
-        for (double[] p : o) {
-          for (double v : p) {
-            flat[i++] = v;
-          }
-        }
-      }
-      Npy.write(out, new long[] {r.origins(), sampling.samples, s.horizon()}, flat);
+      writeForecasts(out, f);
       PrintWriter w = spec.commandLine().getOut();
       w.printf("forecast %d origins x %d samples, horizon %d, in %.1f s%n", r.origins(), sampling.samples, s.horizon(),
           seconds);
@@ -295,6 +315,22 @@ final class ForecastCommand implements Runnable {
       }
       return ExitCodes.OK;
     }
+  }
+
+  /** Writes forecasts (origins, samples, horizon) as .npy (atomically). */
+  static void writeForecasts(Path file, double[][][] f) throws IOException {
+    int samples = f[0].length;
+    int horizon = f[0][0].length;
+    double[] flat = new double[f.length * samples * horizon];
+    int i = 0;
+    for (double[][] o : f) {
+      for (double[] p : o) {
+        for (double v : p) {
+          flat[i++] = v;
+        }
+      }
+    }
+    Npy.write(file, new long[] {f.length, samples, horizon}, flat);
   }
 
   /** One panel per origin (at most 4, the last ones): context, truth, median, 50% and 90% bands. */
@@ -346,7 +382,7 @@ final class ForecastCommand implements Runnable {
   /** {@code d4j forecast eval}. */
   @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
       description = {"Rolling-origin evaluation of a trained model against seasonal naive and seasonal naive with"
-          + " bootstrapped residuals: mean wQL (q = 0.1..0.9), CRPS, MASE, 80% coverage and forecast time."})
+          + " bootstrapped residuals: mean wQL (q = 0.1..0.9), CRPS, MASE, 80%% coverage and forecast time."})
   static final class Eval implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataOptions dataOptions = new DataOptions();
@@ -362,6 +398,9 @@ final class ForecastCommand implements Runnable {
 
     @Option(names = "--png", paramLabel = "FILE", description = "Fan chart of the TSDiff forecasts.")
     Path png;
+
+    @Option(names = "--out", paramLabel = "F.npy", description = "Also write the TSDiff forecasts (origins, samples, horizon).")
+    Path out;
 
     @Override
     public Integer call() throws IOException {
@@ -383,20 +422,24 @@ final class ForecastCommand implements Runnable {
           v.length, r.origins(), s.horizon(), r.firstOrigin(), sampling.samples, s.season());
       w.printf("%-30s %8s %10s %8s %8s %9s%n", "method", "wQL", "CRPS", "MASE", "cov80", "time s");
       try (NetworkDenoiser m = Tsdiff.readModel(model)) {
-        TsdiffForecaster tsdiff = sampling.forecaster(m, s);
+        GuidanceTuning.Candidate g = sampling.guidance(model);
+        TsdiffForecaster tsdiff = sampling.forecaster(m, s, g);
         long t0 = System.nanoTime();
         double[][][] f = tsdiff.forecastAll(histories(v, r), s.horizon(), sampling.samples, sampling.seed);
-        row(w, "tsdiff (" + sampling.guidance + " " + sampling.scale + ")", r.score(f, v, s.season()),
+        row(w, "tsdiff (" + g + ")", r.score(f, v, s.season()),
             System.nanoTime() - t0);
         if (png != null) {
           fanChart(png, series, r, s, f);
+        }
+        if (out != null) {
+          writeForecasts(out, f);
         }
         RollingOrigin.Evaluation base = r.evaluate(SeasonalNaive.bootstrapped(s.season()), v, sampling.samples,
             s.season(), sampling.seed);
         for (org.diffusion4j.forecast.Refinement.Method method : refiners) {
           long t1 = System.nanoTime();
           double[][][] refined = tsdiff.refineAll(histories(v, r), base.forecasts(),
-              org.diffusion4j.forecast.Refinement.Options.tsdiff(method, SelfGuidance.Loss.parse(sampling.guidance),
+              org.diffusion4j.forecast.Refinement.Options.tsdiff(method, g.loss(),
                   REFINE_TIME), sampling.seed);
           row(w, "snaive-boot + " + (method == org.diffusion4j.forecast.Refinement.Method.LANGEVIN ? "langevin"
               : "most-likely"), r.score(refined, v, s.season()), System.nanoTime() - t1 + base.nanos());
@@ -489,6 +532,85 @@ final class ForecastCommand implements Runnable {
       if (out != null) {
         w.println("wrote " + out);
       }
+      return ExitCodes.OK;
+    }
+  }
+
+  /** {@code d4j forecast tune}. */
+  @Command(name = "tune", mixinStandardHelpOptions = true, sortOptions = false,
+      description = {"Choose the guidance energy and scale of a run on V validation origins strictly before the K test"
+          + " origins (lowest mean wQL), and store the choice in the run for '--scale auto'.",
+        "Train the run with the same --origins K --val-origins V so that the validation block is out of sample."})
+  static final class Tune implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DataOptions dataOptions = new DataOptions();
+
+    @Option(names = "--model", required = true, paramLabel = "RUN", description = "Run directory of 'd4j forecast train'.")
+    Path model;
+
+    @Option(names = "--origins", defaultValue = "5", paramLabel = "K", description = "Test origins, never looked at (default ${DEFAULT-VALUE}).")
+    int origins;
+
+    @Option(names = "--val-origins", defaultValue = "2", paramLabel = "V",
+        description = "Validation origins, one horizon apart, ending at the first test origin (default ${DEFAULT-VALUE}).")
+    int valOrigins;
+
+    @Option(names = "--candidates", defaultValue = GuidanceTuning.DEFAULT_CANDIDATES, paramLabel = "LIST",
+        description = "loss:scale items to try (default ${DEFAULT-VALUE}: TSDiff's published scales).")
+    String candidates;
+
+    @Option(names = "--samples", defaultValue = "32", paramLabel = "S", description = "Sample paths per origin (default ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--solver", defaultValue = "ddpm", paramLabel = "NAME", description = "Sampler (default ${DEFAULT-VALUE}).")
+    String solver;
+
+    @Option(names = "--steps", defaultValue = "100", paramLabel = "N", description = "Model evaluations on TSDiff's grid (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws IOException {
+      if (samples < 2) {
+        throw new UsageException("--samples must be at least 2, got " + samples);
+      }
+      List<GuidanceTuning.Candidate> list = GuidanceTuning.parse(candidates);
+      TsdiffSpec s = Tsdiff.readSpec(model);
+      Series series = dataOptions.read();
+      RollingOrigin test = origins(series, s, origins);
+      RollingOrigin validation = GuidanceTuning.validationBlock(test, valOrigins);
+      if (validation.firstOrigin() < s.context()) {
+        throw new UsageException("context " + s.context() + " is longer than the " + validation.firstOrigin()
+            + " values before the first validation origin of " + series.name());
+      }
+      PrintWriter w = spec.commandLine().getOut();
+      w.printf("%s: %d validation origins of horizon %d at %d..%d (test origins from %d), %d samples%n", series.name(),
+          valOrigins, s.horizon(), validation.firstOrigin(), validation.origin(valOrigins - 1), test.firstOrigin(),
+          samples);
+      w.printf("%-16s %8s %10s %8s %8s %9s %14s%n", "guidance", "wQL", "CRPS", "MASE", "cov80", "time s",
+          "TSDiff scale");
+      GuidanceTuning.Result result;
+      try (NetworkDenoiser m = Tsdiff.readModel(model)) {
+        result = GuidanceTuning.tune(list, validation, series.values(), s.season(), (c, histories) ->
+            new TsdiffForecaster(m, s, solver, steps, c.loss(), c.scale()).forecastAll(histories, s.horizon(), samples,
+                seed));
+      }
+      for (GuidanceTuning.Trial t : result.trials()) {
+        ForecastMetrics.Scores sc = t.scores();
+        w.printf("%-16s %8.4f %10.4f %8.4f %8.3f %9.2f %14.4g%s%n", t.candidate(), sc.wql(), sc.crps(), sc.mase(),
+            sc.coverage80(), t.nanos() / 1e9, s.officialScale(t.candidate().loss(), t.candidate().scale()),
+            t.failure() == null ? "" : "  failed: " + t.failure());
+      }
+      GuidanceTuning.Trial best = result.bestTrial();
+      if (Double.isNaN(best.scores().wql())) {
+        throw new IllegalStateException("every guidance candidate failed on the validation origins; try smaller scales");
+      }
+      Tsdiff.writeGuidance(model, new GuidanceTuning.Choice(best.candidate().loss(), best.candidate().scale(),
+          valOrigins, validation.firstOrigin(), samples, best.scores().wql()));
+      w.printf("chose %s (validation wQL %.4f); wrote %s%n", best.candidate(), best.scores().wql(),
+          model.resolve(Tsdiff.GUIDANCE_FILE));
       return ExitCodes.OK;
     }
   }

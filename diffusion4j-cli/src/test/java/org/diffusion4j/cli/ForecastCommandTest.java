@@ -57,7 +57,7 @@ class ForecastCommandTest {
         "load", "--filter", "symbol=A", "--origins", "2", "--samples", "4", "--steps", "4");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("seasonal-naive-bootstrap(m=8)"), r.out());
-    for (String method : new String[] {"tsdiff \\(quantile 8.0\\)", "seasonal-naive\\(m=8\\)",
+    for (String method : new String[] {"tsdiff \\(quantile:8.0\\)", "seasonal-naive\\(m=8\\)",
         "seasonal-naive-bootstrap\\(m=8\\)"}) {
       assertTrue(r.out().matches("(?s).*\\n" + method + " +\\d+\\.\\d{4} +\\d+\\.\\d{4} +\\d+\\.\\d{4} +[01]\\.\\d{3} .*"),
           method + "\n" + r.out());
@@ -76,6 +76,35 @@ class ForecastCommandTest {
   }
 
   @Test
+  void tuneStoresTheValidationChoiceAndScaleAutoUsesIt() throws Exception {
+    Path tuned = dir.resolve("tuned");
+    Files.createDirectories(tuned);
+    try (var files = Files.walk(run)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Path q = tuned.resolve(run.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(q);
+        } else {
+          Files.copy(p, q);
+        }
+      }
+    }
+    TrainCommandTest.Run r = run("forecast", "tune", "--model", tuned.toString(), "--data", csv.toString(), "--column",
+        "load", "--filter", "symbol=A", "--origins", "3", "--val-origins", "2", "--samples", "3", "--steps", "3",
+        "--candidates", "quantile:0,mse:2");
+    assertEquals(0, r.code(), r.err());
+    // 160 values, test origins at 148, 152, 156: the validation origins are 140 and 144
+    assertTrue(r.out().contains("2 validation origins of horizon 4 at 140..144 (test origins from 148)"), r.out());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("chose (\\w+:[0-9.]+) ").matcher(r.out());
+    assertTrue(m.find(), r.out());
+    assertTrue(Files.exists(tuned.resolve("guidance.json")));
+    TrainCommandTest.Run e = run("forecast", "eval", "--model", tuned.toString(), "--data", csv.toString(), "--column",
+        "load", "--filter", "symbol=A", "--origins", "3", "--samples", "3", "--steps", "3", "--scale", "auto");
+    assertEquals(0, e.code(), e.err());
+    assertTrue(e.out().contains("tsdiff (" + m.group(1) + ")"), e.out());
+  }
+
+  @Test
   void badInputIsExitTwoWithOneLine() {
     String[][] cases = {
       {"forecast", "eval", "--model", run.toString(), "--data", csv.toString(), "--column", "nope"},
@@ -87,9 +116,18 @@ class ForecastCommandTest {
         "--season", "8", "--context", "12", "--horizon", "0", "--out", dir.resolve("r3").toString()},
       {"forecast", "eval", "--model", run.toString(), "--data", csv.toString(), "--column", "load", "--filter",
         "symbol=A", "--origins", "100"},
+      {"forecast", "eval", "--model", run.toString(), "--data", csv.toString(), "--column", "load", "--filter",
+        "symbol=A", "--scale", "auto"},
+      {"forecast", "predict", "--model", run.toString(), "--data", csv.toString(), "--column", "load", "--filter",
+        "symbol=A", "--scale", "big", "--out", dir.resolve("x.npy").toString()},
+      {"forecast", "tune", "--model", run.toString(), "--data", csv.toString(), "--column", "load", "--filter",
+        "symbol=A", "--candidates", "quantile"},
+      {"forecast", "tune", "--model", run.toString(), "--data", csv.toString(), "--column", "load", "--filter",
+        "symbol=A", "--origins", "3", "--val-origins", "40"},
     };
     String[] expected = {"no value column 'nope'", "'x' is not a number", "is longer than the", "horizon must be >= 1",
-        "values, got 160"};
+        "values, got 160", "has no tuned guidance", "--scale must be a number or auto", "must be loss:scale",
+        "values, got 148"};
     for (int i = 0; i < cases.length; i++) {
       TrainCommandTest.Run r = run(cases[i]);
       assertEquals(2, r.code(), r.err());

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.diffusion4j.forecast.GuidanceTuning;
 import org.diffusion4j.io.AtomicFiles;
 import org.diffusion4j.io.Json;
 import org.diffusion4j.io.JsonRecords;
@@ -18,7 +19,7 @@ import org.diffusion4j.progress.ProgressListener;
 
 /**
  * Training and loading TSDiff runs. A run directory holds the trainer's checkpoints and
- * {@value #SPEC_FILE} (the {@link TsdiffSpec}).
+ * {@value #SPEC_FILE} (the {@link TsdiffSpec}) and, once tuned, {@value #GUIDANCE_FILE}.
  *
  * <p>Defaults follow TSDiff's {@code diffusion_small_config} and {@code train_tsdiff} configs:
  * 100 diffusion steps with betas linear from 1e-4 to 0.1, noise (eps) prediction with the plain
@@ -30,6 +31,9 @@ import org.diffusion4j.progress.ProgressListener;
 public final class Tsdiff {
   /** The spec file in a run directory. */
   public static final String SPEC_FILE = "forecast.json";
+
+  /** The guidance chosen on a validation block ({@code d4j forecast tune}), in a run directory. */
+  public static final String GUIDANCE_FILE = "guidance.json";
 
   private Tsdiff() {}
 
@@ -114,6 +118,25 @@ public final class Tsdiff {
       throw new IllegalArgumentException(runDir + " is not a forecast run: no " + SPEC_FILE);
     }
     return JsonRecords.fromJson(TsdiffSpec.class, (Map<?, ?>) Json.parse(Files.readString(f)), f.toString());
+  }
+
+  /** Writes the guidance chosen for a run (atomically). */
+  public static void writeGuidance(Path runDir, GuidanceTuning.Choice choice) throws IOException {
+    AtomicFiles.writeString(runDir.resolve(GUIDANCE_FILE), JsonRecords.toJson(choice) + "\n");
+  }
+
+  /**
+   * The guidance chosen for a run.
+   *
+   * @throws IllegalArgumentException if the run has no {@value #GUIDANCE_FILE}
+   */
+  public static GuidanceTuning.Choice readGuidance(Path runDir) throws IOException {
+    Path f = runDir.resolve(GUIDANCE_FILE);
+    if (!Files.exists(f)) {
+      throw new IllegalArgumentException(runDir + " has no tuned guidance (" + GUIDANCE_FILE
+          + "); run 'd4j forecast tune' first or give a number");
+    }
+    return JsonRecords.fromJson(GuidanceTuning.Choice.class, (Map<?, ?>) Json.parse(Files.readString(f)), f.toString());
   }
 
   /** The model of a run (latest checkpoint, EMA weights). */

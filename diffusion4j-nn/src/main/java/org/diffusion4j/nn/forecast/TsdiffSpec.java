@@ -106,4 +106,16 @@ public record TsdiffSpec(int context, int horizon, int[] lags, String freq, int 
   public double unstandardise(double z) {
     return z * spread + shift;
   }
+
+  /**
+   * The scale in TSDiff's units that gives the same guided target as scale {@code s} here. The
+   * guidance targets p(z) exp(-s E(z)) with the energy on model units z = (u - shift)/spread of the
+   * mean-scaled window u, while TSDiff puts the energy on u itself. The quantile energy is
+   * homogeneous of degree 1 in the residual and the MSE energy of degree 2, so s E(z) equals
+   * (s / spread) E(u) for quantile and (s / spread^2) E(u) for MSE guidance: with spread 0.0093
+   * (CO2) the scale 8 here is TSDiff's scale 860 (quantile).
+   */
+  public double officialScale(org.diffusion4j.forecast.SelfGuidance.Loss loss, double s) {
+    return loss == org.diffusion4j.forecast.SelfGuidance.Loss.QUANTILE ? s / spread : s / (spread * spread);
+  }
 }

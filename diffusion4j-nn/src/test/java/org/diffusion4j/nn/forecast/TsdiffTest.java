@@ -59,6 +59,51 @@ class TsdiffTest {
   }
 
   /** The autograd pullback against central differences of the prediction (float32 network, so 1e-2). */
+  /**
+   * The guidance energy acts on model units z = (u - shift)/spread; TSDiff's on the mean-scaled u.
+   * s E(z) must equal officialScale(s) E(u) for both energies (the scale conversion reported by
+   * {@code d4j forecast tune}).
+   */
+  @Test
+  void officialScaleConvertsTheGuidedTargetToMeanScaledUnits() throws Exception {
+    TsdiffSpec spec = Tsdiff.readSpec(dir);
+    int n = 3;
+    java.util.Random rnd = new java.util.Random(7);
+    Batch z = new Batch(n, spec.dim());
+    Batch y = new Batch(n, spec.dim());
+    Batch mask = new Batch(n, spec.dim());
+    Batch u = new Batch(n, spec.dim());
+    Batch yu = new Batch(n, spec.dim());
+    for (int i = 0; i < z.data().length; i++) {
+      z.data()[i] = rnd.nextGaussian();
+      y.data()[i] = rnd.nextGaussian();
+      mask.data()[i] = rnd.nextBoolean() ? 1 : 0;
+      u.data()[i] = spec.unstandardise(z.data()[i]);
+      yu.data()[i] = spec.unstandardise(y.data()[i]);
+    }
+    try (NetworkDenoiser m = Tsdiff.readModel(dir)) {
+      for (SelfGuidance.Loss loss : SelfGuidance.Loss.values()) {
+        double s = 4;
+        double here = s * SelfGuidance.of(m, m.path(), y, mask, loss, s, n).energy(z);
+        double official = spec.officialScale(loss, s) * SelfGuidance.of(m, m.path(), yu, mask, loss, s, n).energy(u);
+        assertEquals(here, official, 1e-9 * Math.abs(here), loss.toString());
+      }
+      assertEquals(4 / spec.spread(), spec.officialScale(SelfGuidance.Loss.QUANTILE, 4), 1e-12);
+    }
+  }
+
+  @Test
+  void tunedGuidanceRoundTripsAndIsAClearErrorWhenAbsent() throws Exception {
+    Path other = dir.resolve("guidance-test");
+    java.nio.file.Files.createDirectories(other);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tsdiff.readGuidance(other));
+    assertTrue(e.getMessage().contains("no tuned guidance"), e.getMessage());
+    org.diffusion4j.forecast.GuidanceTuning.Choice c = new org.diffusion4j.forecast.GuidanceTuning.Choice(
+        SelfGuidance.Loss.MSE, 2.5, 2, 140, 32, 0.0123);
+    Tsdiff.writeGuidance(other, c);
+    assertEquals(c, Tsdiff.readGuidance(other));
+  }
+
   @Test
   void pullbackMatchesFiniteDifferences() throws Exception {
     try (NetworkDenoiser m = Tsdiff.readModel(dir)) {
