@@ -10,6 +10,7 @@ import org.diffusion4j.nn.control.DdpmSchedule;
 import org.diffusion4j.nn.net.Condition;
 import org.diffusion4j.nn.net.Egtn;
 import org.diffusion4j.nn.net.EgtnConfig;
+import org.diffusion4j.nn.net.Layers;
 import org.diffusion4j.nn.net.ParamSet;
 import org.diffusion4j.random.Rng;
 
@@ -109,7 +110,8 @@ public final class GeoTdm implements AutoCloseable {
         : start.sub(ref).mul(aa).add(noise.mul(ss)).add(ref);
     NDArray out = net.forward(params, xt, sm.create(c, new Shape(n, 1)), cond);
     if (prior == Prior.NONE) {
-      out = out.sub(out.mean(new int[] {1, 2}, true));
+      // Mean over frames and particles (DJL's PyTorch mean takes one axis; sum takes several).
+      out = out.sub(out.sum(new int[] {1, 2}, true).div(Layers.scalar(out, (double) cfg.frames() * cfg.particles())));
     }
     return out.sub(noise).square().mean();
   }
@@ -158,6 +160,12 @@ public final class GeoTdm implements AutoCloseable {
           e = toDouble(out.toFloatArray());
         }
         evaluations++;
+        for (int j = 0; j < e.length; j++) {
+          if (!Double.isFinite(e[j])) {
+            throw new IllegalStateException("GeoTDM network output is " + e[j] + " at diffusion index " + i
+                + " (entry " + j + ", input " + in[j] + ")");
+          }
+        }
         if (prior == Prior.NONE) {
           centre(e, n, d);
         }

@@ -35,16 +35,16 @@ import org.diffusion4j.random.Seeds;
  *   <li>{@code baseline}: the non-equivariant baseline, a transformer {@link SequenceNetConfig}
  *       over (C + F, 3 N) windows in {@link TrajectoryDiffusion} with the given frames as
  *       observation channels and inpainted, each window translated so the last given frame's
- *       centre of mass is the origin; its width is chosen so its parameter count is the closest
- *       to the GeoTDM network of the same options.</li>
+ *       centre of mass is the origin; its width and depth are chosen so its parameter count is the
+ *       closest to the GeoTDM network of the same options.</li>
  * </ul>
  */
 public final class TrajectoryModels {
   public static final String SPEC_FILE = "trajectories.json";
   public static final java.util.List<String> KINDS = java.util.List.of("geotdm", "geotdm-com", "geotdm-uncond",
       "baseline");
-  /** Transformer depth and heads of the baseline. */
-  static final int BASELINE_DEPTH = 4;
+  /** Largest transformer depth and the heads of the baseline (width and depth are fitted to the parameter count). */
+  static final int BASELINE_MAX_DEPTH = 8;
   static final int BASELINE_HEADS = 4;
   /** x_0 clip of the baseline's sampler, far outside the data: GeoTDM does not clip. */
   static final double NO_CLIP = 1e3;
@@ -67,8 +67,8 @@ public final class TrajectoryModels {
         throw new IllegalArgumentException("unknown trajectory model '" + kind + "'; expected one of " + KINDS);
       }
       boolean uncond = kind.equals("geotdm-uncond");
-      if (frames < 2 || diffusionSteps < 2 || trainSystems < 1 || (uncond ? condFrames != 0 : condFrames < 2)) {
-        throw new IllegalArgumentException("trajectory model needs frames >= 2, diffusion-steps >= 2, train-systems"
+      if (frames < 2 || diffusionSteps <= 20 || trainSystems < 1 || (uncond ? condFrames != 0 : condFrames < 2)) {
+        throw new IllegalArgumentException("trajectory model needs frames >= 2, diffusion-steps > 20, train-systems"
             + " >= 1 and cond-frames " + (uncond ? "= 0 (unconditional)" : ">= 2") + "; got frames=" + frames
             + ", diffusion-steps=" + diffusionSteps + ", train-systems=" + trainSystems + ", cond-frames=" + condFrames);
       }
@@ -103,14 +103,16 @@ public final class TrajectoryModels {
     int channels = 3 * ChargedParticles.egnn(1).particles();
     SequenceNetConfig best = null;
     long bestGap = Long.MAX_VALUE;
-    for (int w = 8; w <= 512; w += 8) {
+    for (int w = BASELINE_HEADS; w <= 512; w += BASELINE_HEADS) {
+      for (int depth = 1; depth <= BASELINE_MAX_DEPTH; depth++) {
       SequenceNetConfig c = new SequenceNetConfig(s.condFrames() + s.frames(), channels,
-          SequenceNetConfig.Backbone.TRANSFORMER, w, BASELINE_DEPTH, BASELINE_HEADS, 2, false, 0, 0, 2 * channels,
+          SequenceNetConfig.Backbone.TRANSFORMER, w, depth, BASELINE_HEADS, 2, false, 0, 0, 2 * channels,
           o.seed());
       long gap = Math.abs(c.build().parameterCount() - target);
       if (gap < bestGap) {
         bestGap = gap;
         best = c;
+      }
       }
     }
     return best;
