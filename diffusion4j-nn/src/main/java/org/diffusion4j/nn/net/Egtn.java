@@ -116,12 +116,7 @@ public final class Egtn implements Network {
         : feats.expandDims(1).broadcast(new Shape(n, frames, np, config.features())).concat(tauNodes, -1);
     ParamLayout.Cursor p = new ParamLayout.Cursor(params);
     NDArray h = Layers.linear(h0, p.next("in.weight"), p.next("in.bias"));
-    NDArray edgeAttr = edgeAttributes(feats);
-    NDArray rel = relativeFrameEmbedding(x.getManager(), frames, dt);
-    NDArray[] state = {all, h};
-    for (int l = 0; l < config.depth(); l++) {
-      state = layerPair(p, "layer" + l + ".", state[0], state[1], edgeAttr, rel);
-    }
+    NDArray[] state = stack(p, "", config.depth(), all, h, feats);
     if (config.learnsPrior()) {
       p.skipRest();
     }
@@ -151,12 +146,7 @@ public final class Egtn implements Network {
     ParamLayout.Cursor p = new ParamLayout.Cursor(params);
     p.skipTo("prior.in.weight");
     NDArray h = Layers.linear(nodeIn, p.next("prior.in.weight"), p.next("prior.in.bias"));
-    NDArray edgeAttr = edgeAttributes(feats);
-    NDArray rel = relativeFrameEmbedding(given.getManager(), cf, dt);
-    NDArray[] state = {given, h};
-    for (int l = 0; l < config.priorDepth(); l++) {
-      state = layerPair(p, "prior.layer" + l + ".", state[0], state[1], edgeAttr, rel);
-    }
+    NDArray[] state = stack(p, "prior.", config.priorDepth(), given, h, feats);
     NDArray ws = p.next("prior.ws");
     p.requireDone();
     NDArray w = state[1].mean(new int[] {-1}).get(new NDIndex(":, :{}", cf - 1)).expandDims(-1); // (n, C-1, N, 1)
@@ -216,6 +206,17 @@ public final class Egtn implements Network {
       }
     }
     return m.create(v, new Shape(frames, frames, e)).toType(dt, false);
+  }
+
+  /** {@code layers} spatial + temporal pairs named {@code prefix + "layer" + l} on (x, h); returns the final (x, h). */
+  private NDArray[] stack(ParamLayout.Cursor p, String prefix, int layers, NDArray x, NDArray h, NDArray feats) {
+    NDArray edgeAttr = edgeAttributes(feats);
+    NDArray rel = relativeFrameEmbedding(x.getManager(), Math.toIntExact(x.getShape().get(1)), x.getDataType());
+    NDArray[] state = {x, h};
+    for (int l = 0; l < layers; l++) {
+      state = layerPair(p, prefix + "layer" + l + ".", state[0], state[1], edgeAttr, rel);
+    }
+    return state;
   }
 
   private NDArray[] layerPair(ParamLayout.Cursor p, String pre, NDArray x, NDArray h, NDArray edgeAttr,
