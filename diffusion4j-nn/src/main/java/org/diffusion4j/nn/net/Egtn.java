@@ -29,7 +29,8 @@ import java.util.List;
  * frames; they are put in front of x along the frame axis and only the F future frames are
  * returned (EGTN.forward with cond_mask). {@link #prior} is GeoTDM's learnable geometric prior
  * (EGTN.forward with compute_ref): {@code priorDepth} layer pairs on the given frames give an
- * invariant weight w_t per node and frame (the mean of h over channels) and
+ * invariant weight w_t per node and frame (the mean of h over channels, plus a learnable per-frame
+ * bias b_t, an addition here) and
  * <pre>
  *   x_ref,s = x_{C-1} + ws_s sum_{t &lt; C-1} w_t (x_t - x_{C-1})      (s = 0..F-1)
  * </pre>
@@ -58,6 +59,7 @@ public final class Egtn implements Network {
         addLayerPair("prior.layer" + l + ".");
       }
       layout.add("prior.ws", new long[] {config.frames()}, ParamInit.Kind.ONES, null);
+      layout.add("prior.wbias", new long[] {config.condFrames() - 1}, ParamInit.Kind.ZEROS, null);
     }
     specs = layout.specs();
   }
@@ -84,9 +86,25 @@ public final class Egtn implements Network {
     return specs;
   }
 
+  /**
+   * Seeded PyTorch defaults, except the prior's {@code ws_s = s + 1} and {@code wbias} = -1 on
+   * the second-to-last given frame (0 elsewhere): the prior starts near constant-velocity
+   * extrapolation x_{C-1} + (s + 1)(x_{C-1} - x_{C-2}) instead of the official ws = 1, a change
+   * for short CPU training runs (docs/trajectories.md).
+   */
   @Override
   public float[][] initialValues() {
-    return layout.initialValues(config.initSeed());
+    float[][] v = layout.initialValues(config.initSeed());
+    for (int i = 0; i < specs.size(); i++) {
+      if (specs.get(i).name().equals("prior.ws")) {
+        for (int s = 0; s < v[i].length; s++) {
+          v[i][s] = s + 1;
+        }
+      } else if (specs.get(i).name().equals("prior.wbias")) {
+        v[i][v[i].length - 1] = -1;
+      }
+    }
+    return v;
   }
 
   @Override
@@ -148,8 +166,10 @@ public final class Egtn implements Network {
     NDArray h = Layers.linear(nodeIn, p.next("prior.in.weight"), p.next("prior.in.bias"));
     NDArray[] state = stack(p, "prior.", config.priorDepth(), given, h, feats);
     NDArray ws = p.next("prior.ws");
+    NDArray wbias = p.next("prior.wbias");
     p.requireDone();
-    NDArray w = state[1].mean(new int[] {-1}).get(new NDIndex(":, :{}", cf - 1)).expandDims(-1); // (n, C-1, N, 1)
+    NDArray w = state[1].mean(new int[] {-1}).get(new NDIndex(":, :{}", cf - 1))
+        .add(wbias.reshape(1, cf - 1, 1)).expandDims(-1); // (n, C-1, N, 1)
     NDArray xs = state[0];
     NDArray last = xs.get(new NDIndex(":, {}:", cf - 1)); // (n, 1, N, 3)
     NDArray drift = xs.get(new NDIndex(":, :{}", cf - 1)).sub(last).mul(w).sum(new int[] {1}, true); // (n, 1, N, 3)

@@ -144,8 +144,8 @@ public final class GeoTdm implements AutoCloseable {
     }
     double[] z = new double[x.length];
     try (NDManager outer = manager.newSubManager()) {
-      Condition cond = condition(outer, config, q, given, DataType.FLOAT32);
-      NDArray refArray = reference(outer, net, params, cond, given, n, DataType.FLOAT32);
+      NDArray refArray = reference(outer, net, params, condition(outer, config, q, given, DataType.FLOAT32), given, n,
+          DataType.FLOAT32);
       double[] ref = refArray == null ? null : toDouble(refArray.toFloatArray());
       float[] c = new float[n];
       for (int i = schedule.steps() - 1; i >= 0; i--) {
@@ -156,7 +156,10 @@ public final class GeoTdm implements AutoCloseable {
         }
         double[] e;
         try (NDManager sm = outer.newSubManager()) {
-          NDArray out = net.forward(params, sm.create(in, net.batchShape(n)), sm.create(c, new Shape(n, 1)), cond);
+          // The condition is rebuilt in the step's manager: ops on a condition array attach their
+          // results to its manager, which must not outlive the step.
+          NDArray out = net.forward(params, sm.create(in, net.batchShape(n)), sm.create(c, new Shape(n, 1)),
+              condition(sm, config, q, given, DataType.FLOAT32));
           e = toDouble(out.toFloatArray());
         }
         evaluations++;

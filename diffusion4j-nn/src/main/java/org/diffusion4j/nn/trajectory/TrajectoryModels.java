@@ -248,6 +248,14 @@ public final class TrajectoryModels {
       return padded.withPositions(h, x).frames(spec.condFrames(), h);
     }
 
+    /** The prior mean x_ref of a conditional GeoTDM (its forecast without diffusion), or null for other kinds. */
+    public Trajectories priorMean(Trajectories given) {
+      if (geotdm == null || spec.condFrames() == 0) {
+        return null;
+      }
+      return given.withPositions(spec.frames(), geotdm.priorMean(given));
+    }
+
     /** Unconditional samples, one per system of {@code charges} (n N values). */
     public Trajectories generate(double[] charges, Rng rng) {
       if (spec.condFrames() != 0) {
