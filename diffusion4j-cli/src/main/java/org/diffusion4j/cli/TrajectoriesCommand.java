@@ -303,9 +303,9 @@ final class TrajectoriesCommand implements Runnable {
     Plot plot = Plot.of(title).equalAspect().xLabel("x").yLabel("y");
     int np = shown.particles();
     for (int i = 0; i < np; i++) {
-      String label = shown.charges()[i] > 0 ? "q=+1" : "q=-1";
+      String label = "particle " + i + (shown.charges()[i] > 0 ? " (q=+1)" : " (q=-1)");
       int solid = given > 0 ? Math.min(given, shown.frames()) : shown.frames();
-      plot.line(coord(shown, i, 0, 0, solid), coord(shown, i, 1, 0, solid), Plot.color(i), i < 2 ? label : null, true);
+      plot.line(coord(shown, i, 0, 0, solid), coord(shown, i, 1, 0, solid), Plot.color(i), label, true);
       if (solid < shown.frames()) {
         plot.scatter(coord(shown, i, 0, solid, shown.frames()), coord(shown, i, 1, solid, shown.frames()),
             Plot.color(i), null);

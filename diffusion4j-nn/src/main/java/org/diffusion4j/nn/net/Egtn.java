@@ -29,8 +29,8 @@ import java.util.List;
  * frames; they are put in front of x along the frame axis and only the F future frames are
  * returned (EGTN.forward with cond_mask). {@link #prior} is GeoTDM's learnable geometric prior
  * (EGTN.forward with compute_ref): {@code priorDepth} layer pairs on the given frames give an
- * invariant weight w_t per node and frame (the mean of h over channels, plus a learnable per-frame
- * bias b_t, an addition here) and
+ * invariant weight w_t per node and frame (the mean of h over channels, here times a learnable
+ * gate g plus a learnable per-frame bias b_t, additions that let it start at constant velocity) and
  * <pre>
  *   x_ref,s = x_{C-1} + ws_s sum_{t &lt; C-1} w_t (x_t - x_{C-1})      (s = 0..F-1)
  * </pre>
@@ -60,6 +60,7 @@ public final class Egtn implements Network {
       }
       layout.add("prior.ws", new long[] {config.frames()}, ParamInit.Kind.ONES, null);
       layout.add("prior.wbias", new long[] {config.condFrames() - 1}, ParamInit.Kind.ZEROS, null);
+      layout.add("prior.gate", new long[] {1}, ParamInit.Kind.ZEROS, null);
     }
     specs = layout.specs();
   }
@@ -87,10 +88,10 @@ public final class Egtn implements Network {
   }
 
   /**
-   * Seeded PyTorch defaults, except the prior's {@code ws_s = s + 1} and {@code wbias} = -1 on
-   * the second-to-last given frame (0 elsewhere): the prior starts near constant-velocity
-   * extrapolation x_{C-1} + (s + 1)(x_{C-1} - x_{C-2}) instead of the official ws = 1, a change
-   * for short CPU training runs (docs/trajectories.md).
+   * Seeded PyTorch defaults, except the prior's {@code ws_s = s + 1}, {@code wbias} = -1 on the
+   * second-to-last given frame (0 elsewhere) and {@code gate} = 0: the prior starts exactly at
+   * constant-velocity extrapolation x_{C-1} + (s + 1)(x_{C-1} - x_{C-2}) instead of the official
+   * ws = 1, a change for short CPU training runs (docs/trajectories.md).
    */
   @Override
   public float[][] initialValues() {
@@ -167,8 +168,9 @@ public final class Egtn implements Network {
     NDArray[] state = stack(p, "prior.", config.priorDepth(), given, h, feats);
     NDArray ws = p.next("prior.ws");
     NDArray wbias = p.next("prior.wbias");
+    NDArray gate = p.next("prior.gate");
     p.requireDone();
-    NDArray w = state[1].mean(new int[] {-1}).get(new NDIndex(":, :{}", cf - 1))
+    NDArray w = state[1].mean(new int[] {-1}).get(new NDIndex(":, :{}", cf - 1)).mul(gate)
         .add(wbias.reshape(1, cf - 1, 1)).expandDims(-1); // (n, C-1, N, 1)
     NDArray xs = state[0];
     NDArray last = xs.get(new NDIndex(":, {}:", cf - 1)); // (n, 1, N, 3)
