@@ -49,7 +49,7 @@ public final class Egtn implements Network {
     this.config = config;
     long h = config.hidden();
     layout = new ParamLayout();
-    layout.linear("in", config.features() + config.timeEmbedDim(), h, true);
+    layout.linear("in", config.features() + config.timeEmbedDim() + classWidth(), h, true);
     for (int l = 0; l < config.depth(); l++) {
       addLayerPair("layer" + l + ".");
     }
@@ -63,6 +63,10 @@ public final class Egtn implements Network {
       layout.add("prior.gate", new long[] {1}, ParamInit.Kind.ZEROS, null);
     }
     specs = layout.specs();
+  }
+
+  private int classWidth() {
+    return config.classes() > 0 ? config.classes() + 1 : 0;
   }
 
   private void addLayerPair(String pre) {
@@ -129,8 +133,13 @@ public final class Egtn implements Network {
     }
     int frames = cf + f;
     NDArray tau = Layers.sinusoidalEmbedding(c.toType(dt, false).reshape(n, 1), config.timeEmbedDim());
-    NDArray tauNodes = tau.reshape(n, 1, 1, config.timeEmbedDim()).broadcast(new Shape(n, frames, np,
-        config.timeEmbedDim()));
+    if (config.classes() > 0) {
+      NDArray y = cond.requireClassOneHot();
+      requireShape("EGTN condition.classOneHot", y, new Shape(n, classWidth()));
+      tau = tau.concat(y.toType(dt, false), 1);
+    }
+    int tw = config.timeEmbedDim() + classWidth();
+    NDArray tauNodes = tau.reshape(n, 1, 1, tw).broadcast(new Shape(n, frames, np, tw));
     NDArray h0 = feats == null ? tauNodes
         : feats.expandDims(1).broadcast(new Shape(n, frames, np, config.features())).concat(tauNodes, -1);
     ParamLayout.Cursor p = new ParamLayout.Cursor(params);

@@ -53,7 +53,7 @@ public final class Networks {
     });
     register("control-mlp", ControlMlpConfig.class, shape -> new ControlMlpConfig(Math.toIntExact(product(shape)), Math.toIntExact(product(shape)), 64, 2, 0, 0));
     register("gru", GruConfig.class, shape -> new GruConfig(Math.toIntExact(shape[0]), shape.length == 1 ? 1 : Math.toIntExact(shape[1]), shape.length == 1 ? 1 : Math.toIntExact(shape[1]), 32, 0, 0));
-    register("egtn", EgtnConfig.class, shape -> new EgtnConfig(Math.toIntExact(shape[1]), Math.toIntExact(shape[0]), 0, 0, 32, 2, 0, 32, 0));
+    register("egtn", EgtnConfig.class, shape -> EgtnConfig.unconditional(shape));
   }
 
   /**

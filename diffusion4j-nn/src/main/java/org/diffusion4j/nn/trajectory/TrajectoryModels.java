@@ -93,7 +93,7 @@ public final class TrajectoryModels {
   public static EgtnConfig geotdmNetwork(Spec s, Options o) {
     int prior = s.kind().equals("geotdm") ? o.priorDepth() : 0;
     return new EgtnConfig(ChargedParticles.egnn(1).particles(), s.frames(), s.condFrames(), 1, o.hidden(), o.depth(),
-        prior, o.timeEmbedDim(), o.seed());
+        prior, o.timeEmbedDim(), 0, o.seed());
   }
 
   /** The baseline transformer whose parameter count is closest to the learnable-prior GeoTDM of the same options. */

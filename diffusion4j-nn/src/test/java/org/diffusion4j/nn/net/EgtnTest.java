@@ -25,8 +25,8 @@ class EgtnTest {
   static final int N = 4;
   static final int F = 3;
   static final int C = 3;
-  static final EgtnConfig UNCOND = new EgtnConfig(N, F, 0, 1, 6, 2, 0, 8, 3);
-  static final EgtnConfig COND = new EgtnConfig(N, F, C, 1, 6, 2, 2, 8, 5);
+  static final EgtnConfig UNCOND = new EgtnConfig(N, F, 0, 1, 6, 2, 0, 8, 0, 3);
+  static final EgtnConfig COND = new EgtnConfig(N, F, C, 1, 6, 2, 2, 8, 0, 5);
 
   /** Coordinates, given frames, charges and c of a batch; transformable as a whole. */
   record Scene(double[] x, double[] given, double[] q, double[] c) {
@@ -216,6 +216,6 @@ class EgtnTest {
       assertThrows(IllegalArgumentException.class, () -> net.forward(p, m.zeros(new Shape(B, F + 1, N, 3)), c,
           Condition.NONE.withContext(q)));
     }
-    assertThrows(IllegalArgumentException.class, () -> new EgtnConfig(N, F, 1, 1, 6, 2, 2, 8, 0));
+    assertThrows(IllegalArgumentException.class, () -> new EgtnConfig(N, F, 1, 1, 6, 2, 2, 8, 0, 0));
   }
 }

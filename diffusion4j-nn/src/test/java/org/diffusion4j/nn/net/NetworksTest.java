@@ -28,6 +28,7 @@ class NetworksTest {
       case "sequence" -> new long[] {16, 2};
       case "graph" -> new long[] {6, 4};
       case "egnn" -> new long[] {5, 3};
+      case "egtn" -> new long[] {4, 5, 3};
       default -> new long[] {5};
     };
   }

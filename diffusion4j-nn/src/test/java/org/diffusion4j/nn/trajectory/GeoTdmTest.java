@@ -29,9 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * schedule, a tiny train-and-load round trip of both model kinds, and clear errors.
  */
 class GeoTdmTest {
-  static final EgtnConfig UNCOND = new EgtnConfig(5, 4, 0, 1, 8, 2, 0, 8, 1);
-  static final EgtnConfig LEARNED = new EgtnConfig(5, 4, 3, 1, 8, 2, 1, 8, 1);
-  static final EgtnConfig CENTER = new EgtnConfig(5, 4, 3, 1, 8, 2, 0, 8, 1);
+  static final EgtnConfig UNCOND = new EgtnConfig(5, 4, 0, 1, 8, 2, 0, 8, 0, 1);
+  static final EgtnConfig LEARNED = new EgtnConfig(5, 4, 3, 1, 8, 2, 1, 8, 0, 1);
+  static final EgtnConfig CENTER = new EgtnConfig(5, 4, 3, 1, 8, 2, 0, 8, 0, 1);
   /**
    * Steps of the test schedules. An untrained network does not cancel the 1/sqrt(alpha) growth of
    * the ancestral steps (x reaches ~1/sqrt(abar_T), hundreds here), and EGTN's raw |x_ij|^2 edge
@@ -106,7 +106,7 @@ class GeoTdmTest {
         double[] a = g.sample(given, null, Rng.of(4)).positions();
         double[] b = g.sample(given.withPositions(3, moved), null, Rng.of(4)).positions();
         for (int k = 0; k < a.length; k++) {
-          assertEquals(a[k] + shift[k % 3], b[k], 1e-4 + 2e-6 * Math.abs(a[k]), "entry " + k + " (" + GeoTdm.Prior.of(cfg) + ")");
+          assertEquals(a[k] + shift[k % 3], b[k], 1e-3 + 1e-5 * Math.abs(a[k]), "entry " + k + " (" + GeoTdm.Prior.of(cfg) + ")");
         }
         double[] prior = g.priorMean(given);
         assertEquals(a.length, prior.length);
