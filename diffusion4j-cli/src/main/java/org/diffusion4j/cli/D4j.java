@@ -36,6 +36,7 @@ import picocli.CommandLine.Option;
       CertifyCommand.class,
       PlanCommand.class,
       PolicyCommand.class,
+      TrajectoriesCommand.class,
       QuantizeCommand.class,
       FinetuneCommand.class,
       BlendCommand.class,

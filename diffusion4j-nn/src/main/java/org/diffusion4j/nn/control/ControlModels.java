@@ -11,19 +11,19 @@ import org.diffusion4j.nn.train.TrainConfig;
 import org.diffusion4j.nn.train.TrainableNet;
 import org.diffusion4j.progress.ProgressListener;
 
-/** Training one network of a planner or policy into its own checkpoint folder. */
-final class ControlModels {
+/** Training one network of a planner, policy or trajectory model into its own checkpoint folder. */
+public final class ControlModels {
   private ControlModels() {}
 
   /** The optimiser settings shared by the control models: AdamW, short warm-up, cosine decay, EMA. */
-  static TrainConfig config(NetworkConfig net, String data, long steps, int batch, double lr, long seed) {
+  public static TrainConfig config(NetworkConfig net, String data, long steps, int batch, double lr, long seed) {
     return TrainConfig.builder(net.dim()).data(data).network(net).steps(steps).batch(batch).lr(lr)
         .warmupSteps(Math.min(100, steps / 10)).emaDecay(0.995).clipNorm(1.0).seed(seed).checkpointEvery(0)
         .keepCheckpoints(1).build();
   }
 
   /** Trains {@code config.network()} with {@code loss} and writes the checkpoint to {@code dir}; returns the losses. */
-  static float[] train(TrainConfig config, ControlTraining.StepLoss loss, Path dir, ProgressListener progress,
+  public static float[] train(TrainConfig config, ControlTraining.StepLoss loss, Path dir, ProgressListener progress,
       Duration timeLimit) throws IOException {
     try (NDManager manager = DjlRuntime.newManager(); TrainableNet net = new TrainableNet(manager, config, null)) {
       float[] losses = ControlTraining.fit(manager, net, config, loss, progress, timeLimit);
@@ -33,7 +33,7 @@ final class ControlModels {
   }
 
   /** Reads the spec record {@code file} of a run, or a clear error naming what the directory is not. */
-  static <R extends Record> R readSpec(Class<R> type, Path runDir, String file, String what) throws IOException {
+  public static <R extends Record> R readSpec(Class<R> type, Path runDir, String file, String what) throws IOException {
     Path f = runDir.resolve(file);
     if (!java.nio.file.Files.exists(f)) {
       throw new IllegalArgumentException(runDir + " is not a " + what + " run: no " + file);
@@ -43,7 +43,7 @@ final class ControlModels {
   }
 
   /** The EMA weights and config of the latest checkpoint in {@code dir}. */
-  static Checkpoint read(Path dir) throws IOException {
+  public static Checkpoint read(Path dir) throws IOException {
     if (!Checkpoint.exists(dir)) {
       throw new IllegalArgumentException(dir + " holds no trained model (no checkpoints/LATEST)");
     }

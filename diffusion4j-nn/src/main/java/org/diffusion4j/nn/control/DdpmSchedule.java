@@ -41,6 +41,30 @@ public final class DdpmSchedule {
     return new DdpmSchedule(b);
   }
 
+  /**
+   * The linear schedule of Ho et al. (2020) extended to any step count as guided-diffusion's
+   * {@code get_named_beta_schedule("linear")} (openai/guided-diffusion, gaussian_diffusion.py;
+   * GeoTDM's default): betas evenly spaced from 1e-4 s to 0.02 s with s = 1000 / steps; needs
+   * more than 20 steps so that the last beta stays below 1.
+   */
+  public static DdpmSchedule linear(int steps) {
+    if (steps <= 20) {
+      throw new IllegalArgumentException("linear diffusion schedule needs > 20 steps (its last beta is 20 / steps),"
+          + " got " + steps);
+    }
+    double scale = 1000.0 / steps;
+    double[] b = new double[steps];
+    for (int i = 0; i < steps; i++) {
+      b[i] = scale * (0.0001 + (0.02 - 0.0001) * i / (steps - 1));
+    }
+    return new DdpmSchedule(b);
+  }
+
+  /** beta_i. */
+  public double beta(int i) {
+    return betas[i];
+  }
+
   public int steps() {
     return betas.length;
   }

@@ -54,6 +54,7 @@ public final class Networks {
     register("control-mlp", ControlMlpConfig.class, shape -> new ControlMlpConfig(Math.toIntExact(product(shape)), Math.toIntExact(product(shape)), 64, 2, 0, 0));
     register("gru", GruConfig.class, shape -> new GruConfig(Math.toIntExact(shape[0]), shape.length == 1 ? 1 : Math.toIntExact(shape[1]), shape.length == 1 ? 1 : Math.toIntExact(shape[1]), 32, 0, 0));
     register("pard", org.diffusion4j.nn.graph.pard.PardNetConfig.class, org.diffusion4j.nn.graph.pard.PardNetConfig::defaults);
+    register("egtn", EgtnConfig.class, shape -> EgtnConfig.unconditional(shape));
   }
 
   /**

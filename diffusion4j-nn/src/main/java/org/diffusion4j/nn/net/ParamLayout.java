@@ -72,6 +72,22 @@ public final class ParamLayout {
       return params.get(next++);
     }
 
+    /** Moves to the tensor called {@code name} (for a network that runs one of several sub-networks). */
+    void skipTo(String name) {
+      for (int i = next; i < params.size(); i++) {
+        if (params.specs().get(i).name().equals(name)) {
+          next = i;
+          return;
+        }
+      }
+      throw new IllegalStateException("parameter " + name + " not found after index " + next);
+    }
+
+    /** Marks every remaining tensor as read (a sub-network this forward does not use). */
+    void skipRest() {
+      next = params.size();
+    }
+
     /** Throws unless every tensor was read. */
     void requireDone() {
       if (next != params.size()) {

@@ -29,6 +29,7 @@ class NetworksTest {
       case "graph" -> new long[] {6, 4};
       case "egnn" -> new long[] {5, 3};
       case "pard" -> new long[] {6, 6, 2};
+      case "egtn" -> new long[] {4, 5, 3};
       default -> new long[] {5};
     };
   }
