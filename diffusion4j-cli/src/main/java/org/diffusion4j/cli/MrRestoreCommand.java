@@ -3,9 +3,12 @@ package org.diffusion4j.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.diffusion4j.array.Batch;
+import org.diffusion4j.io.Csv;
 import org.diffusion4j.io.Npy;
 import org.diffusion4j.nn.data.Dataset;
 import org.diffusion4j.nn.data.Mnist;
@@ -167,6 +170,14 @@ final class MrRestoreCommand implements Runnable {
     @Option(names = "--n", defaultValue = "200", paramLabel = "N", description = "Held-out digits (default ${DEFAULT-VALUE}).")
     int n;
 
+    @Option(names = "--first", defaultValue = "0", paramLabel = "K",
+        description = "First held-out digit (0 = digit 8000; default ${DEFAULT-VALUE}), to split a long run.")
+    int first;
+
+    @Option(names = "--per-image", paramLabel = "FILE.csv",
+        description = "Also write every image's PSNR, one column per table row, for pooling split runs.")
+    Path perImage;
+
     @Option(names = "--mrs-steps", defaultValue = "10,20", split = ",", paramLabel = "N,...",
         description = "MRS step counts (default ${DEFAULT-VALUE}).")
     int[] mrsSteps;
@@ -185,26 +196,46 @@ final class MrRestoreCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       Dataset held = Mnist.heldOut();
-      if (n < 1 || n > held.n()) {
-        throw new UsageException("--n must be in [1, " + held.n() + "], got " + n);
+      if (first < 0 || n < 1 || first + n > held.n()) {
+        throw new UsageException("--first and --n must satisfy 0 <= first, 1 <= n, first + n <= " + held.n() + ", got "
+            + first + " and " + n);
       }
       for (int s : concat(mrsSteps, emSteps)) {
         if (s < 1) {
           throw new UsageException("step counts must be >= 1, got " + s);
         }
       }
-      Batch clean = Mnist.rows(held, 0, n, "held-out").data();
+      Batch clean = Mnist.rows(held, first, first + n, "held-out").data();
       try (MeanRevertingRestoration m = load(model)) {
         PrintWriter o = spec.commandLine().getOut();
-        o.printf("task %s, %d held-out digits, pixels in [-1, 1]%n", m.config().task(), n);
+        o.printf("task %s, held-out digits %d-%d (%d), pixels in [-1, 1]%n", m.config().task(), 8000 + first,
+            8000 + first + n - 1, n);
         o.println("| method | NFE | PSNR (dB) | SSIM | s / image |");
         o.println("|---|---|---|---|---|");
         o.flush();
-        RestorationBench.run(m, clean, mrsSteps, emSteps, seed, r -> {
+        List<RestorationBench.Row> rows = RestorationBench.run(m, clean, mrsSteps, emSteps, seed, r -> {
           o.printf("| %s | %d | %.2f +- %.2f | %.3f | %.4f |%n", r.method(), r.nfe(), r.psnr(), r.psnrSe(), r.ssim(),
               r.secondsPerImage());
           o.flush();
         });
+        RestorationBench.Row reference = rows.get(rows.size() - 1);
+        o.printf("paired PSNR difference to %s at %d steps (mean +- standard error):%n", reference.method(),
+            reference.nfe());
+        for (RestorationBench.Row r : rows.subList(0, rows.size() - 1)) {
+          double[] d = r.pairedDifference(reference);
+          o.printf("  %s, NFE %d: %+.3f +- %.3f dB%n", r.method(), r.nfe(), d[0], d[1]);
+        }
+        if (perImage != null) {
+          Batch table = new Batch(n, rows.size());
+          List<String> columns = new ArrayList<>();
+          for (int j = 0; j < rows.size(); j++) {
+            columns.add(rows.get(j).method() + " " + rows.get(j).nfe());
+            for (int i = 0; i < n; i++) {
+              table.data()[i * rows.size() + j] = rows.get(j).psnrPerImage()[i];
+            }
+          }
+          Csv.write(perImage, table, columns);
+        }
         if (png != null) {
           Batch few = Mnist.rows(held, 0, Math.min(8, n), "grid").data();
           Batch mu = m.degrade(few);

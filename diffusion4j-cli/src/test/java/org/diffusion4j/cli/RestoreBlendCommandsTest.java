@@ -56,12 +56,23 @@ class RestoreBlendCommandsTest {
         "--out", again.toString()).code());
     assertArrayEquals(x.data(), Npy.readBatch(again).data());
 
-    TrainCommandTest.Run b = run("mr-restore", "bench", "--model", model.toString(), "--n", "4", "--mrs-steps", "2",
-        "--em-steps", "3", "--png", dir.resolve("g.png").toString());
+    Path perImage = dir.resolve("psnr.csv");
+    TrainCommandTest.Run b = run("mr-restore", "bench", "--model", model.toString(), "--n", "4", "--first", "2",
+        "--mrs-steps", "2", "--em-steps", "3", "--png", dir.resolve("g.png").toString(), "--per-image",
+        perImage.toString());
     assertEquals(0, b.code(), b.err());
     assertTrue(b.out().contains("| MRS SDE") && b.out().contains("| Euler-Maruyama") && b.out().contains("| bicubic x4"),
         b.out());
+    assertTrue(b.out().contains("digits 8002-8005 (4)") && b.out().contains("paired PSNR difference"), b.out());
     assertTrue(Files.exists(dir.resolve("g.png")));
+    // One PSNR column per table row (degraded, bicubic, MRS SDE, MRS ODE, Euler-Maruyama), one line per digit.
+    java.util.List<String> lines = Files.readAllLines(perImage);
+    assertEquals(5, lines.size(), String.join("\n", lines));
+    assertEquals(5, lines.get(1).split(",").length, lines.get(1));
+    TrainCommandTest.Run pastEnd = run("mr-restore", "bench", "--model", model.toString(), "--first", "1999", "--n",
+        "2");
+    assertEquals(2, pastEnd.code());
+    assertTrue(pastEnd.err().contains("first + n <= 2000"), pastEnd.err());
 
     Path wide = dir.resolve("wide.npy");
     Npy.write(wide, new Batch(2, 50));

@@ -16,8 +16,29 @@ import org.diffusion4j.metrics.ImageQuality;
 public final class RestorationBench {
   private RestorationBench() {}
 
-  /** One table row: mean PSNR with its standard error, mean SSIM, NFE and wall time per image. */
-  public record Row(String method, int nfe, double psnr, double psnrSe, double ssim, double secondsPerImage) {}
+  /**
+   * One table row: mean PSNR with its standard error, mean SSIM, NFE, wall time per image, and
+   * the per-image PSNRs (row order of the clean images) for paired comparisons.
+   */
+  public record Row(String method, int nfe, double psnr, double psnrSe, double ssim, double secondsPerImage,
+      double[] psnrPerImage) {
+    /**
+     * The paired difference of this row's PSNR minus {@code reference}'s over the same images:
+     * {mean, standard error of the mean}. Pairing removes the between-digit spread, which
+     * dominates the unpaired standard errors.
+     */
+    public double[] pairedDifference(Row reference) {
+      if (reference.psnrPerImage.length != psnrPerImage.length) {
+        throw new IllegalArgumentException("rows scored on different image counts: " + psnrPerImage.length + " and "
+            + reference.psnrPerImage.length);
+      }
+      double[] d = new double[psnrPerImage.length];
+      for (int i = 0; i < d.length; i++) {
+        d[i] = psnrPerImage[i] - reference.psnrPerImage[i];
+      }
+      return meanAndStandardError(d);
+    }
+  }
 
   /** The table for the clean images {@code clean} (n, 784); sampler noise from {@code seed}. */
   public static List<Row> run(MeanRevertingRestoration model, Batch clean, int[] mrsSteps, int[] emSteps, long seed) {
@@ -68,16 +89,23 @@ public final class RestorationBench {
     }
     double[] p = ImageQuality.psnr(clean, c, 2);
     double[] s = ImageQuality.ssim(clean, c, 28, 28, 2);
-    double mean = 0;
     double ssim = 0;
-    for (int i = 0; i < p.length; i++) {
-      mean += p[i] / p.length;
-      ssim += s[i] / s.length;
+    for (double q : s) {
+      ssim += q / s.length;
+    }
+    double[] ms = meanAndStandardError(p);
+    return new Row(method, nfe, ms[0], ms[1], ssim, seconds / clean.n(), p);
+  }
+
+  private static double[] meanAndStandardError(double[] v) {
+    double mean = 0;
+    for (double q : v) {
+      mean += q / v.length;
     }
     double var = 0;
-    for (double q : p) {
-      var += (q - mean) * (q - mean) / Math.max(1, p.length - 1);
+    for (double q : v) {
+      var += (q - mean) * (q - mean) / Math.max(1, v.length - 1);
     }
-    return new Row(method, nfe, mean, Math.sqrt(var / p.length), ssim, seconds / clean.n());
+    return new double[] {mean, Math.sqrt(var / v.length)};
   }
 }
