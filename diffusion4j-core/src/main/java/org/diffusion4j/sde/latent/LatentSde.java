@@ -396,6 +396,7 @@ public final class LatentSde {
     @Override
     public void beginBackward() {
       prior.beginBackward();
+      control.beginBackward();
     }
 
     @Override
@@ -405,6 +406,12 @@ public final class LatentSde {
       prior.endBackward(priorBar);
       for (int j = 0; j < priorBar.length; j++) {
         paramBar[j] += priorBar[j];
+      }
+      double[] controlBar = scratch.get().controlBar;
+      java.util.Arrays.fill(controlBar, 0.0);
+      control.endBackward(controlBar);
+      for (int j = 0; j < controlBar.length; j++) {
+        paramBar[priorBar.length + j] += controlBar[j];
       }
     }
 
