@@ -18,7 +18,7 @@ import org.diffusion4j.sde.grad.DifferentiableField;
  * U(+-1/sqrt(fan in)) from the seed, as PyTorch's defaults. Row r uses series r mod N.
  *
  * <p>Parameters, in order: GRU weight_ih (3H x 1), bias_ih (3H), weight_hh (3H x H), bias_hh
- * (3H), read-out (C x H, C), MLP (W x (d + C), W), (W x W, W), (m x W, m). The encoder's gradient
+ * (3H), read-out (C x H, C), MLP (W x (d + C [+ 1]), W), (W x W, W), (m x W, m). The encoder's gradient
  * is accumulated as a context cotangent over a backward pass and propagated through the GRU
  * once, in {@link #endBackward}; the latent SDE calls {@link #beginBackward} and
  * {@link #endBackward} around its pass.
@@ -33,6 +33,9 @@ public final class GruPosteriorControl implements DifferentiableField {
   private final int hidden;
   private final int ctx;
   private final int width;
+  /** MLP input width: d + C, plus 1 with the time to the next observation. */
+  private final int in;
+  private final boolean timeToNext;
   private final double[] p;
   // Offsets of the parameter blocks in p.
   private final int oWih;
@@ -65,6 +68,16 @@ public final class GruPosteriorControl implements DifferentiableField {
    * @param seed the initialisation seed
    */
   public GruPosteriorControl(ObservedSeries data, int stateDim, int width, int hidden, int contextSize, long seed) {
+    this(data, stateDim, width, hidden, contextSize, false, seed);
+  }
+
+  /**
+   * As {@link #GruPosteriorControl(ObservedSeries, int, int, int, int, long)}; with
+   * {@code timeToNext} the MLP also reads tau = t_{k+1} - t, the time to the next observation
+   * (torchsde's example takes one solver step per observation interval, where tau is constant;
+   * with several steps per interval the control needs it to steer towards the next observation).
+   */
+  public GruPosteriorControl(ObservedSeries data, int stateDim, int width, int hidden, int contextSize, boolean timeToNext, long seed) {
     if (stateDim < 1 || width < 1) {
       throw new IllegalArgumentException("state dimension and control width must be >= 1, got " + stateDim + " and " + width);
     }
@@ -77,6 +90,8 @@ public final class GruPosteriorControl implements DifferentiableField {
     this.hidden = hidden;
     this.ctx = contextSize;
     this.width = hidden;
+    this.timeToNext = timeToNext;
+    this.in = stateDim + contextSize + (timeToNext ? 1 : 0);
     int h3 = 3 * hidden;
     int o = 0;
     oWih = o;
@@ -92,7 +107,7 @@ public final class GruPosteriorControl implements DifferentiableField {
     oBc = o;
     o += ctx;
     oW1 = o;
-    o += this.width * (d + ctx);
+    o += this.width * in;
     oB1 = o;
     o += this.width;
     oW2 = o;
@@ -107,7 +122,7 @@ public final class GruPosteriorControl implements DifferentiableField {
     SplittableRandom rng = new SplittableRandom(seed);
     uniform(rng, oWih, oWc, 1 / Math.sqrt(hidden)); // torch.nn.GRU: all U(+-1/sqrt(H))
     uniform(rng, oWc, oW1, 1 / Math.sqrt(hidden));
-    uniform(rng, oW1, oW2, 1 / Math.sqrt(d + ctx));
+    uniform(rng, oW1, oW2, 1 / Math.sqrt(in));
     uniform(rng, oW2, oW3, 1 / Math.sqrt(this.width));
     int cells = data.count() * data.length();
     hs = new double[cells * hidden];
@@ -213,10 +228,12 @@ public final class GruPosteriorControl implements DifferentiableField {
    * The MLP forward for one row at context index k: x = [z, c_k], s1 = sp(a1), a2, s2 = sp(a2)
    * (softplus values precomputed once: they dominate the cost); u written at out[outOff..] if out is non-null.
    */
-  private void mlp(double[] y, int row, int k, double[] x, double[] a1, double[] s1, double[] a2, double[] s2, double[] out, int outOff) {
-    int in = d + ctx;
+  private void mlp(double[] y, int row, int k, double tau, double[] x, double[] a1, double[] s1, double[] a2, double[] s2, double[] out, int outOff) {
     System.arraycopy(y, row * d, x, 0, d);
     System.arraycopy(contexts, ((row % data.count()) * data.length() + k) * ctx, x, d, ctx);
+    if (timeToNext) {
+      x[d + ctx] = tau;
+    }
     for (int j = 0; j < width; j++) {
       double a = p[oB1 + j];
       for (int q = 0; q < in; q++) {
@@ -247,20 +264,21 @@ public final class GruPosteriorControl implements DifferentiableField {
   @Override
   public void value(double t, double[] y, double[] out, int n) {
     int k = contextIndex(t);
-    double[] x = new double[d + ctx];
+    double tau = Math.max(0.0, data.time(k) - t);
+    double[] x = new double[in];
     double[] a1 = new double[width];
     double[] a2 = new double[width];
     double[] s1 = new double[width];
     double[] s2 = new double[width];
     for (int r = 0; r < n; r++) {
-      mlp(y, r, k, x, a1, s1, a2, s2, out, r * m);
+      mlp(y, r, k, tau, x, a1, s1, a2, s2, out, r * m);
     }
   }
 
   @Override
   public void vjp(double t, double[] y, double[] cot, double[] yBar, double[] paramBar, int n) {
     int k = contextIndex(t);
-    int in = d + ctx;
+    double tau = Math.max(0.0, data.time(k) - t);
     double[] x = new double[in];
     double[] a1 = new double[width];
     double[] a2 = new double[width];
@@ -269,7 +287,7 @@ public final class GruPosteriorControl implements DifferentiableField {
     double[] s1 = new double[width];
     double[] s2 = new double[width];
     for (int r = 0; r < n; r++) {
-      mlp(y, r, k, x, a1, s1, a2, s2, null, 0);
+      mlp(y, r, k, tau, x, a1, s1, a2, s2, null, 0);
       for (int q = 0; q < width; q++) {
         double ds2 = 0;
         for (int j = 0; j < m; j++) {
@@ -292,7 +310,7 @@ public final class GruPosteriorControl implements DifferentiableField {
         }
         if (q < d) {
           yBar[r * d + q] = dx;
-        } else if (paramBar != null) {
+        } else if (paramBar != null && q < d + ctx) {
           contextBar[cb + q - d] += dx;
         }
       }
