@@ -15,7 +15,9 @@ import org.diffusion4j.sde.grad.DifferentiableField;
  * control reads c_{k+1}, the context of the next observation onwards. (torchsde's network gives the
  * posterior drift; here it gives u, and the posterior drift is h + g u, the same family.) The
  * output layer starts at zero (the posterior starts as the prior); the other weights start
- * U(+-1/sqrt(fan in)) from the seed, as PyTorch's defaults. Row r uses series r mod N.
+ * U(+-1/sqrt(fan in)) from the seed, as PyTorch's defaults. The GRU and the MLP read observations
+ * and states as (y - mean) / std over all observations (torchsde's example normalises its data).
+ * Row r uses series r mod N.
  *
  * <p>Parameters, in order: GRU weight_ih (3H x 1), bias_ih (3H), weight_hh (3H x H), bias_hh
  * (3H), read-out (C x H, C), MLP (W x (d + C [+ 1]), W), (W x W, W), (m x W, m). The encoder's gradient
@@ -37,6 +39,9 @@ public final class GruPosteriorControl implements DifferentiableField {
   private final int in;
   private final boolean timeToNext;
   private final double[] p;
+  /** The observations' mean and std: the GRU and the MLP read (y - mean) / std, as torchsde's example normalises its data. */
+  private final double dataMean;
+  private final double dataStd;
   // Offsets of the parameter blocks in p.
   private final int oWih;
   private final int oBih;
@@ -125,6 +130,17 @@ public final class GruPosteriorControl implements DifferentiableField {
     uniform(rng, oW1, oW2, 1 / Math.sqrt(in));
     uniform(rng, oW2, oW3, 1 / Math.sqrt(this.width));
     int cells = data.count() * data.length();
+    double sum = 0;
+    double sq = 0;
+    for (int i = 0; i < data.count(); i++) {
+      for (int k = 0; k < data.length(); k++) {
+        sum += data.value(i, k);
+        sq += data.value(i, k) * data.value(i, k);
+      }
+    }
+    dataMean = sum / cells;
+    double var = sq / cells - dataMean * dataMean;
+    dataStd = var > 0 ? Math.sqrt(var) : 1.0;
     hs = new double[cells * hidden];
     gr = new double[cells * hidden];
     gz = new double[cells * hidden];
@@ -187,7 +203,7 @@ public final class GruPosteriorControl implements DifferentiableField {
       for (int k = len - 1; k >= 0; k--) {
         int cell = s * len + k;
         int prev = k + 1 < len ? (cell + 1) * hidden : -1;
-        double x = data.value(s, k);
+        double x = (data.value(s, k) - dataMean) / dataStd;
         for (int j = 0; j < 3 * hidden; j++) {
           double a = p[oBhh + j];
           if (prev >= 0) {
@@ -229,7 +245,9 @@ public final class GruPosteriorControl implements DifferentiableField {
    * (softplus values precomputed once: they dominate the cost); u written at out[outOff..] if out is non-null.
    */
   private void mlp(double[] y, int row, int k, double tau, double[] x, double[] a1, double[] s1, double[] a2, double[] s2, double[] out, int outOff) {
-    System.arraycopy(y, row * d, x, 0, d);
+    for (int i = 0; i < d; i++) {
+      x[i] = (y[row * d + i] - dataMean) / dataStd;
+    }
     System.arraycopy(contexts, ((row % data.count()) * data.length() + k) * ctx, x, d, ctx);
     if (timeToNext) {
       x[d + ctx] = tau;
@@ -309,7 +327,7 @@ public final class GruPosteriorControl implements DifferentiableField {
           dx += p[oW1 + j * in + q] * da1[j];
         }
         if (q < d) {
-          yBar[r * d + q] = dx;
+          yBar[r * d + q] = dx / dataStd;
         } else if (paramBar != null && q < d + ctx) {
           contextBar[cb + q - d] += dx;
         }
@@ -366,7 +384,7 @@ public final class GruPosteriorControl implements DifferentiableField {
           }
         }
         int prev = k + 1 < len ? (cell + 1) * hidden : -1;
-        double x = data.value(s, k);
+        double x = (data.value(s, k) - dataMean) / dataStd;
         for (int j = 0; j < hidden; j++) {
           double r = gr[o + j];
           double z = gz[o + j];
