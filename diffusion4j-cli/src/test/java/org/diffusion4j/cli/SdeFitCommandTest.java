@@ -53,6 +53,13 @@ class SdeFitCommandTest {
         "--iterations", "3", "-P", "k=3", "-P", "posterior=bridge");
     assertEquals(0, f.code(), f.err());
     assertTrue(f.out().contains("hurst"), f.out());
+    Path gruRun = dir.resolve("g");
+    Result g = run("sde", "fit", "--model", "latent", "--data", data(dir).toString(), "--out", gruRun.toString(),
+        "--iterations", "3", "-P", "posterior=gru", "-P", "hidden=4", "-P", "context=2", "-P", "time-input=1");
+    assertEquals(0, g.code(), g.err());
+    assertTrue(g.out().contains("sigma"), g.out());
+    Result gs = run("sde", "sample", "--model", gruRun.toString(), "--t1", "3", "--paths", "3", "--saves", "5", "--out", dir.resolve("g.npy").toString());
+    assertEquals(0, gs.code(), gs.err());
   }
 
   @Test
@@ -71,7 +78,11 @@ class SdeFitCommandTest {
     assertTrue(p.err().contains("no option 'k'"), p.err());
     Result q = run("sde", "fit", "--model", "latent", "--data", data(dir).toString(), "--out", dir.resolve("r").toString(), "-P", "posterior=nope");
     assertEquals(2, q.code());
-    assertTrue(q.err().contains("posterior must be exact or bridge, got 'nope'"), q.err());
+    assertTrue(q.err().contains("posterior must be exact, bridge or gru, got 'nope'"), q.err());
+    Result h = run("sde", "fit", "--model", "latent", "--data", data(dir).toString(), "--out", dir.resolve("r").toString(),
+        "-P", "posterior=gru", "-P", "hidden=0");
+    assertEquals(2, h.code());
+    assertTrue(h.err().contains("hidden width and context size must be >= 1, got 0"), h.err());
     Result s = run("sde", "sample", "--model", dir.toString(), "--t1", "1");
     assertEquals(2, s.code());
     assertTrue(s.err().contains("not an SDE fit run"), s.err());

@@ -9,6 +9,7 @@ import org.diffusion4j.sde.SdeSolve;
 import org.diffusion4j.sde.Solver;
 import org.diffusion4j.sde.grad.GradientRoute;
 import org.diffusion4j.sde.latent.BridgeControl;
+import org.diffusion4j.sde.latent.GruPosteriorControl;
 import org.diffusion4j.sde.latent.LatentSde;
 import org.diffusion4j.sde.latent.ObservedSeries;
 import org.diffusion4j.sde.latent.OuPrior;
@@ -23,9 +24,12 @@ import org.diffusion4j.sde.models.OrnsteinUhlenbeck;
  * as the log price relative to its first day (time in years), 200 Adam steps.
  *
  * The posterior is the bridge control, or with {@code exact} the exact posterior of the OU prior
- * with its step variance ({@link LatentSde#withExactPosterior}).
+ * with its step variance ({@link LatentSde#withExactPosterior}), or with {@code gru} the GRU-encoder
+ * control of torchsde's latent_sde_lorenz.py ({@link GruPosteriorControl}, hidden 16, context 8;
+ * {@code gru-tau} also reads the time to the next observation; {@code gru-fixed} holds the
+ * observation std at 0.002, as torchsde's example fixes noise_std).
  *
- *   java -cp ... org.diffusion4j.bench.sde.LatentSp500Bench [csv=diffusion4j-bench/data/timeseries/sp500-2000-close.csv] [bridge|exact]
+ *   java -cp ... org.diffusion4j.bench.sde.LatentSp500Bench [csv=diffusion4j-bench/data/timeseries/sp500-2000-close.csv] [bridge|exact|gru|gru-tau|gru-fixed]
  */
 public final class LatentSp500Bench {
   public static void main(String[] args) throws Exception {
@@ -68,9 +72,14 @@ public final class LatentSp500Bench {
     }
     ObservedSeries data = new ObservedSeries(times, values);
     OuPrior prior = new OuPrior(1.0, 0.0, s * Math.sqrt(year));
-    boolean exact = args.length > 1 && args[1].equals("exact");
-    LatentSde latent = exact ? LatentSde.withExactPosterior(prior, data, 0.002, 1 / year / 4, true)
-        : new LatentSde(prior, new BridgeControl(data, 1, 1, 1.0 / (s * Math.sqrt(year)), 1e-4), data, 0.002);
+    String posterior = args.length > 1 ? args[1] : "bridge";
+    LatentSde latent = switch (posterior) {
+      case "exact" -> LatentSde.withExactPosterior(prior, data, 0.002, 1 / year / 4, true);
+      case "gru", "gru-tau" -> new LatentSde(prior, new GruPosteriorControl(data, 1, 1, 16, 8, posterior.equals("gru-tau"), 1), data, 0.002);
+      case "gru-fixed" -> new LatentSde(prior, new GruPosteriorControl(data, 1, 1, 16, 8, false, 1), data, 0.002).fixObservationStd();
+      case "bridge" -> new LatentSde(prior, new BridgeControl(data, 1, 1, 1.0 / (s * Math.sqrt(year)), 1e-4), data, 0.002);
+      default -> throw new IllegalArgumentException("posterior must be bridge, exact, gru, gru-tau or gru-fixed, got '" + posterior + "'");
+    };
     long t0 = System.nanoTime();
     LatentSde.Objective last = latent.fit(new LatentSde.FitOptions(200, 0.05, 2, 1 / year / 4, GradientRoute.BACKPROP, 1), null);
     System.out.printf("GBM MLE: daily log-return mean %.3e, std %.4f (annual drift %.3f, vol %.3f)%n", m, s, m * year, s * Math.sqrt(year));

@@ -22,4 +22,14 @@ public interface DifferentiableField {
    * (accumulated; may be null).
    */
   void vjp(double t, double[] y, double[] cot, double[] yBar, double[] paramBar, int n);
+
+  /** Called before the first {@link #vjp} of a backward pass (a field that accumulates cotangents between calls resets them here). */
+  default void beginBackward() {}
+
+  /**
+   * Called after the last {@link #vjp} of a backward pass: a field whose parameters act through
+   * a shared computation (e.g. an encoder over the data) adds their gradients to
+   * {@code paramBar} (its own parameter layout) here, once per pass.
+   */
+  default void endBackward(double[] paramBar) {}
 }

@@ -29,6 +29,8 @@ public final class LatentSde {
   private final DifferentiableField control;
   private final ObservedSeries data;
   private double logObsStd;
+  /** False: the observation std is held fixed (its gradient is reported as 0), as torchsde's examples fix noise_std. */
+  private boolean learnObservationStd = true;
   private final Augmented augmented;
   /** Non-null: the posterior's step variance and its KL term come from this exact control. */
   private final ExactPosteriorControl stepVariance;
@@ -96,6 +98,16 @@ public final class LatentSde {
 
   public double observationStd() {
     return Math.exp(logObsStd);
+  }
+
+  /**
+   * Holds the observation std fixed in {@link #fit} (its gradient is 0), as torchsde's
+   * {@code latent_sde_lorenz.py} does ({@code noise_std} is a fixed argument): a learned std can
+   * absorb the data's variation and let the posterior collapse to the prior. Returns this.
+   */
+  public LatentSde fixObservationStd() {
+    learnObservationStd = false;
+    return this;
   }
 
   /**
@@ -180,7 +192,7 @@ public final class LatentSde {
     double[] g = new double[paramCount()];
     double[] pg = res.paramGradient();
     System.arraycopy(pg, 0, g, 0, pg.length);
-    g[g.length - 1] = parts[2];
+    g[g.length - 1] = learnObservationStd ? parts[2] : 0.0;
     return new Objective(res.loss(), parts[0], parts[1], g);
   }
 
@@ -396,6 +408,7 @@ public final class LatentSde {
     @Override
     public void beginBackward() {
       prior.beginBackward();
+      control.beginBackward();
     }
 
     @Override
@@ -405,6 +418,12 @@ public final class LatentSde {
       prior.endBackward(priorBar);
       for (int j = 0; j < priorBar.length; j++) {
         paramBar[j] += priorBar[j];
+      }
+      double[] controlBar = scratch.get().controlBar;
+      java.util.Arrays.fill(controlBar, 0.0);
+      control.endBackward(controlBar);
+      for (int j = 0; j < controlBar.length; j++) {
+        paramBar[priorBar.length + j] += controlBar[j];
       }
     }
 

@@ -12,6 +12,7 @@ import org.diffusion4j.io.JsonRecords;
 import org.diffusion4j.sde.grad.GradientRoute;
 import org.diffusion4j.sde.latent.BridgeControl;
 import org.diffusion4j.sde.latent.FractionalOuPrior;
+import org.diffusion4j.sde.latent.GruPosteriorControl;
 import org.diffusion4j.sde.latent.LatentSde;
 import org.diffusion4j.sde.latent.LinearPrior;
 import org.diffusion4j.sde.latent.ObservedSeries;
@@ -24,8 +25,11 @@ import org.diffusion4j.sde.latent.OuPrior;
  * {@code exact} (default; both priors are linear, so the exact posterior control with its step
  * variance, {@link LatentSde#withExactPosterior(LinearPrior, ObservedSeries, double, double, boolean)},
  * which makes the ELBO the likelihood and learns H without bias, docs/neural-sde.md) or
- * {@code bridge} (the data-conditioned {@link BridgeControl}). Options: {@code obs-std} (initial
- * observation noise, default 0.05); fbm-latent also {@code k} (OU components, default 5),
+ * {@code bridge} (the data-conditioned {@link BridgeControl}) or {@code gru} (torchsde's
+ * latent_sde_lorenz.py posterior: a GRU encoder over the reversed series and an MLP control of
+ * (z, context), {@link GruPosteriorControl}; {@code hidden} width, default 16, {@code context}
+ * size, default 8, {@code time-input} 1 to add the time to the next observation, default 0).
+ * Options: {@code obs-std} (initial observation noise, default 0.05); fbm-latent also {@code k} (OU components, default 5),
  * {@code ratio} (geometric grid ratio, default 4), {@code hurst} (initial H, default 0.5).
  */
 public final class LatentFitModel implements SdeFitModel {
@@ -45,7 +49,8 @@ public final class LatentFitModel implements SdeFitModel {
 
   @Override
   public Set<String> options() {
-    return fractional ? Set.of("obs-std", "posterior", "k", "ratio", "hurst") : Set.of("obs-std", "posterior");
+    return fractional ? Set.of("obs-std", "posterior", "hidden", "context", "time-input", "k", "ratio", "hurst")
+        : Set.of("obs-std", "posterior", "hidden", "context", "time-input");
   }
 
   private LinearPrior prior(double theta, double mu, double sigma, double hurst, int k, double horizon, double ratio) {
@@ -60,8 +65,14 @@ public final class LatentFitModel implements SdeFitModel {
     double ratio = SdeFitModel.option(options, "ratio", 4.0);
     double hurst = SdeFitModel.option(options, "hurst", 0.5);
     String posterior = options.getOrDefault("posterior", "exact");
-    if (!posterior.equals("exact") && !posterior.equals("bridge")) {
-      throw new IllegalArgumentException("option posterior must be exact or bridge, got '" + posterior + "'");
+    if (!posterior.equals("exact") && !posterior.equals("bridge") && !posterior.equals("gru")) {
+      throw new IllegalArgumentException("option posterior must be exact, bridge or gru, got '" + posterior + "'");
+    }
+    int hidden = (int) SdeFitModel.option(options, "hidden", 16);
+    int context = (int) SdeFitModel.option(options, "context", 8);
+    double timeInput = SdeFitModel.option(options, "time-input", 0);
+    if (timeInput != 0 && timeInput != 1) {
+      throw new IllegalArgumentException("option time-input must be 0 or 1, got " + timeInput);
     }
     // Start from moment estimates: mu the mean, sigma from the increments' variance per unit time.
     int n = data.count();
@@ -83,6 +94,8 @@ public final class LatentFitModel implements SdeFitModel {
     LatentSde latent;
     if (posterior.equals("exact")) {
       latent = LatentSde.withExactPosterior(prior, data, obsStd, s.dt(), true);
+    } else if (posterior.equals("gru")) {
+      latent = new LatentSde(prior, new GruPosteriorControl(data, prior.dim(), prior.noiseDim(), hidden, context, timeInput == 1, s.seed()), data, obsStd);
     } else {
       // The bridge's pull starts at one unit of the observed component's noise (alpha g_0 = 1).
       double[] g = new double[prior.dim()];
