@@ -9,6 +9,8 @@ import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.diffusion4j.array.Batch;
+import org.diffusion4j.metrics.Moments;
 import org.diffusion4j.nbody.ChargedParticles;
 import org.diffusion4j.nbody.Trajectories;
 import org.diffusion4j.nbody.TrajectoryMetrics;
@@ -113,16 +115,9 @@ class GeoTdmTest {
         }
         // Centring removes one of the d / 3 values per axis and row: variance times (1 - 3 / d).
         double expected = centred ? v * (1 - 3.0 / d) : v;
-        double m = 0;
-        for (double xv : x) {
-          m += xv;
-        }
-        m /= x.length;
-        double var = 0;
-        for (double xv : x) {
-          var += (xv - m) * (xv - m);
-        }
-        var /= x.length - 1;
+        Batch all = new Batch(x.length, 1, x);
+        double m = Moments.mean(all)[0];
+        double var = Moments.covariance(all)[0][0];
         String what = (centred ? "centred" : "uncentred") + " sigma " + sigma;
         assertEquals(mu, m, 4 * sigma / Math.sqrt(x.length), what + ": mean");
         assertEquals(1, var / expected, 0.04, what + ": variance " + var + " against the chain's " + expected);
