@@ -137,22 +137,17 @@ public final class GeoTdm implements AutoCloseable {
     Trajectories futureShape = new Trajectories(n, config.frames(), np, new double[n * config.frames() * np * 3], q);
     requireShapes(config, futureShape, given);
     int d = futureShape.size();
-    double[] x = new double[n * d];
-    rng.fillGaussian(x, 0, x.length);
-    if (prior == Prior.NONE) {
-      centre(x, n, d);
-    }
-    double[] z = new double[x.length];
+    double[] x;
     try (NDManager outer = manager.newSubManager()) {
       NDArray refArray = reference(outer, net, params, condition(outer, config, q, given, DataType.FLOAT32), given, n,
           DataType.FLOAT32);
       double[] ref = refArray == null ? null : toDouble(refArray.toFloatArray());
       float[] c = new float[n];
-      for (int i = schedule.steps() - 1; i >= 0; i--) {
+      x = ancestral(schedule, n, d, prior == Prior.NONE, (xi, i) -> {
         java.util.Arrays.fill(c, (float) schedule.noiseInput(i));
-        float[] in = new float[x.length];
-        for (int j = 0; j < x.length; j++) {
-          in[j] = (float) (ref == null ? x[j] : x[j] + ref[j]);
+        float[] in = new float[xi.length];
+        for (int j = 0; j < xi.length; j++) {
+          in[j] = (float) (ref == null ? xi[j] : xi[j] + ref[j]);
         }
         double[] e;
         try (NDManager sm = outer.newSubManager()) {
@@ -166,27 +161,12 @@ public final class GeoTdm implements AutoCloseable {
         for (int j = 0; j < e.length; j++) {
           if (!Double.isFinite(e[j])) {
             throw new IllegalStateException("GeoTDM network output is " + e[j] + " at diffusion index " + i
-                + " (entry " + j + ", input " + in[j] + ")");
+                + " (entry " + j + ", input " + in[j] + ", input rms " + (float) rms(xi) + " where the training"
+                + " inputs have rms ~1: the chain left the data scale, see docs/trajectories.md)");
           }
         }
-        if (prior == Prior.NONE) {
-          centre(e, n, d);
-        }
-        double ab = schedule.alphaBar(i);
-        double c1 = schedule.c1(i);
-        double c2 = schedule.c2(i);
-        double std = i > 0 ? Math.sqrt(schedule.beta(i)) : 0;
-        if (i > 0) {
-          rng.fillGaussian(z, 0, z.length);
-          if (prior == Prior.NONE) {
-            centre(z, n, d);
-          }
-        }
-        for (int j = 0; j < x.length; j++) {
-          double x0 = (x[j] - Math.sqrt(1 - ab) * e[j]) / Math.sqrt(ab);
-          x[j] = c1 * x0 + c2 * x[j] + (i > 0 ? std * z[j] : 0);
-        }
-      }
+        return e;
+      }, rng);
       if (ref != null) {
         for (int j = 0; j < x.length; j++) {
           x[j] += ref[j];
@@ -194,6 +174,51 @@ public final class GeoTdm implements AutoCloseable {
       }
     }
     return futureShape.withPositions(config.frames(), x);
+  }
+
+  /** A noise prediction eps(x_i, i) for a batch of flattened states (the network, or an exact score in tests). */
+  @FunctionalInterface
+  interface NoisePredictor {
+    double[] predict(double[] x, int index);
+  }
+
+  /**
+   * GeoTDM's ancestral sampler ({@code p_sample_loop} of diffusion/GeoTDM.py, guided-diffusion's
+   * p_sample with EPSILON mean and FIXED_LARGE variance) over n rows of d values in the
+   * diffusion's own coordinates (x - x_ref when conditional): x_T ~ N(0, I); for i = T-1 .. 0,
+   * x0 = (x_i - sqrt(1 - abar_i) eps) / sqrt(abar_i), x_{i-1} = c1_i x0 + c2_i x_i + sqrt(beta_i) z
+   * (no noise at i = 0, no clipping). When {@code centred} (unconditional), the start, every
+   * prediction and every z are projected onto the zero centre-of-mass subspace
+   * ({@code project_to_subspace}). Every prediction is checked finite by the caller.
+   */
+  static double[] ancestral(DdpmSchedule schedule, int n, int d, boolean centred, NoisePredictor eps, Rng rng) {
+    double[] x = new double[n * d];
+    rng.fillGaussian(x, 0, x.length);
+    if (centred) {
+      centre(x, n, d);
+    }
+    double[] z = new double[x.length];
+    for (int i = schedule.steps() - 1; i >= 0; i--) {
+      double[] e = eps.predict(x, i);
+      if (centred) {
+        centre(e, n, d);
+      }
+      double ab = schedule.alphaBar(i);
+      double c1 = schedule.c1(i);
+      double c2 = schedule.c2(i);
+      double std = i > 0 ? Math.sqrt(schedule.beta(i)) : 0;
+      if (i > 0) {
+        rng.fillGaussian(z, 0, z.length);
+        if (centred) {
+          centre(z, n, d);
+        }
+      }
+      for (int j = 0; j < x.length; j++) {
+        double x0 = (x[j] - Math.sqrt(1 - ab) * e[j]) / Math.sqrt(ab);
+        x[j] = c1 * x0 + c2 * x[j] + (i > 0 ? std * z[j] : 0);
+      }
+    }
+    return x;
   }
 
   /** The prior mean x_ref (n, F, N, 3) of conditional sampling, or null when unconditional. */
@@ -276,6 +301,14 @@ public final class GeoTdm implements AutoCloseable {
         v[r * d + k] -= m[k % 3] / (d / 3);
       }
     }
+  }
+
+  private static double rms(double[] a) {
+    double s = 0;
+    for (double v : a) {
+      s += v * v;
+    }
+    return Math.sqrt(s / a.length);
   }
 
   static float[] toFloat(double[] a) {
