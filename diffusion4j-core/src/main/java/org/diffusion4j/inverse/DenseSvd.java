@@ -21,6 +21,35 @@ final class DenseSvd {
     this.v = v;
   }
 
+  /**
+   * The same factors with every singular value below {@code zero} set to 0: the SVD of the
+   * truncated matrix U diag(s') V^T (DDRM's {@code Deblurring}, ZERO = 3e-2).
+   */
+  DenseSvd truncatedBelow(double zero) {
+    double[] st = s.clone();
+    for (int i = 0; i < st.length; i++) {
+      if (st[i] < zero) {
+        st[i] = 0;
+      }
+    }
+    return new DenseSvd(n, u, st, v);
+  }
+
+  /** U diag(s) V^T as [row][col]. */
+  double[][] matrix() {
+    double[][] b = new double[n][n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        double acc = 0;
+        for (int k = 0; k < n; k++) {
+          acc += u[i * n + k] * s[k] * v[j * n + k];
+        }
+        b[i][j] = acc;
+      }
+    }
+    return b;
+  }
+
   static DenseSvd of(double[][] b) {
     int n = b.length;
     // Columns of w start as those of b; rotations make them mutually orthogonal: w = b v.

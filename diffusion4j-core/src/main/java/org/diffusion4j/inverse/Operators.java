@@ -13,7 +13,8 @@ import org.diffusion4j.random.Rng;
  *   random-inpainting setting), drawn from {@code seed};</li>
  *   <li>{@code sr2}, {@code sr4}: average pooling by 2 or 4;</li>
  *   <li>{@code deblur}: Gaussian blur, sigma 1.5 pixels; {@code motion-deblur}: horizontal motion
- *   blur over 7 pixels;</li>
+ *   blur over 7 pixels; both with the 1-D singular values below {@link #DDRM_BLUR_ZERO} set to 0,
+ *   as the official DDRM / RED-diff tasks build them;</li>
  *   <li>{@code quantize}: 4 grey levels; {@code saturate}: tanh(2 x)/2.</li>
  * </ul>
  */
@@ -24,6 +25,8 @@ public final class Operators {
 
   /** Fraction of pixels kept by {@code inpaint-random}. */
   public static final double RANDOM_KEEP = 0.2;
+  /** DDRM's {@code ZERO}: 1-D blur singular values below it count as 0 ({@link SeparableBlur#truncatedBelow}). */
+  public static final double DDRM_BLUR_ZERO = 3e-2;
 
   private Operators() {}
 
@@ -36,8 +39,8 @@ public final class Operators {
       case "inpaint-random" -> randomMask(shape, RANDOM_KEEP, seed);
       case "sr2" -> GroupMean.averagePool(shape, 2);
       case "sr4" -> GroupMean.averagePool(shape, 4);
-      case "deblur" -> SeparableBlur.gaussian(shape, 1.5);
-      case "motion-deblur" -> SeparableBlur.motion(shape, 7, true);
+      case "deblur" -> SeparableBlur.gaussian(shape, 1.5).truncatedBelow(DDRM_BLUR_ZERO);
+      case "motion-deblur" -> SeparableBlur.motion(shape, 7, true).truncatedBelow(DDRM_BLUR_ZERO);
       case "quantize" -> new Quantization(shape, 4);
       case "saturate" -> new Saturation(shape, 2);
       default -> throw new IllegalArgumentException("unknown task '" + task + "'; expected one of "

@@ -25,7 +25,60 @@ class OperatorIdentitiesTest {
     ops.add(GroupMean.averagePool(RGB, 2));
     ops.add(Operators.randomMask(RGB, 0.5, 9));
     ops.add(SeparableBlur.motion(RGB, 3, false));
+    ops.add(SeparableBlur.gaussian(MNIST, 1.5)); // exact, without DDRM's truncation
     return ops;
+  }
+
+  /**
+   * DDRM's truncation: the truncated blur is within 2 zero of the exact one in operator norm
+   * (each 1-D factor moves by less than zero, and both have norm <= 1), its 2-D singular values
+   * are 0 or at least zero^2, so its pseudo-inverse amplifies no measurement by more than
+   * 1 / zero^2, while the exact blur's pseudo-inverse does.
+   */
+  @Test
+  void truncatedBlurIsNearTheExactOneAndItsPseudoInverseIsBounded() {
+    double zero = Operators.DDRM_BLUR_ZERO;
+    SeparableBlur exact = SeparableBlur.gaussian(MNIST, 1.5);
+    SeparableBlur cut = (SeparableBlur) Operators.forTask("deblur", MNIST, 0);
+    double[] s = cut.svd().singulars();
+    int zeroed = 0;
+    for (double v : s) {
+      assertTrue(v == 0 || v >= zero * zero * (1 - 1e-12), "singular value " + v);
+      zeroed += v == 0 ? 1 : 0;
+    }
+    assertTrue(zeroed > 0, "the cutoff must remove something for sigma 1.5");
+    Rng r = Rng.of(4);
+    double worstExact = 0;
+    for (int trial = 0; trial < 5; trial++) {
+      double[] x = gaussian(r, MNIST.size());
+      double[] ax = new double[x.length];
+      double[] cx = new double[x.length];
+      exact.apply(x, 0, ax, 0);
+      cut.apply(x, 0, cx, 0);
+      assertTrue(norm(diff(ax, cx)) <= 2 * zero * norm(x), "truncation moved A x too far");
+      double[] y = gaussian(r, MNIST.size());
+      double[] xc = new double[x.length];
+      double[] xe = new double[x.length];
+      cut.pseudoInverse(y, 0, xc, 0);
+      exact.pseudoInverse(y, 0, xe, 0);
+      assertTrue(norm(xc) <= norm(y) / (zero * zero), "truncated pseudo-inverse amplified noise");
+      worstExact = Math.max(worstExact, norm(xe) / norm(y));
+    }
+    assertTrue(worstExact > 1 / (zero * zero), "the exact blur's pseudo-inverse should amplify noise: " + worstExact);
+    assertThrows(IllegalArgumentException.class, () -> exact.truncatedBelow(-1));
+    assertThrows(IllegalArgumentException.class, () -> exact.truncatedBelow(Double.NaN));
+  }
+
+  static double norm(double[] a) {
+    return Math.sqrt(dot(a, a));
+  }
+
+  static double[] diff(double[] a, double[] b) {
+    double[] d = new double[a.length];
+    for (int i = 0; i < a.length; i++) {
+      d[i] = a[i] - b[i];
+    }
+    return d;
   }
 
   static double[] gaussian(Rng r, int n) {
