@@ -165,10 +165,7 @@ public record ChargedParticles(int particles, int frames, int stepsPerFrame, dou
     double potential = 0;
     for (int i = 0; i < n; i++) {
       for (int j = i + 1; j < n; j++) {
-        double dx = s[base + 3 * i] - s[base + 3 * j];
-        double dy = s[base + 3 * i + 1] - s[base + 3 * j + 1];
-        double dz = s[base + 3 * i + 2] - s[base + 3 * j + 2];
-        potential += strength * charges[r * n + i] * charges[r * n + j] / Math.sqrt(dx * dx + dy * dy + dz * dz);
+        potential += strength * charges[r * n + i] * charges[r * n + j] / Trajectories.distance(s, base, i, j);
       }
     }
     return kinetic + potential;

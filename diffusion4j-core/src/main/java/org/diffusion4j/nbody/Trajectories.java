@@ -15,6 +15,14 @@ public record Trajectories(int count, int frames, int particles, double[] positi
   /** Coordinates per point. */
   public static final int SPACE = 3;
 
+  /** Euclidean distance between particles i and j of the frame whose x_0 starts at {@code base} in {@code xyz}. */
+  static double distance(double[] xyz, int base, int i, int j) {
+    double dx = xyz[base + 3 * i] - xyz[base + 3 * j];
+    double dy = xyz[base + 3 * i + 1] - xyz[base + 3 * j + 1];
+    double dz = xyz[base + 3 * i + 2] - xyz[base + 3 * j + 2];
+    return Math.sqrt(dx * dx + dy * dy + dz * dz);
+  }
+
   public Trajectories {
     if (count < 1 || frames < 1 || particles < 1) {
       throw new IllegalArgumentException("trajectories need count, frames and particles >= 1, got count=" + count

@@ -124,10 +124,7 @@ public final class TrajectoryMetrics {
         int k = 0;
         for (int i = 0; i < n; i++) {
           for (int j = i + 1; j < n; j++) {
-            double dx = p[base + 3 * i] - p[base + 3 * j];
-            double dy = p[base + 3 * i + 1] - p[base + 3 * j + 1];
-            double dz = p[base + 3 * i + 2] - p[base + 3 * j + 2];
-            d[k++] = Math.sqrt(dx * dx + dy * dy + dz * dz);
+            d[k++] = Trajectories.distance(p, base, i, j);
           }
         }
         Arrays.sort(d);
